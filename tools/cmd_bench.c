@@ -1,0 +1,34 @@
+/* cmd_bench.c: `vpt bench TARGET [options]`, dispatching to the benchmark targets. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/bench.h"
+#include "tools/commands.h"
+
+static const BenchTarget TARGETS[] = {
+    {"core", "RNG draws/s and thread-pool parallel-for overhead", bench_core},
+};
+static const int N_TARGETS = (int)(sizeof TARGETS / sizeof TARGETS[0]);
+
+static void list_targets(FILE *out) {
+    fprintf(out, "usage: vpt bench TARGET [options]\n\ntargets:\n");
+    for (int i = 0; i < N_TARGETS; i++)
+        fprintf(out, "  %-8s %s\n", TARGETS[i].name, TARGETS[i].summary);
+}
+
+int cmd_bench(int argc, char **argv) {
+    if (argc < 2) {
+        list_targets(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        list_targets(stdout);
+        return 0;
+    }
+    for (int i = 0; i < N_TARGETS; i++) {
+        if (strcmp(TARGETS[i].name, argv[1]) == 0) return TARGETS[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "vpt bench: unknown target '%s'\n", argv[1]);
+    list_targets(stderr);
+    return 2;
+}

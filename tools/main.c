@@ -1,0 +1,33 @@
+/* main.c: `vpt`, git-style dispatch to the subcommands. Nothing else lives here. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/commands.h"
+
+const VptCommand VPT_COMMANDS[] = {
+    {"help", "list commands, or show one command's options", cmd_help},
+    {"version", "print the version and git hash", cmd_version},
+    {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
+    {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
+};
+const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
+
+static void short_usage(void) {
+    fprintf(stderr, "usage: vpt <command> [options]   (vpt help lists the commands)\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        short_usage();
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(1, argv + 1);
+    if (strcmp(name, "--version") == 0) return cmd_version(1, argv + 1);
+    for (int i = 0; i < VPT_N_COMMANDS; i++) {
+        if (strcmp(VPT_COMMANDS[i].name, name) == 0) return VPT_COMMANDS[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "vpt: unknown command '%s'\n", name);
+    short_usage();
+    return 2;
+}
