@@ -10,6 +10,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
+    {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
 
