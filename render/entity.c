@@ -128,8 +128,8 @@ static void add_mob(FrameCtx *fc, const RenderMob *m) {
         if (!b) return;
         memcpy(b->lo, p->lo, sizeof b->lo);
         memcpy(b->hi, p->hi, sizeof b->hi);
-        for (int f = 0; f < FACE_COUNT; f++) b->face[f] = tex->tex[p->skin];
-        b->face[FACE_PZ] = tex->tex[p->front];
+        for (int f = 0; f < RFACE_COUNT; f++) b->face[f] = tex->tex[p->skin];
+        b->face[RFACE_PZ] = tex->tex[p->front];
         b->tint_red = m->hurt > 0;
         box_commit(fc, b);
     }
@@ -145,14 +145,14 @@ static void add_item(FrameCtx *fc, const RenderItemEntity *it) {
         const float h = 0.125f;
         b->lo[0] = -h, b->lo[1] = 0.0f, b->lo[2] = -h;
         b->hi[0] = h, b->hi[1] = 2 * h, b->hi[2] = h;
-        for (int f = 0; f < FACE_COUNT; f++) b->face[f] = tex->tex[tex->face_tex[it->item][f]];
+        for (int f = 0; f < RFACE_COUNT; f++) b->face[f] = tex->tex[tex->face_tex[it->item][f]];
         box_commit(fc, b);
     } else {
         FrameBox *b = box_begin(fc, it->x, it->y + bob, it->z, fc->sc->yaw + 180.0f);
         if (!b) return;
         b->lo[0] = -0.2f, b->lo[1] = 0.0f, b->lo[2] = -0.01f;
         b->hi[0] = 0.2f, b->hi[1] = 0.4f, b->hi[2] = 0.01f;
-        b->face[FACE_PZ] = tex->icon[it->item];
+        b->face[RFACE_PZ] = tex->icon[it->item];
         box_commit(fc, b);
     }
 }

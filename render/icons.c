@@ -234,7 +234,7 @@ void render_icons_draw(RenderTextures *t) {
                 memcpy(img, t->tex[TEX_TORCH], 256 * sizeof(Texel));
                 outline(img);
             } else {
-                draw_cube_icon(img, t->tex[f[FACE_PY]], t->tex[f[FACE_PZ]], t->tex[f[FACE_PX]]);
+                draw_cube_icon(img, t->tex[f[RFACE_PY]], t->tex[f[RFACE_PZ]], t->tex[f[RFACE_PX]]);
             }
         } else {
             draw_item_art(img, item);

@@ -49,6 +49,7 @@ typedef struct FrameCtx {
     /* chunk table around the eye */
     int ccx0, ccz0;
     const uint8_t *chunks[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    const uint8_t *lights[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     int16_t tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* highest non-air y + 1; -1 = unknown */
     /* sky and light */
     float daylight; /* 0 (night) .. 1 (day) multiplier of sky light */

@@ -40,9 +40,9 @@ static const uint8_t BLOCK_KIND[BLOCK_COUNT] = {
     [BLOCK_GLASS] = KIND_GLASS,
 };
 
-static const float FACE_SHADE[FACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};
-static const int FACE_NORMAL[FACE_COUNT][3] = {{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
-                                               {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
+static const float RFACE_SHADE[RFACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};
+static const int RFACE_NORMAL[RFACE_COUNT][3] = {{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
+                                                 {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
 #define WORLD_H 128
 #define BIG 1e30f
 
@@ -85,10 +85,13 @@ static void setup_chunks(FrameCtx *fc) {
     for (int j = 0; j < FRAME_CHUNK_DIM; j++)
         for (int i = 0; i < FRAME_CHUNK_DIM; i++) {
             int di = i - FRAME_MAX_CHUNK_RADIUS, dj = j - FRAME_MAX_CHUNK_RADIUS;
-            const uint8_t *ch = NULL;
-            if (w->chunk_blocks && abs(di) <= radius && abs(dj) <= radius)
+            const uint8_t *ch = NULL, *li = NULL;
+            if (w->chunk_blocks && abs(di) <= radius && abs(dj) <= radius) {
                 ch = w->chunk_blocks(w->ctx, fc->ccx0 + i, fc->ccz0 + j);
+                if (ch && w->chunk_light) li = w->chunk_light(w->ctx, fc->ccx0 + i, fc->ccz0 + j);
+            }
             fc->chunks[j * FRAME_CHUNK_DIM + i] = ch;
+            fc->lights[j * FRAME_CHUNK_DIM + i] = li;
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
         }
 }
@@ -178,9 +181,9 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
     const float *s = fc->sun_dir;
     float c = d[0] * s[0] + d[1] * s[1];
     float a = d[2], b = d[0] * (-s[1]) + d[1] * s[0];
-    if (c > 0.0f && fabsf(a) < 0.07f * c && fabsf(b) < 0.07f * c) {
+    if (c > 0.0f && fabsf(a) < 0.05f * c && fabsf(b) < 0.05f * c) {
         out[0] = 255, out[1] = 250, out[2] = 210;
-    } else if (c < 0.0f && fabsf(a) < 0.05f * -c && fabsf(b) < 0.05f * -c) {
+    } else if (c < 0.0f && fabsf(a) < 0.035f * -c && fabsf(b) < 0.035f * -c) {
         out[0] = 220, out[1] = 224, out[2] = 235;
     } else if (fc->daylight < 0.6f && e > 0.05f) {
         /* stars: a hash of the direction quantised on a fine grid */
@@ -200,15 +203,17 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
 
 /* Light at an air cell next to a hit, as an RGB multiplier. */
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
-    const RenderWorldView *w = &fc->sc->world;
-    uint8_t l = 0xF0;
-    if (y >= WORLD_H)
-        l = 0xF0;
-    else if (y < 0)
+    uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
+    if (y < 0) {
         l = 0;
-    else if (w->light)
-        l = w->light(w->ctx, x, y, z);
-    float sky = fc->lum[l >> 4] * (0.12f + 0.88f * fc->daylight);
+    } else if (y < WORLD_H) {
+        int kx = (x >> 4) - fc->ccx0, kz = (z >> 4) - fc->ccz0;
+        if (kx >= 0 && kz >= 0 && kx < FRAME_CHUNK_DIM && kz < FRAME_CHUNK_DIM) {
+            const uint8_t *li = fc->lights[kz * FRAME_CHUNK_DIM + kx];
+            if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
+        }
+    }
+    float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
     float blk = fc->lum[l & 15];
     float night_blue = 1.0f - fc->daylight;
     out[0] = fmaxf(sky * (1.0f - 0.25f * night_blue), blk * 1.0f);
@@ -220,19 +225,19 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
 static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
     switch (face) {
-    case FACE_NX:
+    case RFACE_NX:
         *u = fz, *v = 1.0f - fy;
         break;
-    case FACE_PX:
+    case RFACE_PX:
         *u = 1.0f - fz, *v = 1.0f - fy;
         break;
-    case FACE_NZ:
+    case RFACE_NZ:
         *u = 1.0f - fx, *v = 1.0f - fy;
         break;
-    case FACE_PZ:
+    case RFACE_PZ:
         *u = fx, *v = 1.0f - fy;
         break;
-    case FACE_PY:
+    case RFACE_PY:
         *u = fx, *v = fz;
         break;
     default:
@@ -294,9 +299,9 @@ static float torch_hit(const float *o, const float *d, int *face) {
 static void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
                       float *out) {
     float l[3];
-    const int *n = FACE_NORMAL[face];
+    const int *n = RFACE_NORMAL[face];
     render_light_rgb(fc, x + n[0], y + n[1], z + n[2], l);
-    float s = FACE_SHADE[face];
+    float s = RFACE_SHADE[face];
     out[0] = tx->r * s * l[0];
     out[1] = tx->g * s * l[1];
     out[2] = tx->b * s * l[2];
@@ -356,7 +361,7 @@ static void trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
         float size = fmaxf(b->hi[0] - b->lo[0], b->hi[1] - b->lo[1]);
         const Texel *tx = tex_sample(b->face[face], mip_level(fc, t0 / fmaxf(size, 0.1f)), u, v);
         if (tx->a < 128) continue;
-        float s = FACE_SHADE[face];
+        float s = RFACE_SHADE[face];
         ray->ent_color[0] = tx->r * s * b->light[0];
         ray->ent_color[1] = tx->g * s * b->light[1];
         ray->ent_color[2] = tx->b * s * b->light[2];
@@ -402,9 +407,9 @@ static float column_exit(const FrameCtx *fc, const float *d, int kx, int kz, int
     float tz = d[2] > 0 ? (z0 + 16.0f) / d[2] : d[2] < 0 ? z0 / d[2] : BIG;
     float ty = d[1] < 0 ? ((float)(top - fc->ecy) - fc->ey) / d[1] : BIG;
     float t = tx;
-    *face = d[0] > 0 ? FACE_NX : FACE_PX;
-    if (tz < t) t = tz, *face = d[2] > 0 ? FACE_NZ : FACE_PZ;
-    if (ty < t) t = ty, *face = FACE_PY;
+    *face = d[0] > 0 ? RFACE_NX : RFACE_PX;
+    if (tz < t) t = tz, *face = d[2] > 0 ? RFACE_NZ : RFACE_PZ;
+    if (ty < t) t = ty, *face = RFACE_PY;
     return t;
 }
 
@@ -432,7 +437,7 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
                 face_uv(face, clampf(cx, 0, 0.999f), clampf(cy, 0, 0.999f), clampf(cz, 0, 0.999f),
                         &u, &v);
                 const Texel *tx = tex_sample(tex->tex[TEX_WATER], mip_level(fc, t), u, v);
-                shade_hit(fc, tx, face == FACE_NY ? FACE_PY : face, s->x, s->y, s->z, w->color);
+                shade_hit(fc, tx, face == RFACE_NY ? RFACE_PY : face, s->x, s->y, s->z, w->color);
                 w->surface = 1;
             }
         }
@@ -446,8 +451,8 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
         float p[3] = {o[0] + ray->d[0] * tl, o[1] + ray->d[1] * tl, o[2] + ray->d[2] * tl};
         float u, v;
         face_uv(tf, p[0], p[1], p[2], &u, &v);
-        const Texel *tx = tf == FACE_PY ? &tex->tex[TEX_TORCH][5 * 16 + 7]
-                                        : tex_sample(tex->tex[TEX_TORCH], 0, u, v);
+        const Texel *tx = tf == RFACE_PY ? &tex->tex[TEX_TORCH][5 * 16 + 7]
+                                         : tex_sample(tex->tex[TEX_TORCH], 0, u, v);
         out[0] = tx->r, out[1] = tx->g, out[2] = tx->b;
         return 1;
     }
@@ -512,17 +517,17 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             s.x += s.sx;
             t = s.tmx;
             s.tmx += s.idx;
-            face = s.sx > 0 ? FACE_NX : FACE_PX;
+            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
         } else if (s.tmy < s.tmz) {
             s.y += s.sy;
             t = s.tmy;
             s.tmy += s.idy;
-            face = s.sy > 0 ? FACE_NY : FACE_PY;
+            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
         } else {
             s.z += s.sz;
             t = s.tmz;
             s.tmz += s.idz;
-            face = s.sz > 0 ? FACE_NZ : FACE_PZ;
+            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
         }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;

@@ -81,7 +81,7 @@ void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *s
 }
 
 const uint8_t *render_block_face_rgba(const Renderer *r, int block, int face) {
-    if (block <= 0 || block >= BLOCK_COUNT || face < 0 || face >= FACE_COUNT) return NULL;
+    if (block <= 0 || block >= BLOCK_COUNT || face < 0 || face >= RFACE_COUNT) return NULL;
     return (const uint8_t *)r->tex->tex[r->tex->face_tex[block][face]];
 }
 

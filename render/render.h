@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/pool.h"
+#include "core/status.h"
 #include "sim/item.h"
 
 typedef struct Env Env;
@@ -26,13 +27,14 @@ typedef struct RenderOptions {
     int virtual_aspect; /* 1 (default): 16:9 view at any output size; 0: the output's aspect */
 } RenderOptions;
 
-/* Where the renderer reads voxels and light. chunk_blocks returns a chunk's 16x128x16 block
- * array (index (y*16+z)*16+x) or NULL when unloaded; light returns sky light in the high
- * nibble and block light in the low nibble. Filled from a sim World by render_scene_from_env. */
+/* Where the renderer reads voxels and light: chunk_blocks returns a chunk's 16x128x16 block
+ * array (index (y*16+z)*16+x) or NULL when unloaded; chunk_light the parallel light array
+ * (sky light in the high nibble, block light in the low nibble) or NULL. Filled from a sim
+ * World by render_scene_from_env; tests can feed their own arrays. */
 typedef struct RenderWorldView {
     const void *ctx;
     const uint8_t *(*chunk_blocks)(const void *ctx, int cx, int cz);
-    uint8_t (*light)(const void *ctx, int x, int y, int z);
+    const uint8_t *(*chunk_light)(const void *ctx, int cx, int cz);
 } RenderWorldView;
 
 typedef enum RenderMobType {
@@ -127,6 +129,10 @@ void render_batch(const Renderer *r, ThreadPool *pool, const Env *const *envs, i
 /* Scene form: what render_frame does after reading the env. render_scene_pool splits the rows
  * of one large frame over a pool (same bytes as render_scene). */
 void render_scene_from_env(const Env *env, RenderScene *out);
+/* Shows a GUI screen ("inventory", "crafting_table", "furnace") in a scene built from env, with
+ * the cursor at the screen centre (screenshots and tests; the env is not changed).
+ * STATUS_INVALID_ARGUMENT for an unknown name. */
+Status render_scene_open_gui(RenderScene *sc, const Env *env, const char *name);
 void render_scene(const Renderer *r, const RenderScene *sc, uint8_t *out_rgb, int width,
                   int height);
 void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *sc, uint8_t *out_rgb,

@@ -485,9 +485,9 @@ static void draw_block_textures(RenderTextures *t) {
 }
 
 static void set_faces(RenderTextures *t, BlockId b, int top, int bottom, int side) {
-    for (int f = 0; f < FACE_COUNT; f++) t->face_tex[b][f] = (uint8_t)side;
-    t->face_tex[b][FACE_PY] = (uint8_t)top;
-    t->face_tex[b][FACE_NY] = (uint8_t)bottom;
+    for (int f = 0; f < RFACE_COUNT; f++) t->face_tex[b][f] = (uint8_t)side;
+    t->face_tex[b][RFACE_PY] = (uint8_t)top;
+    t->face_tex[b][RFACE_NY] = (uint8_t)bottom;
 }
 
 static void map_faces(RenderTextures *t) {
@@ -517,8 +517,8 @@ static void map_faces(RenderTextures *t) {
     set_faces(t, BLOCK_GRASS, TEX_GRASS_TOP, TEX_DIRT, TEX_GRASS_SIDE);
     set_faces(t, BLOCK_OAK_LOG, TEX_LOG_TOP, TEX_LOG_TOP, TEX_LOG_SIDE);
     set_faces(t, BLOCK_CRAFTING_TABLE, TEX_CRAFTING_TOP, TEX_PLANKS, TEX_CRAFTING_SIDE);
-    t->face_tex[BLOCK_CRAFTING_TABLE][FACE_NZ] = TEX_CRAFTING_FRONT;
-    t->face_tex[BLOCK_CRAFTING_TABLE][FACE_PZ] = TEX_CRAFTING_FRONT;
+    t->face_tex[BLOCK_CRAFTING_TABLE][RFACE_NZ] = TEX_CRAFTING_FRONT;
+    t->face_tex[BLOCK_CRAFTING_TABLE][RFACE_PZ] = TEX_CRAFTING_FRONT;
     /* No block orientation is stored, so the furnace shows its front on every side: it reads
      * as a furnace from any direction. */
     set_faces(t, BLOCK_FURNACE, TEX_FURNACE_TOP, TEX_FURNACE_TOP, TEX_FURNACE_FRONT);

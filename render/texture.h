@@ -21,7 +21,7 @@
 #define TEX_MIP_TEXELS 341
 
 /* Face order used everywhere in render/: -x, +x, -y (bottom), +y (top), -z, +z. */
-enum { FACE_NX = 0, FACE_PX, FACE_NY, FACE_PY, FACE_NZ, FACE_PZ, FACE_COUNT };
+enum { RFACE_NX = 0, RFACE_PX, RFACE_NY, RFACE_PY, RFACE_NZ, RFACE_PZ, RFACE_COUNT };
 
 typedef enum TexId {
     TEX_NONE = 0,
@@ -77,7 +77,7 @@ typedef struct RenderTextures {
     /* Item icons (blocks drawn as small isometric cubes, torch as its sprite). */
     Texel icon[ITEM_COUNT][TEX_MIP_TEXELS];
     /* Which texture each face of each block shows (TEX_NONE for air). */
-    uint8_t face_tex[BLOCK_COUNT][FACE_COUNT];
+    uint8_t face_tex[BLOCK_COUNT][RFACE_COUNT];
 } RenderTextures;
 
 static inline int tex_level_offset(int level) {
