@@ -85,7 +85,8 @@ static void place_spawn(Env *e) {
             int top = world_top_solid(e->world, (int)floor(x), (int)floor(z));
             uint8_t b = top >= 0 ? world_block_get(e->world, (int)floor(x), top, (int)floor(z)) : 0;
             y = top + 1;
-            if (b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG) break;
+            int terrain = gen_surface_height(&p->gen, (int)floor(x), (int)floor(z));
+            if (b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG && top >= terrain - 1) break;
             x += 1.0;
         }
         if (y < 1) y = 64;
