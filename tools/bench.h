@@ -20,5 +20,6 @@ int bench_render(int argc, char **argv);
 typedef struct Env Env;
 Env *render_tool_open_world(const char *world, uint64_t seed, int seed_given);
 void render_tool_set_pose(Env *env, const double *pose);
+int bench_sim(int argc, char **argv);
 
 #endif
