@@ -549,7 +549,9 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
                          70.0f + 110.0f * fc->daylight};
         const float *wc = w.surface ? w.color : deep;
-        float a = (w.surface ? 0.45f : 0.2f) + 0.55f * (1.0f - expf(-w.dist / 6.0f));
+        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
+        float a = w.surface ? 0.45f + 0.55f * (1.0f - expf(-w.dist / 6.0f))
+                            : 0.15f + 0.85f * (1.0f - expf(-w.dist / 5.0f));
         mix3(col, wc, clampf(a, 0.0f, 0.95f));
     }
     memcpy(out, col, sizeof col);
