@@ -9,6 +9,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"version", "print the version and git hash", cmd_version},
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
+    {"dataset", "episode folders: index, check, dedup, sample the loader", cmd_dataset},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
