@@ -7,6 +7,7 @@
 
 static const BenchTarget TARGETS[] = {
     {"core", "RNG draws/s and thread-pool parallel-for overhead", bench_core},
+    {"nn", "nn/ reference model train/infer throughput vs PyTorch, conv vs sgemm GFLOP/s", bench_nn},
 };
 static const int N_TARGETS = (int)(sizeof TARGETS / sizeof TARGETS[0]);
 
