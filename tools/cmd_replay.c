@@ -96,8 +96,8 @@ int cmd_replay(int argc, char **argv) {
     }
     char path[1024];
     if (sim_preset_path(ra.world, path, sizeof path)) {
-        fprintf(stderr, "vpt replay: --world: no preset file '%s' (nor worlds/%s.json)\n",
-                ra.world, ra.world);
+        fprintf(stderr, "vpt replay: --world: no preset file '%s' (nor worlds/%s.json)\n", ra.world,
+                ra.world);
         return 2;
     }
     WorldPreset preset;
