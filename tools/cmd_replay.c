@@ -32,6 +32,7 @@ static int replay_run(const ReplayArgs *ra, Env *env, FILE *in, FILE *trace_out)
     float reward = 0;
     while ((len = getline(&line, &cap, in)) >= 0) {
         lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
         int blank = 1;
         for (ssize_t i = 0; i < len; i++)
             if (line[i] != ' ' && line[i] != '\n' && line[i] != '\r' && line[i] != '\t') blank = 0;
