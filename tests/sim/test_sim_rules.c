@@ -196,6 +196,35 @@ static void test_collisions_and_steps(void) {
     env_destroy(e);
 }
 
+/* Box height 1.8: a jump under a ceiling at y = 66 stops with the head touching it; eye 1.62:
+ * a block at y = 66 ahead is above the eye line, one at y = 65 is on it. */
+static void test_box_and_eye(void) {
+    Env *e = arena("\"spawn\":{\"x\":0.5,\"y\":64,\"z\":0.5},"
+                   "\"boxes\":[{\"from\":[-3,66,-3],\"to\":[3,66,3],\"block\":\"stone\"}]");
+    Action j = act_keys(K(JUMP));
+    double top = 0;
+    for (int t = 0; t < 20; t++) {
+        env_step(e, &j);
+        if (env_player(e)->y > top) top = env_player(e)->y;
+    }
+    CHECK_NEAR(top, 66 - 1.8, 1e-9);
+    env_destroy(e);
+    e = arena("\"blocks\":[{\"pos\":[0,66,2],\"block\":\"stone\"}]");
+    Action none = act_keys(0);
+    env_step(e, &none);
+    CHECK(!env_player(e)->target.has_target || env_player(e)->target.y != 66);
+    env_destroy(e);
+    e = arena("\"blocks\":[{\"pos\":[0,65,2],\"block\":\"stone\"}]");
+    env_step(e, &none);
+    CHECK(env_player(e)->target.has_target && env_player(e)->target.y == 65);
+    env_destroy(e);
+    const Player p = {.x = 0.5, .y = 64, .z = 0.5};
+    CHECK(player_overlaps_block(&p, 0, 65, 0) && !player_overlaps_block(&p, 0, 66, 0));
+    CHECK(player_overlaps_block(&p, 0, 64, 0) && !player_overlaps_block(&p, 1, 64, 0));
+    const Player q = {.x = 0.75, .y = 64, .z = 0.5};
+    CHECK(player_overlaps_block(&q, 1, 64, 0)); /* 0.6 wide: 0.45 .. 1.05 */
+}
+
 static void test_sneak_edge(void) {
     const char *plat = "\"spawn\":{\"x\":0.5,\"y\":64,\"z\":0.5},"
                        "\"boxes\":[{\"from\":[-30,0,-30],\"to\":[30,63,30],\"block\":\"air\"},"
@@ -469,6 +498,7 @@ int main(void) {
     TEST_RUN(test_gravity_terminal);
     TEST_RUN(test_fall_damage);
     TEST_RUN(test_collisions_and_steps);
+    TEST_RUN(test_box_and_eye);
     TEST_RUN(test_sneak_edge);
     TEST_RUN(test_swimming);
     TEST_RUN(test_camera);
