@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/physics.h"
+#include "sim/world_internal.h"
 
 #define DEG2RAD 0.017453292519943295
 
@@ -202,7 +203,7 @@ int player_raycast(const Player *p, const World *w, double reach, int *ox, int *
     int face = FACE_UP;
     double t = 0;
     while (t <= reach) {
-        uint8_t b = world_block_get(w, c[0], c[1], c[2]);
+        uint8_t b = world_block_fast(w, c[0], c[1], c[2]);
         if (BLOCK_TABLE[b].flags & BLOCK_FLAG_TARGETABLE) {
             *ox = c[0];
             *oy = c[1];

@@ -48,6 +48,13 @@ static inline Chunk *world_chunk_at(const World *w, int cx, int cz) {
     return (c && c->cx == cx && c->cz == cz) ? c : NULL;
 }
 
+/* world_block_get without the call, for the hot loops of sim/ (physics, raycast). */
+static inline uint8_t world_block_fast(const World *w, int x, int y, int z) {
+    if ((unsigned)y >= WORLD_HEIGHT) return BLOCK_AIR;
+    const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);
+    return c ? c->blocks[CHUNK_INDEX(x & 15, y, z & 15)] : BLOCK_AIR;
+}
+
 /* light.c */
 void light_chunk_init(World *w, Chunk *c);
 void light_block_changed(World *w, int x, int y, int z, uint8_t old_block, uint8_t new_block);
