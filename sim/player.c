@@ -138,7 +138,7 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
 
     double d[3] = {p->vx, p->vy, p->vz};
     if (p->sneaking && was_on_ground) sneak_edge_clamp(p, w, &d[0], &d[2]);
-    double pos[3] = {p->x, p->y, p->z};
+    double pos[3] = {p->x, p->y, p->z}, y_before = p->y;
     MoveResult mr;
     phys_move(w, pos, PLAYER_HALF_WIDTH, PLAYER_HEIGHT, d, &mr);
     p->x = pos[0];
@@ -164,6 +164,14 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
         p->vx *= PHYS_WATER_DRAG;
         p->vy = p->vy * PHYS_WATER_DRAG - PHYS_WATER_GRAVITY;
         p->vz *= PHYS_WATER_DRAG;
+        /* swimming against a ledge whose top is free: Minecraft lifts the player out (0.3) */
+        if (p->collided_h) {
+            const double hw = PLAYER_HALF_WIDTH;
+            double ox = p->x + p->vx, oy = y_before + p->vy + 0.6, oz = p->z + p->vz;
+            if (!phys_box_collides(w, ox - hw, oy, oz - hw, ox + hw, oy + PLAYER_HEIGHT, oz + hw) &&
+                !phys_box_in_liquid(w, ox - hw, oy, oz - hw, ox + hw, oy + PLAYER_HEIGHT, oz + hw))
+                p->vy = PHYS_WATER_LEDGE_LIFT;
+        }
     } else {
         double fr = p->on_ground ? PHYS_GROUND_FRICTION : PHYS_AIR_FRICTION;
         p->vy = (p->vy - PHYS_GRAVITY) * PHYS_DRAG_Y;

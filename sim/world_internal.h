@@ -33,7 +33,7 @@ typedef struct LightQueue {
 struct World {
     const WorldGen *gen;
     int view_radius;
-    int grid, mask; /* slot grid side (power of two >= 2 * view_radius + 3) */
+    int grid, mask; /* slot grid side: power of two >= 2 * (radius + margin) + 1 */
     Chunk **slots;  /* grid * grid, indexed by (cz & mask) * grid + (cx & mask) */
     Chunk *pool;    /* pool_cap chunks */
     Chunk **free_list;
