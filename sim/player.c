@@ -103,7 +103,8 @@ static int water_check(const Player *p, const World *w) {
                               p->y + PLAYER_HEIGHT - 0.4, p->z + hw);
 }
 
-float player_move(Player *p, const World *w, const PlayerInput *in) {
+/* Input, jump and acceleration (before the move). */
+static void player_accelerate(Player *p, const World *w, const PlayerInput *in) {
     double forward = in->forward * PHYS_INPUT_SCALE, strafe = in->strafe * PHYS_INPUT_SCALE;
     p->sneaking = in->sneak;
     if (in->sneak) {
@@ -123,11 +124,10 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
             }
         }
     }
-    int was_on_ground = p->on_ground;
     double accel;
     if (p->in_water) {
         accel = PHYS_WATER_ACCEL;
-    } else if (was_on_ground) {
+    } else if (p->on_ground) {
         double speed = PHYS_WALK_SPEED * (p->sprinting ? PHYS_SPRINT_FACTOR : 1.0);
         double f3 = PHYS_GROUND_FRICTION * PHYS_GROUND_FRICTION * PHYS_GROUND_FRICTION;
         accel = speed * (0.16277136 / f3);
@@ -135,31 +135,24 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
         accel = p->sprinting ? PHYS_AIR_ACCEL_SPRINT : PHYS_AIR_ACCEL;
     }
     accelerate(p, strafe, forward, accel);
+}
 
-    double d[3] = {p->vx, p->vy, p->vz};
-    if (p->sneaking && was_on_ground) sneak_edge_clamp(p, w, &d[0], &d[2]);
-    double pos[3] = {p->x, p->y, p->z}, y_before = p->y;
-    MoveResult mr;
-    phys_move(w, pos, PLAYER_HALF_WIDTH, PLAYER_HEIGHT, d, &mr);
-    p->x = pos[0];
-    p->y = pos[1];
-    p->z = pos[2];
-    if (mr.hit_x) p->vx = 0;
-    if (mr.hit_z) p->vz = 0;
-    if (mr.hit_y) p->vy = 0;
-    p->collided_h = mr.hit_x || mr.hit_z;
-    p->on_ground = mr.on_ground;
-
+/* Fall distance bookkeeping after a move of dy; returns the damage on landing. */
+static float player_fall(Player *p, double dy) {
     float damage = 0.0f;
     if (p->in_water) {
         p->fall_distance = 0;
     } else if (p->on_ground) {
         if (p->fall_distance > 3.0f) damage = ceilf(p->fall_distance - 3.0f);
         p->fall_distance = 0;
-    } else if (d[1] < 0) {
-        p->fall_distance -= (float)d[1];
+    } else if (dy < 0) {
+        p->fall_distance -= (float)dy;
     }
+    return damage;
+}
 
+/* Gravity, drag and friction after the move (y_before: feet before the move). */
+static void player_drag(Player *p, const World *w, double y_before) {
     if (p->in_water) {
         p->vx *= PHYS_WATER_DRAG;
         p->vy = p->vy * PHYS_WATER_DRAG - PHYS_WATER_GRAVITY;
@@ -181,6 +174,25 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
     /* Minecraft zeroes tiny velocities (below 0.003) so bodies come to rest exactly */
     if (fabs(p->vx) < 0.003) p->vx = 0;
     if (fabs(p->vz) < 0.003) p->vz = 0;
+}
+
+float player_move(Player *p, const World *w, const PlayerInput *in) {
+    player_accelerate(p, w, in);
+    double d[3] = {p->vx, p->vy, p->vz};
+    if (p->sneaking && p->on_ground) sneak_edge_clamp(p, w, &d[0], &d[2]);
+    double pos[3] = {p->x, p->y, p->z}, y_before = p->y;
+    MoveResult mr;
+    phys_move(w, pos, PLAYER_HALF_WIDTH, PLAYER_HEIGHT, d, &mr);
+    p->x = pos[0];
+    p->y = pos[1];
+    p->z = pos[2];
+    if (mr.hit_x) p->vx = 0;
+    if (mr.hit_z) p->vz = 0;
+    if (mr.hit_y) p->vy = 0;
+    p->collided_h = mr.hit_x || mr.hit_z;
+    p->on_ground = mr.on_ground;
+    float damage = player_fall(p, d[1]);
+    player_drag(p, w, y_before);
     return damage;
 }
 
