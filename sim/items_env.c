@@ -7,10 +7,12 @@
  * every item a GUI operation throws out becomes an item entity in front of the player; what
  * the player holds for reward accounting = inventory + cursor + crafting grid. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "sim/env_internal.h"
+#include "sim/trace.h"
 
 #define MOB_REACH 3.0
 
@@ -396,4 +398,43 @@ const TaskTracker *env_task_tracker(const Env *e) { return &e->tracker; }
 const Task *env_task(const Env *e) { return &e->task; }
 int env_mob_spawn(Env *e, int type, double x, double y, double z) {
     return mob_spawn(&e->mobs, (MobType)type, x, y, z);
+}
+
+void env_trace_write_items(const Env *e, FILE *out) {
+    const Gui *g = &e->gui;
+    const char *name = gui_screen_name(g->screen);
+    if (name)
+        fprintf(out, ",\"gui\":\"%s\"", name);
+    else
+        fputs(",\"gui\":null", out);
+    fprintf(out, ",\"cursor\":{\"x\":%.1f,\"y\":%.1f},\"hovered\":", (double)g->cursor_x,
+            (double)g->cursor_y);
+    int h = gui_hovered(g);
+    if (h >= 0) {
+        const GuiElem *el = &gui_layout(g->screen)->elems[h];
+        fprintf(out, "{\"kind\":\"%s\",\"index\":%d", gui_elem_kind_name(el->kind), el->index);
+        if (el->kind == GUI_ELEM_RECIPE) {
+            int r = gui_book_recipe(g, el->index);
+            if (r >= 0)
+                fprintf(out, ",\"recipe\":\"%s\"", item_name(e->recipes->recipes[r].result));
+        }
+        fputc('}', out);
+    } else {
+        fputs("null", out);
+    }
+    if (g->cursor.count)
+        fprintf(out, ",\"cursor_stack\":{\"type\":\"%s\",\"quantity\":%d}",
+                item_name(g->cursor.item), g->cursor.count);
+    else
+        fputs(",\"cursor_stack\":null", out);
+    fputs(",\"obtained\":{", out);
+    int first = 1;
+    for (int k = 0; k < e->task.n_items; k++) {
+        ItemId it = e->task.items[k].item;
+        if (e->tracker.first_tick[it] < 0) continue;
+        fprintf(out, "%s\"%s\":%lld", first ? "" : ",", item_name(it),
+                (long long)e->tracker.first_tick[it]);
+        first = 0;
+    }
+    fputc('}', out);
 }
