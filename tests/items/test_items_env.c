@@ -448,11 +448,27 @@ static void test_env_mob_spawning(void) {
     r = run_create("{\"generator\": \"flat\", \"mobs\": true, \"fixed_time\": true,"
                    " \"time_of_day\": 18000, \"view_radius\": 2, \"episode_length\": 0}",
                    9);
-    int zombies = 0;
-    for (int t = 0; t < 6000 && r->damage_causes[DAMAGE_MOB] == 0; t++) {
+    int zombie = -1;
+    for (int t = 0; t < 6000 && zombie < 0; t++) {
         step(r, 0, 0, 0);
         for (int i = 0; i < env_mob_count(r->env); i++)
-            zombies += env_mob_get(r->env, i)->type == MOB_ZOMBIE;
+            if (env_mob_get(r->env, i)->type == MOB_ZOMBIE) zombie = i;
+    }
+    int zombies = zombie >= 0;
+    /* walk towards the nearest zombie (turning with the mouse) until it notices and hits */
+    for (int t = 0; t < 3000 && zombies && r->damage_causes[DAMAGE_MOB] == 0; t++) {
+        const Player *p = env_player(r->env);
+        double best = 1e18, dx = 0, dz = 0;
+        for (int i = 0; i < env_mob_count(r->env); i++) {
+            const Mob *m = env_mob_get(r->env, i);
+            double ex = m->x - p->x, ez = m->z - p->z;
+            if (m->type == MOB_ZOMBIE && ex * ex + ez * ez < best)
+                best = ex * ex + ez * ez, dx = ex, dz = ez;
+        }
+        double want = atan2(-dx, dz) * 180.0 / M_PI, turn = want - p->yaw;
+        while (turn > 180) turn -= 360;
+        while (turn < -180) turn += 360;
+        step(r, best > 9.0 ? K(KEY_FORWARD) : 0, (float)(turn / ACTION_DEGREES_PER_COUNT), 0);
     }
     CHECK(zombies > 0);
     CHECK(r->damage_causes[DAMAGE_MOB] > 0);
