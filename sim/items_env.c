@@ -26,7 +26,6 @@ static void apply_fx(Env *e, const GuiEffects *fx) {
     Player *p = &e->player;
     for (int i = 0; i < fx->n_dropped; i++) {
         env_throw_stack(e, fx->dropped[i], 0);
-        e->stats.dropped[fx->dropped[i].item] += fx->dropped[i].count;
         env_event(e, ENV_EVENT_DROPPED, fx->dropped[i].item, fx->dropped[i].count, (int)floor(p->x),
                   (int)floor(p->y), (int)floor(p->z), 0);
     }
@@ -327,6 +326,7 @@ void items_phase_reward(Env *e, StepResult *r) {
         const EnvEvent *ev = &r->events[i];
         if (ev->type == ENV_EVENT_MINED && ev->item < BLOCK_COUNT) e->stats.mined[ev->item]++;
         if (ev->type == ENV_EVENT_PICKED_UP) e->stats.picked_up[ev->item] += (uint32_t)ev->count;
+        if (ev->type == ENV_EVENT_DROPPED) e->stats.dropped[ev->item] += (uint32_t)ev->count;
         if (ev->type == ENV_EVENT_PLACED) e->stats.used[ev->item]++;
         if (ev->type == ENV_EVENT_DAMAGED)
             e->stats.damage_taken_x10 += (uint32_t)lround(ev->amount * 10.0f);

@@ -272,6 +272,22 @@ static void test_env_recipe_book_and_rewards(void) {
     press(r, K(KEY_ESC));
     CHECK_EQ_INT(count_item(r->env, BLOCK_CRAFTING_TABLE), 1);
     CHECK_NEAR(r->reward, 1.0 / 8 + 4.0 / 20 + 1.0, 1e-6);
+    /* statistics, with Minecraft's names */
+    json_t *stats = stats_to_json(env_stats(r->env));
+    CHECK_EQ_INT(json_integer_value(json_object_get(stats, "minecraft.mined:minecraft.oak_log")),
+                 1);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.picked_up:minecraft.oak_log")), 2);
+    CHECK_EQ_INT(json_integer_value(json_object_get(stats, "minecraft.dropped:minecraft.oak_log")),
+                 1);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.crafted:minecraft.oak_planks")), 4);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.crafted:minecraft.crafting_table")),
+        1);
+    CHECK(json_integer_value(json_object_get(stats, "minecraft.custom:minecraft.walk_one_cm")) >
+          100);
+    json_decref(stats);
     run_destroy(r);
 }
 
@@ -509,6 +525,54 @@ static void test_env_mob_hit_and_drops(void) {
     run_destroy(r);
 }
 
+/* Random native actions with the inventory screen open (and now and then closed, looking at
+ * the sky so nothing is mined or placed): the count of each item held, on the cursor, in the
+ * grid or lying on the ground never changes (these items make no 2x2 recipe). */
+static void test_env_conservation_property(void) {
+    Run *r = run_create("{\"generator\": \"flat\", \"mobs\": false, \"fixed_time\": true,"
+                        " \"view_radius\": 2, \"episode_length\": 0,"
+                        " \"spawn\": {\"x\": 0.5, \"y\": 4, \"z\": 0.5, \"pitch\": -90}}",
+                        12);
+    static const ItemId pool[] = {BLOCK_DIRT,   BLOCK_STONE,  BLOCK_SAND,
+                                  BLOCK_GRAVEL, ITEM_DIAMOND, BLOCK_IRON_ORE};
+    Rng rng = rng_stream(99, 1);
+    clear_inventory(r);
+    for (int i = 0; i < INVENTORY_SLOTS; i++)
+        if (rng_below(&rng, 3) != 0)
+            give(r, i, pool[rng_below(&rng, 6)], 1 + (int)rng_below(&rng, 64));
+    press(r, K(KEY_INVENTORY));
+    int want[ITEM_COUNT] = {0};
+    for (int i = 0; i < INVENTORY_SLOTS; i++)
+        want[env_player(r->env)->inventory.slots[i].item] +=
+            env_player(r->env)->inventory.slots[i].count;
+    want[ITEM_NONE] = 0;
+    static const uint32_t keysets[] = {
+        K(KEY_ATTACK),   K(KEY_USE), K(KEY_ATTACK) | K(KEY_SNEAK), K(KEY_DROP), 0, 0, 0,
+        K(KEY_INVENTORY)};
+    for (int t = 0; t < 3000; t++) {
+        uint32_t keys = keysets[rng_below(&rng, 8)];
+        float dx = (float)rng_range(&rng, -120, 120), dy = (float)rng_range(&rng, -80, 80);
+        if (env_gui(r->env)->screen == GUI_NONE) dx = dy = 0; /* keep looking at the sky */
+        step(r, keys, dx, dy);
+        int have[ITEM_COUNT] = {0};
+        const Gui *g = env_gui(r->env);
+        for (int i = 0; i < INVENTORY_SLOTS; i++)
+            have[env_player(r->env)->inventory.slots[i].item] +=
+                env_player(r->env)->inventory.slots[i].count;
+        for (int i = 0; i < 9; i++) have[g->grid[i].item] += g->grid[i].count;
+        have[g->cursor.item] += g->cursor.count;
+        for (int i = 0; i < env_item_count(r->env); i++)
+            have[env_item_get(r->env, i)->stack.item] += env_item_get(r->env, i)->stack.count;
+        have[ITEM_NONE] = 0;
+        int same = memcmp(have, want, sizeof have) == 0;
+        CHECK_MSG(same, "tick %d: item counts changed", t);
+        if (!same) break;
+    }
+    CHECK(r->events[ENV_EVENT_DROPPED] > 0); /* the run did throw things out */
+    CHECK_EQ_INT(r->events[ENV_EVENT_MINED] + r->events[ENV_EVENT_PLACED], 0);
+    run_destroy(r);
+}
+
 /* Same actions twice give the same hash (mobs, GUI and furnaces included). */
 static void test_env_determinism(void) {
     uint64_t h[2];
@@ -539,6 +603,7 @@ int main(void) {
     TEST_RUN(test_env_drowning_death_respawn);
     TEST_RUN(test_env_mob_spawning);
     TEST_RUN(test_env_mob_hit_and_drops);
+    TEST_RUN(test_env_conservation_property);
     TEST_RUN(test_env_determinism);
     return check_finish();
 }
