@@ -141,6 +141,11 @@ int items_phase_gui(Env *e, const Action *a) {
         gui_click_env(e, action_key_down(a, KEY_SNEAK) ? GUI_CLICK_SHIFT_LEFT : GUI_CLICK_LEFT, 0);
     if (env_key_pressed(e, a, KEY_USE)) gui_click_env(e, GUI_CLICK_RIGHT, 0);
     if (env_key_pressed(e, a, KEY_DROP)) gui_click_env(e, GUI_CLICK_LEFT, 1);
+    for (int k = 0; k < 9; k++) {
+        if (!env_key_pressed(e, a, (ActionKey)(KEY_HOTBAR_1 + k))) continue;
+        GuiContext ctx = gui_ctx(e);
+        gui_hotbar_swap(&e->gui, k, &ctx);
+    }
     return 1;
 }
 

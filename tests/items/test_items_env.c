@@ -320,6 +320,16 @@ static void test_env_shift_split_drop(void) {
     CHECK_EQ_INT(inv[11].count, 0);
     CHECK_EQ_INT(env_item_count(r->env), items_before + 1);
     CHECK_EQ_INT(count_item(r->env, BLOCK_DIRT), 10 - n11);
+    /* number key 3 over a slot swaps it with hotbar slot 2 */
+    give(r, 2, ITEM_DIAMOND, 3);
+    move_to(r, GUI_ELEM_INVENTORY, 10);
+    int n10 = inv[10].count;
+    press(r, K(KEY_HOTBAR_3));
+    CHECK_EQ_INT(inv[10].item, ITEM_DIAMOND);
+    CHECK_EQ_INT(inv[2].item, BLOCK_DIRT);
+    CHECK_EQ_INT(inv[2].count, n10);
+    press(r, K(KEY_HOTBAR_3)); /* and back */
+    CHECK_EQ_INT(inv[2].item, ITEM_DIAMOND);
     /* a stack held on the cursor goes back to the inventory when the screen closes */
     click_at(r, GUI_ELEM_INVENTORY, 10, GUI_CLICK_LEFT);
     CHECK(env_gui(r->env)->cursor.count > 0);
