@@ -556,9 +556,14 @@ static void test_env_conservation_property(void) {
         want[env_player(r->env)->inventory.slots[i].item] +=
             env_player(r->env)->inventory.slots[i].count;
     want[ITEM_NONE] = 0;
-    static const uint32_t keysets[] = {
-        K(KEY_ATTACK),   K(KEY_USE), K(KEY_ATTACK) | K(KEY_SNEAK), K(KEY_DROP), 0, 0, 0,
-        K(KEY_INVENTORY)};
+    static const uint32_t keysets[] = {K(KEY_ATTACK),
+                                       K(KEY_USE),
+                                       K(KEY_ATTACK) | K(KEY_SNEAK),
+                                       K(KEY_DROP),
+                                       0,
+                                       K(KEY_HOTBAR_4),
+                                       K(KEY_HOTBAR_9),
+                                       K(KEY_INVENTORY)};
     for (int t = 0; t < 3000; t++) {
         uint32_t keys = keysets[rng_below(&rng, 8)];
         float dx = (float)rng_range(&rng, -120, 120), dy = (float)rng_range(&rng, -80, 80);
