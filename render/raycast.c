@@ -149,9 +149,13 @@ static int chunk_top(FrameCtx *fc, int k) {
     const uint8_t *ch = fc->chunks[k];
     int top = 0;
     for (int y = WORLD_H - 1; y >= 0 && ch; y--) {
-        const uint64_t *layer = (const uint64_t *)(const void *)(ch + y * 256);
+        const uint8_t *layer = ch + y * 256;
         uint64_t acc = 0;
-        for (int i = 0; i < 32; i++) acc |= layer[i];
+        for (int i = 0; i < 32; i++) { /* memcpy: chunk arrays need not be 8-byte aligned */
+            uint64_t v;
+            memcpy(&v, layer + 8 * i, 8);
+            acc |= v;
+        }
         if (acc) {
             top = y + 1;
             break;
@@ -190,7 +194,7 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
         int qx = (int)floorf(d[0] * 180.0f), qy = (int)floorf(d[1] * 180.0f),
             qz = (int)floorf(d[2] * 180.0f);
         uint32_t h =
-            (uint32_t)(qx * 73856093) ^ (uint32_t)(qy * 19349663) ^ (uint32_t)(qz * 83492791);
+            ((uint32_t)qx * 73856093u) ^ ((uint32_t)qy * 19349663u) ^ ((uint32_t)qz * 83492791u);
         h ^= h >> 13;
         h *= 0x5bd1e995u;
         h ^= h >> 15;
