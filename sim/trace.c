@@ -50,8 +50,8 @@ void env_trace_write(const Env *e, const StepResult *r, FILE *out) {
             what = ev->item < ITEM_COUNT ? item_name(ev->item) : "?";
         }
         fprintf(out, "%s{\"type\":\"%s\",\"item\":\"%s\",\"count\":%d,\"x\":%d,\"y\":%d,\"z\":%d",
-                i ? "," : "", env_event_name((EnvEventType)ev->type), what, ev->count, ev->x,
-                ev->y, ev->z);
+                i ? "," : "", env_event_name((EnvEventType)ev->type), what, ev->count, ev->x, ev->y,
+                ev->z);
         if (ev->amount != 0) fprintf(out, ",\"amount\":%g", (double)ev->amount);
         fputc('}', out);
     }
