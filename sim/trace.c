@@ -55,7 +55,9 @@ void env_trace_write(const Env *e, const StepResult *r, FILE *out) {
         if (ev->amount != 0) fprintf(out, ",\"amount\":%g", (double)ev->amount);
         fputc('}', out);
     }
-    fprintf(out, "],\"reward\":%g,\"done\":%s}\n", r ? (double)r->reward : 0.0,
+    fputc(']', out);
+    env_trace_write_items(e, out); /* issue 4: gui, cursor, hovered, cursor_stack, obtained */
+    fprintf(out, ",\"reward\":%g,\"done\":%s}\n", r ? (double)r->reward : 0.0,
             r && r->done ? "true" : "false");
 }
 
