@@ -51,7 +51,7 @@ static const char *const ARROW[12] = {
 
 static void draw_count(const Hud *h, int x1, int y1, int count, int slot_w) {
     if (count <= 1) return;
-    char buf[8];
+    char buf[16];
     snprintf(buf, sizeof buf, "%d", count);
     int s = h->font;
     int tw = render_font_width(buf, s);
