@@ -7,6 +7,7 @@
 
 static const BenchTarget TARGETS[] = {
     {"core", "RNG draws/s and thread-pool parallel-for overhead", bench_core},
+    {"video", "encode/decode fps (one core) vs the ffmpeg CLI, loader frames/s", bench_video},
 };
 static const int N_TARGETS = (int)(sizeof TARGETS / sizeof TARGETS[0]);
 
