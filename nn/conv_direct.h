@@ -20,4 +20,10 @@ void nn_direct_dw_image_avx512(float *dwt, const float *ip, const float *dout,
                                const NnDirectDims *d);
 void nn_direct_dw_image_avx2(float *dwt, const float *ip, const float *dout, const NnDirectDims *d);
 
+/* Max-pool of one image, C % 16 == 0 (avx512) / C % 8 == 0 (avx2); argmax = base + flat index. */
+void nn_direct_maxpool_image_avx512(float *out, int32_t *argmax, const float *inp, int H, int W,
+                                    int C, int k, int s, int p, int32_t base);
+void nn_direct_maxpool_image_avx2(float *out, int32_t *argmax, const float *inp, int H, int W,
+                                  int C, int k, int s, int p, int32_t base);
+
 #endif

@@ -112,3 +112,37 @@ void SFX(nn_direct_dw_image)(float *dwt, const float *ip, const float *dout,
             }
         }
 }
+
+typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4), may_alias));
+
+/* Max-pool of one image (H,W,C) -> (OH,OW,C) with flat argmax indices offset by `base`;
+ * C % VW == 0. Same semantics as nn_maxpool_forward (first maximum in window order wins). */
+void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, const float *inp, int H, int W,
+                                  int C, int k, int s, int p, int32_t base) {
+    const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+    vi lane;
+    for (int i = 0; i < VW; i++) lane[i] = i;
+    for (int oh = 0; oh < OH; oh++) {
+        const int h0 = oh * s - p < 0 ? 0 : oh * s - p,
+                  h1 = oh * s - p + k > H ? H : oh * s - p + k;
+        for (int ow = 0; ow < OW; ow++) {
+            const int w0 = ow * s - p < 0 ? 0 : ow * s - p,
+                      w1 = ow * s - p + k > W ? W : ow * s - p + k;
+            for (int c = 0; c < C; c += VW) {
+                int32_t i0 = (int32_t)(((int64_t)h0 * W + w0) * C + c);
+                vf y = LD(inp + i0);
+                vi am = lane + (base + i0);
+                for (int ih = h0; ih < h1; ih++)
+                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                        int32_t ix = (int32_t)(((int64_t)ih * W + iw) * C + c);
+                        vf x = LD(inp + ix);
+                        vi m = x > y;
+                        y = (vf)(((vi)x & m) | ((vi)y & ~m));
+                        am = ((lane + (base + ix)) & m) | (am & ~m);
+                    }
+                ST(out + ((int64_t)oh * OW + ow) * C + c, y);
+                *(vi *)(argmax + ((int64_t)oh * OW + ow) * C + c) = am;
+            }
+        }
+    }
+}

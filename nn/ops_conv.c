@@ -421,30 +421,48 @@ void nn_tconv_backward(float *dinp, float *dw, float *db, const float *dout, con
 void nn_maxpool_forward(float *out, int32_t *argmax, const float *inp, int N, int H, int W, int C,
                         int k, int s, int p) {
     const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+    const ConvIsa isa = conv_isa();
+    if ((isa == CONV_ISA_AVX512 && C % 16 == 0) || (isa == CONV_ISA_AVX2 && C % 8 == 0)) {
+        const int64_t in_img = (int64_t)H * W * C, out_img = (int64_t)OH * OW * C;
+        for (int n = 0; n < N; n++) {
+            if (isa == CONV_ISA_AVX512)
+                nn_direct_maxpool_image_avx512(out + n * out_img, argmax + n * out_img,
+                                               inp + n * in_img, H, W, C, k, s, p,
+                                               (int32_t)(n * in_img));
+            else
+                nn_direct_maxpool_image_avx2(out + n * out_img, argmax + n * out_img,
+                                             inp + n * in_img, H, W, C, k, s, p,
+                                             (int32_t)(n * in_img));
+        }
+        return;
+    }
     for (int n = 0; n < N; n++)
-        for (int oh = 0; oh < OH; oh++)
+        for (int oh = 0; oh < OH; oh++) {
+            const int h0 = oh * s - p < 0 ? 0 : oh * s - p;
+            const int h1 = oh * s - p + k > H ? H : oh * s - p + k;
             for (int ow = 0; ow < OW; ow++) {
-                float *y = out + (((int64_t)n * OH + oh) * OW + ow) * C;
-                int32_t *am = argmax + (((int64_t)n * OH + oh) * OW + ow) * C;
-                for (int c = 0; c < C; c++) {
-                    y[c] = -FLT_MAX;
-                    am[c] = -1;
+                const int w0 = ow * s - p < 0 ? 0 : ow * s - p;
+                const int w1 = ow * s - p + k > W ? W : ow * s - p + k;
+                float *restrict y = out + (((int64_t)n * OH + oh) * OW + ow) * C;
+                int32_t *restrict am = argmax + (((int64_t)n * OH + oh) * OW + ow) * C;
+                const int64_t first = (((int64_t)n * H + h0) * W + w0) * C;
+                for (int c = 0; c < C; c++) { /* the window's first element starts the max */
+                    y[c] = inp[first + c];
+                    am[c] = (int32_t)(first + c);
                 }
-                for (int kh = 0; kh < k; kh++) {
-                    int ih = oh * s - p + kh;
-                    if (ih < 0 || ih >= H) continue;
-                    for (int kw = 0; kw < k; kw++) {
-                        int iw = ow * s - p + kw;
-                        if (iw < 0 || iw >= W) continue;
-                        int64_t base = (((int64_t)n * H + ih) * W + iw) * C;
-                        for (int c = 0; c < C; c++)
-                            if (inp[base + c] > y[c] || am[c] < 0) {
-                                y[c] = inp[base + c];
-                                am[c] = (int32_t)(base + c);
-                            }
+                for (int ih = h0; ih < h1; ih++)
+                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                        const int32_t base = (int32_t)((((int64_t)n * H + ih) * W + iw) * C);
+                        const float *restrict x = inp + base;
+                        for (int c = 0; c < C; c++) { /* branch-free: vectorizes */
+                            float xv = x[c], yv = y[c];
+                            int32_t iv = base + c, av = am[c];
+                            y[c] = xv > yv ? xv : yv;
+                            am[c] = xv > yv ? iv : av;
+                        }
                     }
-                }
             }
+        }
 }
 
 void nn_maxpool_backward(float *dinp, const float *dout, const int32_t *argmax, int64_t n_out) {

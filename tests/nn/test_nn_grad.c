@@ -192,6 +192,33 @@ static void test_grad_maxpool(void) {
     gc_free(&c);
 }
 
+/* The vector max-pool (C % 8/16 == 0) must equal the scalar one, argmax included. */
+static void test_maxpool_vector_equals_scalar(void) {
+    Rng r = g_rng_state_for_tests();
+    const int N = 2, H = 9, W = 7, C = 32, OH = 5, OW = 4;
+    float *x = rnd(&r, N * H * W * C, 1);
+    for (int i = 0; i < 40; i++) x[rng_below(&r, N * H * W * C)] = 0.5f; /* ties */
+    float *y[3];
+    int32_t *am[3];
+    const char *isas[3] = {NULL, "avx2", "none"};
+    for (int k = 0; k < 3; k++) {
+        y[k] = mem_calloc(N * OH * OW * C, 4);
+        am[k] = mem_calloc(N * OH * OW * C, 4);
+        if (isas[k]) setenv("VPT_NN_ISA", isas[k], 1);
+        nn_maxpool_forward(y[k], am[k], x, N, H, W, C, 3, 2, 1);
+        unsetenv("VPT_NN_ISA");
+    }
+    for (int k = 0; k < 2; k++) {
+        CHECK(memcmp(y[k], y[2], (size_t)N * OH * OW * C * 4) == 0);
+        CHECK(memcmp(am[k], am[2], (size_t)N * OH * OW * C * 4) == 0);
+        mem_free(y[k]);
+        mem_free(am[k]);
+    }
+    mem_free(y[2]);
+    mem_free(am[2]);
+    mem_free(x);
+}
+
 static void act_fwd(GcCase *c, float *out) {
     int kind = *(int *)c->user;
     if (kind == 0) nn_relu_forward(out, c->buf[0], c->len[0]);
@@ -403,6 +430,7 @@ int main(void) {
     TEST_RUN(test_grad_conv2d);
     TEST_RUN(test_grad_tconv);
     TEST_RUN(test_grad_maxpool);
+    TEST_RUN(test_maxpool_vector_equals_scalar);
     TEST_RUN(test_grad_activations);
     TEST_RUN(test_grad_layernorm);
     TEST_RUN(test_grad_embedding);
