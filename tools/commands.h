@@ -18,6 +18,10 @@ int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_video(int argc, char **argv);
 
+int cmd_play(int argc, char **argv);   /* window commands: built with VPT_WINDOW */
+int cmd_watch(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];
 extern const int VPT_N_COMMANDS;

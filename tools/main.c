@@ -13,6 +13,9 @@ const VptCommand VPT_COMMANDS[] = {
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
+#ifdef VPT_HAVE_WINDOW
+    {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
+#endif
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
 

@@ -33,11 +33,11 @@ static const char *VS_FULLSCREEN =
     "out vec2 v_uv;\n"
     "void main() {\n"
     "  vec2 p = vec2(float((gl_VertexID & 1) << 1), float(gl_VertexID & 2));\n"
-    "  v_uv = vec2(p.x * 0.5, 1.0 - p.y * 0.5);\n"
-    "  gl_Position = vec4(u_rect.xy + p * 0.5 * u_rect.zw, 0.0, 1.0);\n"
+    "  v_uv = vec2(p.x, 1.0 - p.y);\n"
+    "  gl_Position = vec4(u_rect.xy + p * u_rect.zw, 0.0, 1.0);\n"
     "}\n";
-/* Draws the triangle (0,0),(2,0),(0,2) in units of half the rect: it covers the rect, and the
- * part outside is clipped by the scissor set around each draw. */
+/* Draws the triangle (0,0),(2,0),(0,2) in units of the rect: it covers the rect, and the part
+ * outside is clipped by the scissor set around each draw. */
 static const char *FS_TEXTURE = "#version 330 core\n"
                                 "in vec2 v_uv;\n"
                                 "uniform sampler2D u_tex;\n"
