@@ -17,6 +17,7 @@ int cmd_render(int argc, char **argv);
 int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_video(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
 
 int cmd_play(int argc, char **argv);   /* window commands: built with VPT_WINDOW */
 int cmd_watch(int argc, char **argv);

@@ -102,6 +102,20 @@ int video_resize_filter_parse(const char *s, VideoResizeFilter *out) {
     return -1;
 }
 
+/* FFmpeg's messages go through our logger (tag "ffmpeg"): its errors as warnings (we report
+ * the failure that matters ourselves, naming the file), the rest as debug. */
+static void ffmpeg_log(void *avcl, int level, const char *fmt, va_list vl) {
+    if (level > AV_LOG_WARNING && log_get_level() > LOG_LEVEL_DEBUG) return;
+    char line[1024];
+    int prefix = 1;
+    av_log_format_line(avcl, level, fmt, vl, line, sizeof line, &prefix);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    if (n == 0) return;
+    log_msg(level <= AV_LOG_ERROR ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "ffmpeg", "%s", line);
+}
+
 void video_ffmpeg_log_init(void) {
-    av_log_set_level(log_get_level() == LOG_LEVEL_DEBUG ? AV_LOG_INFO : AV_LOG_ERROR);
+    av_log_set_level(AV_LOG_INFO);
+    av_log_set_callback(ffmpeg_log);
 }
