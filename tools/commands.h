@@ -18,6 +18,8 @@ int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_video(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
 
 int cmd_play(int argc, char **argv);   /* window commands: built with VPT_WINDOW */
 int cmd_watch(int argc, char **argv);
