@@ -21,16 +21,23 @@ int cmd_record(int argc, char **argv) {
                                    "bearer token for the upload", 0, 0});
     window_cli_add(&c, (CliOption){"--segment-ticks", CLI_INT, &segment_ticks, "N",
                                    "ticks per segment (6000 = 5 minutes)", 20, 1e9});
-    const CliSpec spec = {"record", "[--world PRESET] [--seed S] [--task TEXT] [--upload URL --token T] [...]",
-                          "Contractor mode: play while 640x360 video and the VPT action log are "
-                          "recorded in 5-minute segments.",
-                          c.opts, c.n_opts, 0, 0, NULL};
+    const CliSpec spec = {
+        "record",
+        "[--world PRESET] [--seed S] [--task TEXT] [--upload URL --token T] [...]",
+        "Contractor mode: play while 640x360 video and the VPT action log are "
+        "recorded in 5-minute segments.",
+        c.opts,
+        c.n_opts,
+        0,
+        0,
+        NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
     if (window_cli_finish(&c, "record") != 0) return 2;
     if (ro.upload_url && strncmp(ro.upload_url, "http://", 7) != 0 &&
         strncmp(ro.upload_url, "https://", 8) != 0) {
-        fprintf(stderr, "vpt record: --upload: bad value '%s' (expected an http:// or https:// URL)\n",
+        fprintf(stderr,
+                "vpt record: --upload: bad value '%s' (expected an http:// or https:// URL)\n",
                 ro.upload_url);
         return 2;
     }

@@ -20,8 +20,8 @@ void window_cli_init(WindowCli *c) {
     window_cli_add(c, (CliOption){"--world", CLI_STRING, &c->g.world, "PRESET",
                                   "preset file or default|flat|void (default)", 0, 0});
     window_cli_add(c, (CliOption){"--seed", CLI_U64, &c->g.seed, "S", "world seed", 0, 0});
-    window_cli_add(c, (CliOption){"--size", CLI_STRING, &c->size, "WxH",
-                                  "window size (1280x720)", 0, 0});
+    window_cli_add(
+        c, (CliOption){"--size", CLI_STRING, &c->size, "WxH", "window size (1280x720)", 0, 0});
     window_cli_add(c, (CliOption){"--fullscreen", CLI_FLAG, &c->fullscreen, NULL,
                                   "start fullscreen (F11 toggles)", 0, 0});
     window_cli_add(c, (CliOption){"--no-vsync", CLI_FLAG, &c->no_vsync, NULL,
@@ -33,8 +33,7 @@ void window_cli_init(WindowCli *c) {
     window_cli_add(c, (CliOption){"--quit-after-ticks", CLI_INT, &c->wo.quit_after_ticks, "N",
                                   "quit after N ticks", 1, 1e12});
     window_cli_add(c, (CliOption){"--input", CLI_STRING, &c->wo.input_path, "FILE.jsonl",
-                                  "inject a VPT-format action log as keyboard/mouse events", 0,
-                                  0});
+                                  "inject a VPT-format action log as keyboard/mouse events", 0, 0});
     window_cli_add(c, (CliOption){"--software", CLI_FLAG, &c->software, NULL,
                                   "draw the world with the software renderer", 0, 0});
 }

@@ -167,9 +167,9 @@ int app_poll(WindowApp *app, long long tick) {
         /* With a script, the person's real motion is ignored so the run is exactly the
          * script; window events still apply. */
         int from_script = 1;
-        if (app->script && (ev.type == SDL_MOUSEMOTION || ev.type == SDL_KEYDOWN ||
-                            ev.type == SDL_KEYUP || ev.type == SDL_MOUSEBUTTONDOWN ||
-                            ev.type == SDL_MOUSEBUTTONUP))
+        if (app->script &&
+            (ev.type == SDL_MOUSEMOTION || ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP ||
+             ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP))
             from_script = script_event_is_synthetic(&ev);
         if (!from_script) continue;
         if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_FOCUS_LOST &&

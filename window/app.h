@@ -18,8 +18,8 @@ typedef struct WindowOptions {
     const char *title;
     int width, height; /* initial window size; default 1280x720 */
     int fullscreen;
-    int vsync;          /* 1 default */
-    double sensitivity; /* mouse counts per physical pixel; default 1 */
+    int vsync;                   /* 1 default */
+    double sensitivity;          /* mouse counts per physical pixel; default 1 */
     const char *screenshot_path; /* PNG of the last presented frame, written at quit */
     long long quit_after_ticks;  /* 0: run until closed */
     const char *input_path;      /* VPT-format jsonl whose actions are injected as SDL events */

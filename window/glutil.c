@@ -85,7 +85,8 @@ void glu_read_rgb(int w, int h, uint8_t *rgb) {
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, tmp);
     /* GL's rows start at the bottom; ours at the top. */
-    for (int y = 0; y < h; y++) memcpy(rgb + (size_t)y * w * 3, tmp + (size_t)(h - 1 - y) * w * 3, (size_t)w * 3);
+    for (int y = 0; y < h; y++)
+        memcpy(rgb + (size_t)y * w * 3, tmp + (size_t)(h - 1 - y) * w * 3, (size_t)w * 3);
     mem_free(tmp);
 }
 

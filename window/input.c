@@ -10,18 +10,30 @@ void input_init(InputState *in, double sensitivity) {
 
 ActionKey input_key_for_scancode(SDL_Scancode sc) {
     switch (sc) {
-    case SDL_SCANCODE_W: return KEY_FORWARD;
-    case SDL_SCANCODE_S: return KEY_BACK;
-    case SDL_SCANCODE_A: return KEY_LEFT;
-    case SDL_SCANCODE_D: return KEY_RIGHT;
-    case SDL_SCANCODE_SPACE: return KEY_JUMP;
-    case SDL_SCANCODE_LSHIFT: return KEY_SNEAK;
-    case SDL_SCANCODE_LCTRL: return KEY_SPRINT;
-    case SDL_SCANCODE_Q: return KEY_DROP;
-    case SDL_SCANCODE_F: return KEY_SWAPHANDS;
-    case SDL_SCANCODE_E: return KEY_INVENTORY;
-    case SDL_SCANCODE_ESCAPE: return KEY_ESC;
-    default: break;
+    case SDL_SCANCODE_W:
+        return KEY_FORWARD;
+    case SDL_SCANCODE_S:
+        return KEY_BACK;
+    case SDL_SCANCODE_A:
+        return KEY_LEFT;
+    case SDL_SCANCODE_D:
+        return KEY_RIGHT;
+    case SDL_SCANCODE_SPACE:
+        return KEY_JUMP;
+    case SDL_SCANCODE_LSHIFT:
+        return KEY_SNEAK;
+    case SDL_SCANCODE_LCTRL:
+        return KEY_SPRINT;
+    case SDL_SCANCODE_Q:
+        return KEY_DROP;
+    case SDL_SCANCODE_F:
+        return KEY_SWAPHANDS;
+    case SDL_SCANCODE_E:
+        return KEY_INVENTORY;
+    case SDL_SCANCODE_ESCAPE:
+        return KEY_ESC;
+    default:
+        break;
     }
     if (sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9)
         return (ActionKey)(KEY_HOTBAR_1 + (sc - SDL_SCANCODE_1));
@@ -30,10 +42,14 @@ ActionKey input_key_for_scancode(SDL_Scancode sc) {
 
 ActionKey input_key_for_mouse_button(Uint8 button) {
     switch (button) {
-    case SDL_BUTTON_LEFT: return KEY_ATTACK;
-    case SDL_BUTTON_RIGHT: return KEY_USE;
-    case SDL_BUTTON_MIDDLE: return KEY_PICKITEM;
-    default: return KEY_COUNT;
+    case SDL_BUTTON_LEFT:
+        return KEY_ATTACK;
+    case SDL_BUTTON_RIGHT:
+        return KEY_USE;
+    case SDL_BUTTON_MIDDLE:
+        return KEY_PICKITEM;
+    default:
+        return KEY_COUNT;
     }
 }
 
@@ -49,7 +65,9 @@ static void press(InputState *in, ActionKey k, int down) {
 
 void input_handle_event(InputState *in, const SDL_Event *ev) {
     switch (ev->type) {
-    case SDL_QUIT: in->quit = 1; break;
+    case SDL_QUIT:
+        in->quit = 1;
+        break;
     case SDL_KEYDOWN:
     case SDL_KEYUP: {
         int down = ev->type == SDL_KEYDOWN;
@@ -78,7 +96,8 @@ void input_handle_event(InputState *in, const SDL_Event *ev) {
         /* Losing focus releases everything: no key stays stuck down. */
         if (ev->window.event == SDL_WINDOWEVENT_FOCUS_LOST) in->held = 0;
         break;
-    default: break;
+    default:
+        break;
     }
 }
 

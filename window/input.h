@@ -13,9 +13,9 @@
 #include "sim/action.h"
 
 typedef struct InputState {
-    uint32_t held;    /* ActionKey bits held now */
-    uint32_t tapped;  /* bits that went down since the last tick */
-    double acc_dx;    /* physical mouse pixels since the last tick */
+    uint32_t held;   /* ActionKey bits held now */
+    uint32_t tapped; /* bits that went down since the last tick */
+    double acc_dx;   /* physical mouse pixels since the last tick */
     double acc_dy;
     double sensitivity; /* mouse counts per physical pixel */
     int quit;           /* window closed */

@@ -50,11 +50,11 @@ int window_watch(const WindowOptions *wo, const GameOptions *g, const char *poli
                  WatchAgentFactory factory);
 
 typedef struct RecordOptions {
-    const char *out_dir;       /* where segments go (default recordings/) */
-    const char *task;          /* shown to the contractor */
-    const char *upload_url;    /* NULL: no upload */
-    const char *upload_token;  /* may be NULL */
-    int segment_ticks;         /* default 6000 (5 minutes) */
+    const char *out_dir;      /* where segments go (default recordings/) */
+    const char *task;         /* shown to the contractor */
+    const char *upload_url;   /* NULL: no upload */
+    const char *upload_token; /* may be NULL */
+    int segment_ticks;        /* default 6000 (5 minutes) */
 } RecordOptions;
 
 int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOptions *ro);

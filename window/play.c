@@ -24,8 +24,10 @@ Env *window_open_env(const GameOptions *g) {
         } else if (strcmp(g->world, "void") == 0) {
             preset_builtin_void(&p);
         } else {
-            fprintf(stderr, "vpt: --world: no preset file '%s' and not a built-in name "
-                            "(default, flat, void)\n", g->world);
+            fprintf(stderr,
+                    "vpt: --world: no preset file '%s' and not a built-in name "
+                    "(default, flat, void)\n",
+                    g->world);
             return NULL;
         }
         env = env_create(&p, g->seed_given ? g->seed : p.seed);

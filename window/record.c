@@ -128,8 +128,7 @@ static Status segment_open(Segment *s, const char *dir, uint64_t seed, int index
     gmtime_r(&now, &tmv);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tmv);
-    snprintf(s->name, sizeof s->name, "rec-%s-s%llu-%03d", stamp, (unsigned long long)seed,
-             index);
+    snprintf(s->name, sizeof s->name, "rec-%s-s%llu-%03d", stamp, (unsigned long long)seed, index);
     char path[512];
     snprintf(path, sizeof path, "%s/%s.mp4", dir, s->name);
     VideoEncoderOptions eo = {REC_W, REC_H, 20, -1, 1, NULL};
@@ -205,7 +204,8 @@ static Status record_tick(RecordState *rs, const RecordOptions *ro, const GameOp
     rs->seg.late_ticks += late;
     if (st == STATUS_OK && rs->seg.frames >= ro->segment_ticks) {
         st = segment_close(&rs->seg, ro->out_dir, rs->env, g->world, ro->task);
-        if (st == STATUS_OK) st = segment_open(&rs->seg, ro->out_dir, env_seed(rs->env), ++rs->seg_index);
+        if (st == STATUS_OK)
+            st = segment_open(&rs->seg, ro->out_dir, env_seed(rs->env), ++rs->seg_index);
     }
     return st;
 }

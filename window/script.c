@@ -64,11 +64,15 @@ int script_events_for_action(const Action *prev, const Action *cur, double sensi
 
 int script_event_is_synthetic(const SDL_Event *ev) {
     switch (ev->type) {
-    case SDL_MOUSEMOTION: return ev->motion.which == SCRIPT_MOUSE_ID;
+    case SDL_MOUSEMOTION:
+        return ev->motion.which == SCRIPT_MOUSE_ID;
     case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP: return ev->button.which == SCRIPT_MOUSE_ID;
+    case SDL_MOUSEBUTTONUP:
+        return ev->button.which == SCRIPT_MOUSE_ID;
     case SDL_KEYDOWN:
-    case SDL_KEYUP: return ev->key.padding2 == SCRIPT_KEY_MARK;
-    default: return 0;
+    case SDL_KEYUP:
+        return ev->key.padding2 == SCRIPT_KEY_MARK;
+    default:
+        return 0;
     }
 }

@@ -6,11 +6,13 @@
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include "window/glworld.h"
 
 struct GameView {
     WindowApp *app;
     ThreadPool *pool;
     Renderer *r;
+    GlWorld *gl; /* NULL: software path */
     RenderScene *scene;
     double prev[3];
     int have_prev;
@@ -19,17 +21,25 @@ struct GameView {
 };
 
 GameView *view_create(WindowApp *app, ThreadPool *pool, int software) {
-    (void)software;
     GameView *v = mem_calloc(1, sizeof *v);
     v->app = app;
     v->pool = pool;
-    v->r = render_create(NULL);
+    /* The window shows the actual aspect of its drawable (resizable); recordings and
+     * observations keep the 16:9 virtual screen. */
+    RenderOptions ro = {64, 0};
+    v->r = render_create(&ro);
+    if (!software) {
+        v->gl = glworld_create(v->r);
+        if (!v->gl)
+            LOG_WARN("window", "GL ray caster unavailable; drawing with the software renderer");
+    }
     v->scene = mem_calloc(1, sizeof *v->scene);
     return v;
 }
 
 void view_destroy(GameView *v) {
     if (!v) return;
+    glworld_destroy(v->gl);
     render_destroy(v->r);
     mem_free(v->scene);
     mem_free(v->rgb);
@@ -38,10 +48,7 @@ void view_destroy(GameView *v) {
 
 const RenderScene *view_last_scene(const GameView *v) { return v->scene; }
 const Renderer *view_renderer(const GameView *v) { return v->r; }
-int view_uses_gl(const GameView *v) {
-    (void)v;
-    return 0;
-}
+int view_uses_gl(const GameView *v) { return v->gl != NULL; }
 
 void view_before_tick(GameView *v, const Env *env) {
     const Player *p = env_player(env);
@@ -72,6 +79,10 @@ void view_draw(GameView *v, const Env *env, double alpha, double look_dx, double
     int w, h;
     app_drawable_size(v->app, &w, &h);
     if (w < 1 || h < 1) return;
+    if (v->gl) {
+        glworld_draw(v->gl, sc, w, h);
+        return;
+    }
     if (w != v->rgb_w || h != v->rgb_h) {
         mem_free(v->rgb);
         v->rgb = mem_alloc((size_t)w * h * 3);
