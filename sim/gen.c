@@ -319,8 +319,7 @@ static void place_ores(uint8_t *b, Rng *r) {
     for (int i = 0; i < 16; i++)
         place_vein(b, r, BLOCK_COAL_ORE, 5, 100, 4 + (int)rng_below(r, 10));
     for (int i = 0; i < 9; i++) place_vein(b, r, BLOCK_IRON_ORE, 5, 63, 3 + (int)rng_below(r, 6));
-    if (rng_below(r, 4) != 0)
-        place_vein(b, r, BLOCK_DIAMOND_ORE, 2, 15, 1 + (int)rng_below(r, 4));
+    if (rng_below(r, 4) != 0) place_vein(b, r, BLOCK_DIAMOND_ORE, 2, 15, 1 + (int)rng_below(r, 4));
 }
 
 static void set_if(uint8_t *b, int x, int y, int z, uint8_t id, int only_air) {

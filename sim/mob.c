@@ -83,6 +83,15 @@ static int move_mob(const World *w, Mob *m) {
 }
 
 static void physics(const World *w, Mob *m, double ax, double az) {
+    /* Resting on solid ground with no input and no motion: nothing can change (the cheap path
+     * most animals take most of the time). */
+    if (m->on_ground && ax == 0.0 && az == 0.0 && fabs(m->vx) < 0.003 && fabs(m->vz) < 0.003 &&
+        !m->in_water &&
+        block_is_solid(
+            world_block_get(w, (int)floor(m->x), (int)floor(m->y - 0.01), (int)floor(m->z)))) {
+        m->vx = m->vy = m->vz = 0.0;
+        return;
+    }
     uint8_t at = world_block_get(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
     m->in_water = at == BLOCK_WATER;
     double fr = m->on_ground ? FRICTION_GROUND : FRICTION_AIR;
@@ -206,7 +215,7 @@ static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az,
     if (m->type == MOB_ZOMBIE && v->player_alive) {
         double dx = v->px - m->x, dz = v->pz - m->z, dy = v->py - m->y;
         double d2 = dx * dx + dz * dz;
-        if (d2 < 24.0 * 24.0) {
+        if (d2 < 40.0 * 40.0) { /* Minecraft's zombies follow from 35-40 blocks */
             double len = sqrt(d2) + 1e-9;
             m->yaw = (float)(atan2(-dx, dz) / DEG2RAD);
             if (len > 0.8) {
@@ -232,15 +241,17 @@ static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az,
         *az = 2.0 * ti->walk_speed * dz / len;
         return;
     }
-    if (--m->ai_timer <= 0) { /* new wander/idle state */
-        m->walking = rng_below(&t->rng, 3) != 0;
+    if (--m->ai_timer <= 0) {                    /* new wander/idle state */
+        m->walking = rng_below(&t->rng, 3) == 0; /* mostly idle, like Minecraft's animals */
         m->yaw = (float)rng_below(&t->rng, 360);
+        m->dir_x = (float)-sin(m->yaw * DEG2RAD);
+        m->dir_z = (float)cos(m->yaw * DEG2RAD);
         m->ai_timer =
-            m->walking ? 20 + (int)rng_below(&t->rng, 60) : 40 + (int)rng_below(&t->rng, 120);
+            m->walking ? 20 + (int)rng_below(&t->rng, 60) : 80 + (int)rng_below(&t->rng, 160);
     }
     if (m->walking) {
-        *ax = -sin(m->yaw * DEG2RAD) * ti->walk_speed;
-        *az = cos(m->yaw * DEG2RAD) * ti->walk_speed;
+        *ax = m->dir_x * ti->walk_speed;
+        *az = m->dir_z * ti->walk_speed;
     }
 }
 

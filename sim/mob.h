@@ -7,7 +7,7 @@
  * solid ground with no block light, 24 or more blocks away, up to MOB_HOSTILE_CAP. A mob whose
  * chunk unloads is removed; zombies burn (1 HP a second) in daylight under open sky.
  * Behaviour: animals idle or wander in random directions, flee for 5 s when hit; zombies
- * chase the player within 24 blocks and hit for 3 HP once a second when within reach.
+ * chase the player within 40 blocks and hit for 3 HP once a second when within reach.
  * Every random draw takes the table's Rng, so mobs are deterministic.
  *
  * Invariants: mobs[0..n) are alive (removal swaps the last one in); health > 0. */
@@ -35,9 +35,10 @@ typedef struct Mob {
     int hurt_timer; /* ticks left of the hurt flash / invulnerability */
     int on_ground;
     int in_water;
-    int ai_timer;   /* ticks left in the current wander/idle state */
-    int walking;    /* wandering this state */
-    int flee_timer; /* ticks left fleeing */
+    int ai_timer;       /* ticks left in the current wander/idle state */
+    int walking;        /* wandering this state */
+    float dir_x, dir_z; /* wander direction (unit vector) */
+    int flee_timer;     /* ticks left fleeing */
     int attack_cooldown;
     float flee_from_x, flee_from_z;
     uint32_t id; /* unique per episode (for renderers' interpolation) */

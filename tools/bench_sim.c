@@ -120,8 +120,14 @@ int bench_sim(int argc, char **argv) {
         {"--threads", CLI_INT, &threads, "N", "threads for the batched run (default 2)", 1, 256},
         {"--world", CLI_STRING, &world, "PRESET", "preset (default: built-in default)", 0, 0},
     };
-    const CliSpec spec = {"bench sim", "[--ticks N] [--chunks N] [--threads N] [--world PRESET]",
-                          "sim ticks/s, chunk generation, reset time", opts, 4, 0, 0, NULL};
+    const CliSpec spec = {"bench sim",
+                          "[--ticks N] [--chunks N] [--threads N] [--world PRESET]",
+                          "sim ticks/s, chunk generation, reset time",
+                          opts,
+                          4,
+                          0,
+                          0,
+                          NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
     WorldPreset p;
