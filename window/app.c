@@ -3,6 +3,7 @@
 
 #include <GL/glew.h>
 #include <SDL2/SDL.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -79,6 +80,12 @@ static Status load_script(WindowApp *app, const char *path) {
 }
 
 WindowApp *app_create(const WindowOptions *o) {
+    const char *disp = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    if ((!disp || !*disp) && (!wl || !*wl) && !getenv("SDL_VIDEODRIVER")) {
+        LOG_ERROR("window", "no display: DISPLAY is not set (run under X11/Wayland, or headless "
+                            "with xvfb-run)");
+        return NULL;
+    }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         LOG_ERROR("window", "cannot start SDL video (is DISPLAY set?): %s", SDL_GetError());
         return NULL;
@@ -90,6 +97,9 @@ WindowApp *app_create(const WindowOptions *o) {
         app_destroy(app);
         return NULL;
     }
+    /* A scripted run ends with its script unless told otherwise. */
+    if (app->script_len > 0 && app->opt.quit_after_ticks <= 0)
+        app->opt.quit_after_ticks = app->script_len;
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
@@ -116,7 +126,8 @@ WindowApp *app_create(const WindowOptions *o) {
     while (glGetError() != GL_NO_ERROR) {
     }
     if (gerr != GLEW_OK) {
-        LOG_ERROR("window", "GLEW: %s", (const char *)glewGetErrorString(gerr));
+        LOG_ERROR("window", "GLEW cannot load OpenGL on video driver '%s': %s",
+                  SDL_GetCurrentVideoDriver(), (const char *)glewGetErrorString(gerr));
         app_destroy(app);
         return NULL;
     }
@@ -147,6 +158,7 @@ void app_destroy(WindowApp *app) {
 }
 
 InputState *app_input(WindowApp *app) { return &app->input; }
+long long app_quit_after_ticks(const WindowApp *app) { return app->opt.quit_after_ticks; }
 long long app_script_length(const WindowApp *app) { return app->script_len; }
 int app_script_done(const WindowApp *app, long long tick) {
     return app->script_len > 0 && tick >= app->script_len;

@@ -39,6 +39,8 @@ InputState *app_input(WindowApp *app);
 /* 1 once an input script is loaded and its last line has been injected. */
 int app_script_done(const WindowApp *app, long long tick);
 long long app_script_length(const WindowApp *app);
+/* Ticks after which the run ends (0: never): --quit-after-ticks, else the script's length. */
+long long app_quit_after_ticks(const WindowApp *app);
 
 /* Drawable size in pixels (changes when the window is resized). */
 void app_drawable_size(const WindowApp *app, int *w, int *h);

@@ -68,7 +68,7 @@ int window_play(const WindowOptions *wo, const GameOptions *g) {
             tick++;
             steps++;
             t_next += APP_TICK_SECONDS;
-            if (wo->quit_after_ticks > 0 && tick >= wo->quit_after_ticks) running = 0;
+            if (app_quit_after_ticks(app) > 0 && tick >= app_quit_after_ticks(app)) running = 0;
         }
         if (now > t_next + 1.0) t_next = now; /* far behind (debugger, suspend): resync */
         if (running) running = app_poll(app, tick) || 0;

@@ -266,7 +266,8 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
             if (rs.seg_index > 0 && rs.seg.frames == 0) uploader_kick(&up);
             tick++;
             t_next += APP_TICK_SECONDS;
-            if (wo->quit_after_ticks > 0 && tick >= wo->quit_after_ticks) running = 0;
+            if (app_quit_after_ticks(rs.app) > 0 && tick >= app_quit_after_ticks(rs.app))
+                running = 0;
             if (late && now - late_logged > 1.0) {
                 LOG_WARN("record", "cannot keep up with 20 Hz: the game is running slow "
                                    "(late ticks are counted in the options file)");

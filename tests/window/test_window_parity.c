@@ -20,7 +20,7 @@
 
 #define W 640
 #define H 360
-#define PARITY_MIN_PSNR 32.0
+#define PARITY_MIN_PSNR 40.0
 
 static double psnr(const uint8_t *a, const uint8_t *b, size_t n) {
     double se = 0;
