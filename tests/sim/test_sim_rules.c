@@ -170,6 +170,26 @@ static void test_fall_damage(void) {
     CHECK_NEAR(ceil(expected_fall(10.5) - 3), 7, 0);
 }
 
+/* Falling ~115 blocks (about 3 blocks per tick at the end) onto a 1-block platform: the swept
+ * collision lands on it instead of tunnelling through. */
+static void test_no_tunnelling(void) {
+    Env *e = test_env("{\"generator\":\"void\",\"boxes\":[{\"from\":[-2,5,-2],\"to\":[2,5,2],"
+                      "\"block\":\"stone\"}],\"spawn\":{\"x\":0.5,\"y\":120,\"z\":0.5}}",
+                      1);
+    Action none = act_keys(0);
+    double vmin = 0;
+    int died_at = -1000;
+    for (int t = 0; t < 200 && died_at == -1000; t++) {
+        StepResult r = env_step(e, &none);
+        for (int i = 0; i < r.n_events; i++)
+            if (r.events[i].type == ENV_EVENT_DIED) died_at = r.events[i].y;
+        if (died_at == -1000 && env_player(e)->vy < vmin) vmin = env_player(e)->vy;
+    }
+    CHECK(vmin < -2.5);       /* over 2.5 blocks per tick before the landing */
+    CHECK_EQ_INT(died_at, 6); /* died on top of the platform, not in the void below it */
+    env_destroy(e);
+}
+
 static void test_collisions_and_steps(void) {
     /* wall 2 high at z = 5: walking stops with the box touching it */
     Env *e = arena("\"boxes\":[{\"from\":[-5,64,5],\"to\":[5,65,5],\"block\":\"stone\"}]");
@@ -352,6 +372,22 @@ static void test_mining(void) {
     CHECK_EQ_INT(mine_once("bedrock", "diamond_pickaxe", 3000, BLOCK_BEDROCK, &got), 0);
 }
 
+/* A broken block's drop waits 10 ticks before it can be picked up, even inside reach. */
+static void test_block_drop_delay(void) {
+    Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":1.5},\"blocks\":[{\"pos\":[0,64,2],"
+                   "\"block\":\"dirt\"}],\"inventory\":[{\"item\":\"wooden_shovel\",\"slot\":0}]");
+    Action down = {ACTION_KEY_BIT(KEY_ATTACK), 0, 300.0f}; /* 45 degrees down: the dirt */
+    env_step(e, &down);
+    Action at = act_keys(K(ATTACK)), none = act_keys(0);
+    CHECK(step_until_event(e, &at, 50, ENV_EVENT_MINED, NULL) > 0);
+    CHECK_EQ_INT(env_item_count(e), 1);
+    CHECK_EQ_INT(env_item_get(e, 0)->pickup_delay, ITEM_PICKUP_DELAY_BLOCK - 1);
+    int t = step_until_event(e, &none, 40, ENV_EVENT_PICKED_UP, NULL);
+    CHECK_EQ_INT(t, ITEM_PICKUP_DELAY_BLOCK - 1); /* the first tick the delay allows */
+    CHECK_EQ_INT(inventory_count(&env_player(e)->inventory, BLOCK_DIRT), 1);
+    env_destroy(e);
+}
+
 static void test_mining_progress_resets(void) {
     Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":1.5},\"blocks\":[{\"pos\":[0,65,2],"
                    "\"block\":\"oak_log\"},{\"pos\":[1,65,2],\"block\":\"oak_log\"}]");
@@ -502,6 +538,7 @@ int main(void) {
     TEST_RUN(test_jump);
     TEST_RUN(test_gravity_terminal);
     TEST_RUN(test_fall_damage);
+    TEST_RUN(test_no_tunnelling);
     TEST_RUN(test_collisions_and_steps);
     TEST_RUN(test_box_and_eye);
     TEST_RUN(test_sneak_edge);
@@ -509,6 +546,7 @@ int main(void) {
     TEST_RUN(test_camera);
     TEST_RUN(test_targeting);
     TEST_RUN(test_mining);
+    TEST_RUN(test_block_drop_delay);
     TEST_RUN(test_mining_progress_resets);
     TEST_RUN(test_tool_durability);
     TEST_RUN(test_placing);
