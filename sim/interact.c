@@ -177,8 +177,29 @@ static void drop_key(Env *e, const Action *a) {
               (int)floor(p->z), 0);
 }
 
+/* Pick block (middle click), survival rules: the targeted block's item is selected if it is in
+ * the hotbar, else swapped from the main inventory into the selected hotbar slot. */
+static void pick_block(Env *e, const Action *a) {
+    Player *p = &e->player;
+    if (!env_key_pressed(e, a, KEY_PICKITEM) || !p->target.has_target) return;
+    uint8_t b = world_block_get(e->world, p->target.x, p->target.y, p->target.z);
+    Inventory *inv = &p->inventory;
+    for (int i = 0; i < INVENTORY_SLOTS; i++) {
+        if (!inv->slots[i].count || inv->slots[i].item != b) continue;
+        if (i < INVENTORY_HOTBAR) {
+            inv->selected = i;
+        } else {
+            ItemStack tmp = inv->slots[inv->selected];
+            inv->slots[inv->selected] = inv->slots[i];
+            inv->slots[i] = tmp;
+        }
+        return;
+    }
+}
+
 void env_phase_interact(Env *e, const Action *a) {
     update_target(e);
+    pick_block(e, a);
     mine(e, a);
     place(e, a);
     drop_key(e, a);

@@ -454,6 +454,24 @@ static void test_placing(void) {
     env_destroy(e);
 }
 
+static void test_pick_block(void) {
+    Env *e = arena("\"blocks\":[{\"pos\":[0,65,2],\"block\":\"oak_planks\"}],"
+                   "\"inventory\":[{\"item\":\"stick\",\"slot\":0},{\"item\":\"oak_planks\","
+                   "\"count\":7,\"slot\":20},{\"item\":\"dirt\",\"slot\":5}]");
+    Action pick = act_keys(K(PICKITEM)), none = act_keys(0);
+    env_step(e, &pick); /* planks are in the main inventory: swapped into the held slot */
+    const Inventory *inv = &env_player(e)->inventory;
+    CHECK(inv->selected == 0 && inv->slots[0].item == BLOCK_OAK_PLANKS && inv->slots[0].count == 7);
+    CHECK(inv->slots[20].item == ITEM_STICK);
+    Action h6 = act_keys(K(HOTBAR_6));
+    env_step(e, &h6);
+    CHECK_EQ_INT(inv->selected, 5);
+    env_step(e, &none);
+    env_step(e, &pick); /* now in the hotbar: selected */
+    CHECK_EQ_INT(inv->selected, 0);
+    env_destroy(e);
+}
+
 static void test_drop_and_pickup(void) {
     Env *e = arena("\"inventory\":[{\"item\":\"dirt\",\"count\":5,\"slot\":0}]");
     Action q = act_keys(K(DROP)), none = act_keys(0), fwd = act_keys(K(FORWARD));
@@ -550,6 +568,7 @@ int main(void) {
     TEST_RUN(test_mining_progress_resets);
     TEST_RUN(test_tool_durability);
     TEST_RUN(test_placing);
+    TEST_RUN(test_pick_block);
     TEST_RUN(test_drop_and_pickup);
     TEST_RUN(test_death_and_respawn);
     TEST_RUN(test_light);
