@@ -130,6 +130,7 @@ static void place(Env *e, const Action *a) {
     if (!held->count) return;
     uint8_t block = item_info(held->item)->places;
     if (block == BLOCK_AIR) return;
+    if (block == BLOCK_TORCH && t->face == FACE_DOWN) return; /* torches do not hang from below */
     int x = t->x + FACE_NORMAL[t->face][0], y = t->y + FACE_NORMAL[t->face][1];
     int z = t->z + FACE_NORMAL[t->face][2];
     if (y < 0 || y >= WORLD_HEIGHT || !world_chunk_loaded(e->world, x >> 4, z >> 4)) return;

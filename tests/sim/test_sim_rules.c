@@ -451,6 +451,14 @@ static void test_placing(void) {
     CHECK_EQ_INT(env_player(e)->inventory.selected, 1);
     CHECK_EQ_INT(step_until_event(e, &use, 5, ENV_EVENT_PLACED, NULL), 1);
     CHECK_EQ_INT(world_block_get(env_world(e), 0, 64, 0), BLOCK_TORCH);
+    /* but not under a ceiling block's bottom face */
+    Env *c = arena("\"blocks\":[{\"pos\":[0,67,1],\"block\":\"stone\"}],"
+                   "\"inventory\":[{\"item\":\"torch\",\"count\":2,\"slot\":0}]");
+    Action up = {0, 0, -400.0f}; /* 60 degrees up: the stone's bottom face */
+    env_step(c, &up);
+    CHECK(env_player(c)->target.has_target && env_player(c)->target.face == FACE_DOWN);
+    CHECK_EQ_INT(step_until_event(c, &use, 5, ENV_EVENT_PLACED, NULL), 0);
+    env_destroy(c);
     env_destroy(e);
 }
 
