@@ -286,6 +286,9 @@ static void test_preset_validation(void) {
     expect_bad("{\"generator\": \"flat\", \"inventory\": [{\"item\": \"stick\", \"count\": 65, "
                "\"slot\": 0}]}",
                "inventory[0].count");
+    expect_bad("{\"generator\": \"flat\", \"inventory\": [{\"item\": \"stick\", \"slot\": 2}, "
+               "{\"item\": \"dirt\", \"slot\": 2}]}",
+               "inventory[1].slot");
     expect_bad("{\"generator\": \"default\", \"layers\": []}", "'layers'");
     expect_bad("{\"generator\": \"flat\", \"layers\": [{\"block\": \"stone\", \"height\": 200}]}",
                "'height'");
