@@ -90,6 +90,20 @@ static void test_speeds(void) {
     CHECK_NEAR(speed_with(K(FORWARD)), 4.317, 0.002);
     CHECK_NEAR(speed_with(K(FORWARD) | K(SPRINT)), 5.612, 0.002);
     CHECK_NEAR(speed_with(K(FORWARD) | K(SNEAK)), 1.295, 0.002);
+    /* sprint latches: one tick of the sprint key, then forward alone keeps sprinting... */
+    Env *l = arena("\"spawn\":{\"x\":0.5,\"z\":0.5,\"yaw\":0}");
+    Action tap = act_keys(K(FORWARD) | K(SPRINT)), fw = act_keys(K(FORWARD));
+    env_step(l, &tap);
+    step_n(l, &fw, 59);
+    double lz = env_player(l)->z;
+    step_n(l, &fw, 40);
+    CHECK_NEAR((env_player(l)->z - lz) / 2.0, 5.612, 0.002);
+    CHECK(env_player(l)->sprinting);
+    /* ...until forward is released */
+    Action idle = act_keys(0);
+    env_step(l, &idle);
+    CHECK(!env_player(l)->sprinting);
+    env_destroy(l);
     /* diagonal is not faster than straight */
     Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":0.5,\"yaw\":0}");
     Action a = act_keys(K(FORWARD) | K(LEFT));
