@@ -171,6 +171,23 @@ static void test_spawn_on_land(void) {
     env_destroy(e);
 }
 
+static void test_create_from_file(void) {
+    Status st = STATUS_OK;
+    Env *e = env_create_from_file(VPT_SOURCE_DIR "/worlds/void.json", 3, &st);
+    CHECK(e && st == STATUS_OK);
+    if (e) {
+        CHECK_STR_EQ(env_preset(e)->name, "void");
+        CHECK_EQ_INT(env_seed(e), 3);
+        CHECK_EQ_INT(inventory_count(&env_player(e)->inventory, BLOCK_DIRT), 64);
+        CHECK_NEAR(env_player(e)->y, 64, 0);
+    }
+    env_destroy(e);
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK(env_create_from_file("/nonexistent/preset.json", 3, &st) == NULL);
+    CHECK(st != STATUS_OK);
+    log_set_level(LOG_LEVEL_WARN);
+}
+
 static void test_episode_and_time(void) {
     Env *e = test_env("{\"generator\":\"flat\",\"episode_length\":5,\"time_of_day\":23998,"
                       "\"day_length\":24000}",
@@ -238,13 +255,48 @@ static void test_vpt_action_and_trace(void) {
     env_destroy(e);
 }
 
+/* Mutated VPT lines never crash the action parser or the env they drive. */
+static void test_vpt_line_mutations(void) {
+    const char *line =
+        "{\"mouse\":{\"dx\":12.5,\"dy\":-3,\"buttons\":[0]},\"keyboard\":{\"keys\":"
+        "[\"key.keyboard.w\",\"key.keyboard.space\",\"key.keyboard.2\"]},\"hotbar\":1}";
+    size_t len = strlen(line);
+    char buf[256];
+    Rng r = rng_stream(9, 9);
+    Env *e = test_env("{\"generator\":\"flat\"}", 1);
+    log_set_level(LOG_LEVEL_SILENT);
+    int stepped = 0;
+    for (int i = 0; i < 1500; i++) {
+        memcpy(buf, line, len + 1);
+        size_t at = rng_below(&r, (uint32_t)len);
+        buf[at] = (char)(rng_below(&r, 2) ? '0' + rng_below(&r, 10) : rng_below(&r, 128));
+        if (!buf[at]) buf[at] = '9';
+        json_t *j = NULL;
+        if (jsonio_load_buffer(buf, strlen(buf), "m", 0, &j) != STATUS_OK) continue;
+        Action a;
+        if (action_from_vpt_json(j, "m:1", &a) == STATUS_OK) {
+            env_step(e, &a);
+            stepped++;
+        }
+        json_decref(j);
+    }
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK(stepped > 0);
+    const Player *p = env_player(e);
+    CHECK(isfinite(p->x) && isfinite(p->y) && isfinite(p->yaw) && p->pitch >= -90 &&
+          p->pitch <= 90);
+    env_destroy(e);
+}
+
 int main(void) {
     log_set_level(LOG_LEVEL_WARN);
     TEST_RUN(test_same_seed_same_hash);
     TEST_RUN(test_threads);
     TEST_RUN(test_snapshot_restore);
     TEST_RUN(test_spawn_on_land);
+    TEST_RUN(test_create_from_file);
     TEST_RUN(test_episode_and_time);
     TEST_RUN(test_vpt_action_and_trace);
+    TEST_RUN(test_vpt_line_mutations);
     return check_finish();
 }

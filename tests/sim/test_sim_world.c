@@ -69,7 +69,7 @@ static void test_trees_water_biomes(void) {
     WorldGen g = default_gen(5);
     World *w = world_create(&g, 6);
     world_load_around(w, 0, 0, 6, -1);
-    int logs = 0, water = 0, bad_trunk = 0, water_over_air = 0, hills = 0;
+    int logs = 0, water = 0, bad_trunk = 0, water_over_air = 0, water_beside_air = 0, hills = 0;
     int lo = -6 * 16, hi = 7 * 16;
     for (int z = lo; z < hi; z++)
         for (int x = lo; x < hi; x++)
@@ -83,6 +83,13 @@ static void test_trees_water_biomes(void) {
                 if (b == BLOCK_WATER) {
                     water++;
                     if (below == BLOCK_AIR) water_over_air++;
+                    /* no wall of water standing next to air (holes at seams), inside the area */
+                    int inner = x > lo && x < hi - 1 && z > lo && z < hi - 1;
+                    if (inner && (world_block_get(w, x + 1, y, z) == BLOCK_AIR ||
+                                  world_block_get(w, x - 1, y, z) == BLOCK_AIR ||
+                                  world_block_get(w, x, y, z + 1) == BLOCK_AIR ||
+                                  world_block_get(w, x, y, z - 1) == BLOCK_AIR))
+                        water_beside_air++;
                 }
                 if (b != BLOCK_AIR && y > 90 && b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG)
                     hills++;
@@ -91,6 +98,7 @@ static void test_trees_water_biomes(void) {
     CHECK_EQ_INT(bad_trunk, 0);
     CHECK(water > 100);
     CHECK_EQ_INT(water_over_air, 0);
+    CHECK_EQ_INT(water_beside_air, 0);
     world_destroy(w);
     /* biomes over a wide area */
     int seen[BIOME_COUNT] = {0};
@@ -165,6 +173,15 @@ static void test_flat_void_and_edits(void) {
     CHECK(h1 != h0);
     world_load_around(w, 40, 40, 2, -1); /* far away: the edited chunk unloads */
     CHECK(!world_chunk_loaded(w, 0, -1));
+    CHECK(world_hash(w) == h1);
+    CHECK_EQ_INT(world_edit_store_count(w), 1);
+    CHECK(world_edit_store_bytes(w) < 2048); /* run-length coded: layers code small */
+    /* a snapshot holding the stored edit restores it */
+    WorldSnapshot *snap = world_snapshot(w);
+    world_clear(w);
+    CHECK(world_hash(w) != h1);
+    world_restore(w, snap);
+    world_snapshot_destroy(snap);
     CHECK(world_hash(w) == h1);
     world_load_around(w, 0, 0, 2, -1);
     CHECK_EQ_INT(world_block_get(w, 5, 3, -7), BLOCK_COBBLESTONE);
@@ -286,6 +303,9 @@ static void test_preset_validation(void) {
     expect_bad("{\"generator\": \"flat\", \"inventory\": [{\"item\": \"stick\", \"count\": 65, "
                "\"slot\": 0}]}",
                "inventory[0].count");
+    expect_bad("{\"generator\": \"flat\", \"inventory\": [{\"item\": \"stick\", \"slot\": 2}, "
+               "{\"item\": \"dirt\", \"slot\": 2}]}",
+               "inventory[1].slot");
     expect_bad("{\"generator\": \"default\", \"layers\": []}", "'layers'");
     expect_bad("{\"generator\": \"flat\", \"layers\": [{\"block\": \"stone\", \"height\": 200}]}",
                "'height'");
@@ -316,6 +336,41 @@ static void test_preset_validation(void) {
           p.inventory[0].slot == 3);
     CHECK(p.mobs == 1 && p.episode_length == 100 && !p.spawn_y_given);
     preset_deinit(&p);
+}
+
+/* Mutated presets (byte flips, truncations, inserted digits) never crash the parser: each one
+ * is either accepted or refused with a message; accepted ones build a world. */
+static void test_preset_mutations(void) {
+    char *text = NULL;
+    size_t len = 0;
+    CHECK(fs_read_file(VPT_SOURCE_DIR "/worlds/flat.json", &text, &len) == STATUS_OK);
+    if (!text) return;
+    log_set_level(LOG_LEVEL_SILENT);
+    Rng r = rng_stream(77, 1);
+    char *buf = mem_alloc(len + 16);
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 1500; i++) {
+        memcpy(buf, text, len + 1);
+        int kind = (int)rng_below(&r, 3);
+        size_t at = rng_below(&r, (uint32_t)len);
+        if (kind == 0) buf[at] = (char)rng_below(&r, 128);
+        if (kind == 1) buf[at] = 0; /* truncated */
+        if (kind == 2) buf[at] = (char)('0' + rng_below(&r, 10));
+        WorldPreset p;
+        if (preset_load_string(buf, "mutant.json", &p) == STATUS_OK) {
+            ok++;
+            World *w = world_create(&p.gen, 1);
+            world_load_around(w, 0, 0, 1, -1);
+            world_destroy(w);
+            preset_deinit(&p);
+        } else {
+            refused++;
+        }
+    }
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK(ok > 0 && refused > 0);
+    mem_free(buf);
+    mem_free(text);
 }
 
 /* Golden chunk hashes pin the generators: an unintended change to terrain, caves, ores or
@@ -373,5 +428,6 @@ int main(void) {
     TEST_RUN(test_light_incremental_matches_full);
     TEST_RUN(test_preset_validation);
     TEST_RUN(test_golden_chunks);
+    TEST_RUN(test_preset_mutations);
     return check_finish();
 }
