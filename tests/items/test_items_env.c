@@ -291,6 +291,35 @@ static void test_env_recipe_book_and_rewards(void) {
     run_destroy(r);
 }
 
+/* At the crafting table the book offers 3x3 recipes: a wooden pickaxe from planks and sticks;
+ * shift-clicking the button fills as many sets as the inventory allows. */
+static void test_env_recipe_book_table(void) {
+    Run *r = run_create(WORKSHOP, 13);
+    clear_inventory(r);
+    give(r, 9, BLOCK_OAK_PLANKS, 6);
+    give(r, 10, ITEM_STICK, 4);
+    open_table(r);
+    const Gui *g = env_gui(r->env);
+    const RecipeSet *rs = env_recipes(r->env);
+    int button = -1;
+    for (int b = 0; b < GUI_BOOK_BUTTONS; b++) {
+        int k = gui_book_recipe(g, b);
+        if (k >= 0 && rs->recipes[k].result == ITEM_WOODEN_PICKAXE) button = b;
+        if (k >= 0) CHECK(rs->recipes[k].result != ITEM_STONE_PICKAXE); /* no cobblestone */
+    }
+    CHECK(button >= 0);
+    click_at(r, GUI_ELEM_RECIPE, button, GUI_CLICK_SHIFT_LEFT);
+    CHECK_EQ_INT(g->grid[0].count, 2); /* two sets: 6 planks, 4 sticks */
+    CHECK_EQ_INT(g->grid[4].item, ITEM_STICK);
+    CHECK_EQ_INT(count_item(r->env, BLOCK_OAK_PLANKS) + count_item(r->env, ITEM_STICK), 0);
+    click_at(r, GUI_ELEM_OUTPUT, 0, GUI_CLICK_SHIFT_LEFT); /* both pickaxes into the inventory */
+    CHECK_EQ_INT(count_item(r->env, ITEM_WOODEN_PICKAXE), 2);
+    /* the setup's planks and sticks count as obtained; the pickaxe is rewarded once */
+    CHECK_NEAR(r->reward, 6.0 / 20 + 4.0 / 16 + 1.0, 1e-6);
+    press(r, K(KEY_ESC));
+    run_destroy(r);
+}
+
 /* ---- shift-click, right-click split, drop from the GUI ----------------------------------------
  */
 
@@ -634,6 +663,7 @@ int main(void) {
     TEST_RUN(test_env_craft_every_recipe);
     TEST_RUN(test_env_craft_positions);
     TEST_RUN(test_env_recipe_book_and_rewards);
+    TEST_RUN(test_env_recipe_book_table);
     TEST_RUN(test_env_shift_split_drop);
     TEST_RUN(test_env_furnace_each_fuel);
     TEST_RUN(test_env_eating);
