@@ -407,6 +407,33 @@ static void test_env_furnace_each_fuel(void) {
     CHECK_EQ_INT(furnace_run(ITEM_RAW_PORKCHOP, ITEM_COAL, 1, ITEM_COOKED_PORKCHOP, 450), 2);
 }
 
+/* Breaking a furnace drops what it holds (and the furnace block). */
+static void test_env_furnace_break_drops(void) {
+    Run *r = run_create(WORKSHOP, 14);
+    clear_inventory(r);
+    give(r, 0, ITEM_STONE_PICKAXE, 1);
+    give(r, 9, BLOCK_IRON_ORE, 5);
+    give(r, 10, ITEM_COAL, 2);
+    open_furnace(r);
+    click_at(r, GUI_ELEM_INVENTORY, 9, GUI_CLICK_SHIFT_LEFT);
+    click_at(r, GUI_ELEM_INVENTORY, 10, GUI_CLICK_SHIFT_LEFT);
+    press(r, K(KEY_ESC));
+    for (int t = 0; t < 200 && r->events[ENV_EVENT_MINED] == 0; t++) step(r, K(KEY_ATTACK), 0, 0);
+    CHECK_EQ_INT(r->events[ENV_EVENT_MINED], 1);
+    idle(r, 2);
+    int ore = 0, coal = 0, furnace = 0;
+    for (int i = 0; i < env_item_count(r->env); i++) {
+        const ItemStack *s = &env_item_get(r->env, i)->stack;
+        if (s->item == BLOCK_IRON_ORE) ore += s->count;
+        if (s->item == ITEM_COAL) coal += s->count;
+        if (s->item == BLOCK_FURNACE) furnace += s->count;
+    }
+    CHECK_EQ_INT(ore, 5);  /* cooking had not finished one yet (under 200 ticks) */
+    CHECK_EQ_INT(coal, 1); /* one coal burning */
+    CHECK_EQ_INT(furnace, 1);
+    run_destroy(r);
+}
+
 /* ---- survival -----------------------------------------------------------------------------------
  */
 
@@ -666,6 +693,7 @@ int main(void) {
     TEST_RUN(test_env_recipe_book_table);
     TEST_RUN(test_env_shift_split_drop);
     TEST_RUN(test_env_furnace_each_fuel);
+    TEST_RUN(test_env_furnace_break_drops);
     TEST_RUN(test_env_eating);
     TEST_RUN(test_env_drowning_death_respawn);
     TEST_RUN(test_env_mob_spawning);
