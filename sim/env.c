@@ -53,7 +53,7 @@ static void stream_chunks(Env *e, int max_new) {
 /* Finds a land column near the preset's spawn (default generator) from the terrain fields,
  * without generating chunks: square rings of growing radius, sampled every 8 blocks. */
 static int is_land(const WorldGen *g, int x, int z) {
-    return gen_surface_height(g, x, z) >= SEA_LEVEL + 1 && gen_biome(g, x, z) != BIOME_OCEAN;
+    return gen_surface_height(g, x, z) >= SEA_LEVEL + 1; /* (ocean is exactly below sea level) */
 }
 
 static void find_land(const WorldGen *g, double *x, double *z) {
