@@ -211,6 +211,7 @@ static void phase_reward_and_time(Env *e, StepResult *r) {
 }
 
 StepResult env_step(Env *e, const Action *a) {
+    ASSERT(e && a);
     StepResult r;
     r.reward = 0;
     r.done = 0;
@@ -243,6 +244,7 @@ static void batch_range(void *ctx, int64_t begin, int64_t end, int worker) {
 
 void env_step_batch(Env *const *envs, int n, const Action *actions, StepResult *results,
                     ThreadPool *pool) {
+    ASSERT(n >= 0 && (n == 0 || (envs && actions && results)));
     BatchJob j = {envs, actions, results};
     pool_parallel_for(pool, n, 1, batch_range, &j);
 }

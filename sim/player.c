@@ -33,6 +33,7 @@ void player_spawn(Player *p, double x, double y, double z, float yaw, float pitc
 }
 
 void player_turn(Player *p, float mouse_dx, float mouse_dy) {
+    if (!isfinite(mouse_dx) || !isfinite(mouse_dy)) return; /* garbage in: no turn */
     float yaw = p->yaw + mouse_dx * 0.15f;
     while (yaw >= 180.0f) yaw -= 360.0f;
     while (yaw < -180.0f) yaw += 360.0f;

@@ -315,6 +315,13 @@ static void test_camera(void) {
     a.mouse_dy = -5000;
     env_step(e, &a);
     CHECK_NEAR(env_player(e)->pitch, -90.0, 0);
+    Action bad = {0, NAN, INFINITY}; /* not a number: ignored, not propagated */
+    env_step(e, &bad);
+    CHECK(isfinite(env_player(e)->yaw) && env_player(e)->pitch == -90.0f);
+    a.mouse_dy = 0;
+    a.mouse_dx = 1200; /* 180 degrees: yaw stays in [-180, 180) */
+    env_step(e, &a);
+    CHECK_NEAR(env_player(e)->yaw, -165.0, 1e-4);
     env_destroy(e);
 }
 

@@ -69,7 +69,7 @@ static void test_trees_water_biomes(void) {
     WorldGen g = default_gen(5);
     World *w = world_create(&g, 6);
     world_load_around(w, 0, 0, 6, -1);
-    int logs = 0, water = 0, bad_trunk = 0, water_over_air = 0, hills = 0;
+    int logs = 0, water = 0, bad_trunk = 0, water_over_air = 0, water_beside_air = 0, hills = 0;
     int lo = -6 * 16, hi = 7 * 16;
     for (int z = lo; z < hi; z++)
         for (int x = lo; x < hi; x++)
@@ -83,6 +83,13 @@ static void test_trees_water_biomes(void) {
                 if (b == BLOCK_WATER) {
                     water++;
                     if (below == BLOCK_AIR) water_over_air++;
+                    /* no wall of water standing next to air (holes at seams), inside the area */
+                    int inner = x > lo && x < hi - 1 && z > lo && z < hi - 1;
+                    if (inner && (world_block_get(w, x + 1, y, z) == BLOCK_AIR ||
+                                  world_block_get(w, x - 1, y, z) == BLOCK_AIR ||
+                                  world_block_get(w, x, y, z + 1) == BLOCK_AIR ||
+                                  world_block_get(w, x, y, z - 1) == BLOCK_AIR))
+                        water_beside_air++;
                 }
                 if (b != BLOCK_AIR && y > 90 && b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG)
                     hills++;
@@ -91,6 +98,7 @@ static void test_trees_water_biomes(void) {
     CHECK_EQ_INT(bad_trunk, 0);
     CHECK(water > 100);
     CHECK_EQ_INT(water_over_air, 0);
+    CHECK_EQ_INT(water_beside_air, 0);
     world_destroy(w);
     /* biomes over a wide area */
     int seen[BIOME_COUNT] = {0};
