@@ -200,6 +200,7 @@ static void pick_block(Env *e, const Action *a) {
 
 void env_phase_interact(Env *e, const Action *a) {
     update_target(e);
+    pick_block(e, a);
     if (!items_attack_mob(e, a)) mine(e, a); /* issue 4: a mob in the way takes the hit */
     place(e, a);
     drop_key(e, a);
