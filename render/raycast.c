@@ -151,6 +151,17 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->crack_stage = st > 9 ? 9 : st;
     }
     render_entities_setup(fc);
+    fc->n_occluders = 0;
+    if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
+        const RenderRect *rs[2] = {&sc->gui.panel, &sc->gui.book_panel};
+        for (int i = 0; i < 2; i++) {
+            const RenderRect *q = rs[i];
+            if (q->w <= 0 || q->h <= 0) continue;
+            int *o = fc->occ[fc->n_occluders++];
+            o[0] = q->x * width / 640, o[1] = q->y * height / 360;
+            o[2] = (q->x + q->w) * width / 640, o[3] = (q->y + q->h) * height / 360;
+        }
+    }
 }
 
 /* ---- per-ray helpers -------------------------------------------------------------------- */
@@ -428,16 +439,31 @@ static inline void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s
     dda_axis(fc->ez, d[2], s->idz, t, fc->ecz, &s->z, &s->tmz);
 }
 
+/* Distances at which the ray crosses the next x and z boundaries of the size-wide column
+ * cell whose corner is (cx, cz) (world coordinates). */
+static inline void cell_bounds(const FrameCtx *fc, const float *d, const Dda *s, int cx, int cz,
+                               float size, float *tx, float *tz) {
+    float x0 = (float)(cx - fc->ecx) - fc->ex, z0 = (float)(cz - fc->ecz) - fc->ez;
+    *tx = d[0] > 0 ? (x0 + size) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
+    *tz = d[2] > 0 ? (z0 + size) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+}
+
+static inline int floor_to_int(float p) {
+    int ip = (int)p;
+    return ip - ((float)ip > p);
+}
+
 /* From distance t (in a cell above its region's top), walks the 4x4-column regions along the
- * ray in 2D while the ray stays above each region's highest block. Returns 0 when the ray
- * reaches the view's edge or `limit` first; else 1 with the distance where the cell walk must
- * resume and the face a block there would be entered through. */
+ * ray in 2D while the ray stays above each region's highest block, jumping whole chunks when
+ * it is above the chunk's highest block. Returns 0 when the ray reaches the view's edge or
+ * `limit` first; else 1 with the distance where the cell walk must resume and the face a
+ * block there would be entered through. Resuming early is always safe (the cell walk checks
+ * every cell); only regions the ray provably passes above are skipped. */
 static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, float limit,
                         float *t_out, int *face_out) {
     int rx = s->x >> 2, rz = s->z >> 2;
-    float x0 = (float)(rx * 4 - fc->ecx) - fc->ex, z0 = (float)(rz * 4 - fc->ecz) - fc->ez;
-    float tmx = d[0] > 0 ? (x0 + 4.0f) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
-    float tmz = d[2] > 0 ? (z0 + 4.0f) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+    float tmx, tmz;
+    cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
     float tdx = 4.0f * s->idx, tdz = 4.0f * s->idz;
     float y0 = (float)fc->ecy + fc->ey; /* eye height */
     float t_in = t;
@@ -445,10 +471,31 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
     for (;;) {
         int kx = (rx >> 2) - fc->ccx0, kz = (rz >> 2) - fc->ccz0;
         if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
-        int k = kz * FRAME_CHUNK_DIM + kx, top = 0;
+        int k = kz * FRAME_CHUNK_DIM + kx, top = 0, ctop = 0;
         if (fc->chunks[k]) {
-            chunk_top(fc, k);
+            ctop = chunk_top(fc, k);
             top = fc->region_tops[k][(rz & 3) * 4 + (rx & 3)];
+        }
+        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
+        /* above the whole chunk until it leaves it: jump to the next chunk */
+        float tcx, tcz;
+        cell_bounds(fc, d, s, (rx >> 2) * 16, (rz >> 2) * 16, 16.0f, &tcx, &tcz);
+        float t_cexit = tcx < tcz ? tcx : tcz;
+        float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
+        if (t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f && y0 + d[1] * t_clow >= (float)ctop) {
+            if (t_cexit >= limit) return 0;
+            t_in = t_cexit;
+            if (tcx < tcz) {
+                rx = ((rx >> 2) + s->sx) * 4 + (s->sx > 0 ? 0 : 3);
+                rz = (fc->ecz + floor_to_int(fc->ez + d[2] * t_in)) >> 2;
+                face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+            } else {
+                rz = ((rz >> 2) + s->sz) * 4 + (s->sz > 0 ? 0 : 3);
+                rx = (fc->ecx + floor_to_int(fc->ex + d[0] * t_in)) >> 2;
+                face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+            }
+            cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
+            continue;
         }
         float t_exit = tmx < tmz ? tmx : tmz;
         /* the ray's lowest point in this region: where it enters (going up) or leaves */
@@ -465,7 +512,6 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             return 1;
         }
         if (t_exit >= limit) return 0;
-        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         t_in = t_exit;
         if (tmx < tmz) {
             rx += s->sx;
@@ -539,7 +585,11 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     const float *d = ray->d;
     Dda s;
     dda_init(d, &s);
-    dda_start(fc, d, 0.0f, &s);
+    /* at the eye: its cell, and boundaries from its fractional position (no floor needed) */
+    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
+    s.tmx = d[0] > 0 ? (1.0f - fc->ex) * s.idx : d[0] < 0 ? fc->ex * s.idx : BIG;
+    s.tmy = d[1] > 0 ? (1.0f - fc->ey) * s.idy : d[1] < 0 ? fc->ey * s.idy : BIG;
+    s.tmz = d[2] > 0 ? (1.0f - fc->ez) * s.idz : d[2] < 0 ? fc->ez * s.idz : BIG;
     float t = 0.0f, limit = ray->t_limit;
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
@@ -624,8 +674,10 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         }
     }
     if (t_end >= 0.0f) {
-        float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
-        mix3(col, fc->fog_color, f * f);
+        if (t_end > fc->fog_start) {
+            float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+            mix3(col, fc->fog_color, f * f);
+        }
     }
     if (w.surface || w.dist > 0.0f) {
         float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
@@ -649,6 +701,18 @@ void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
         float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)H) * fc->tan_y;
         uint8_t *row = rgb + (size_t)py * W * 3;
         for (int px = 0; px < W; px++) {
+            int hidden = 0;
+            for (int i = 0; i < fc->n_occluders; i++) {
+                const int *o = fc->occ[i];
+                if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
+                    hidden = 1;
+                    break;
+                }
+            }
+            if (hidden) { /* under an opaque GUI panel, drawn over it later */
+                row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
+                continue;
+            }
             float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
             Ray ray;
             for (int k = 0; k < 3; k++) ray.d[k] = fc->fwd[k] + u * fc->right[k] + v * fc->up[k];
