@@ -223,6 +223,39 @@ static void test_gui_cursor_matches_hit_test(void) {
     env_destroy(env);
 }
 
+/* Holding attack swings the arm (a visible cue of the button); the view is otherwise the same. */
+static void test_arm_swings_while_attacking(void) {
+    Env *a = flat_env(7), *b = flat_env(7);
+    Action look_up = {0, 0.0f, -400.0f}; /* pitch -60: nothing to hit */
+    env_step(a, &look_up);
+    env_step(b, &look_up);
+    Action idle = {0, 0, 0}, attack = {ACTION_KEY_BIT(KEY_ATTACK), 0, 0};
+    for (int i = 0; i < 3; i++) {
+        env_step(a, &idle);
+        env_step(b, &attack);
+    }
+    CHECK(env_player(a)->pitch == env_player(b)->pitch && env_player(a)->x == env_player(b)->x);
+    enum { W = 160, H = 90 };
+    uint8_t *fa = mem_alloc(W * H * 3), *fb = mem_alloc(W * H * 3);
+    render_frame(R, a, fa, W, H);
+    render_frame(R, b, fb, W, H);
+    int diff_hand = 0, diff_left = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int d = memcmp(fa + 3 * (y * W + x), fb + 3 * (y * W + x), 3) != 0;
+            if (x >= W * 60 / 100)
+                diff_hand += d;
+            else
+                diff_left += d;
+        }
+    CHECK(diff_hand > 20); /* the arm moved, lower right */
+    CHECK(diff_left == 0); /* nothing else changed */
+    mem_free(fa);
+    mem_free(fb);
+    env_destroy(a);
+    env_destroy(b);
+}
+
 /* The golden images live in test_render_golden.c (its own check state: count it here). */
 static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
 
@@ -236,6 +269,7 @@ int main(void) {
     TEST_RUN(test_scene_threads_identical);
     TEST_RUN(test_batch_matches_serial);
     TEST_RUN(test_gui_cursor_matches_hit_test);
+    TEST_RUN(test_arm_swings_while_attacking);
     TEST_RUN(test_golden);
     render_destroy(R);
     return check_finish();
