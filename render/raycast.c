@@ -580,6 +580,57 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
     return 1;
 }
 
+/* Moves to the next cell; returns the distance at which it is entered and its entry face. */
+static inline float dda_step(Dda *s, int *face) {
+    float t;
+    if (s->tmx < s->tmy && s->tmx < s->tmz) {
+        s->x += s->sx;
+        t = s->tmx;
+        s->tmx += s->idx;
+        *face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+    } else if (s->tmy < s->tmz) {
+        s->y += s->sy;
+        t = s->tmy;
+        s->tmy += s->idy;
+        *face = s->sy > 0 ? RFACE_NY : RFACE_PY;
+    } else {
+        s->z += s->sz;
+        t = s->tmz;
+        s->tmz += s->idz;
+        *face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+    }
+    return t;
+}
+
+/* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
+ * distance, then seen through the water it crossed. col holds the hit colour when hit. */
+static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int hit, float t,
+                       float *col) {
+    float t_end = t;
+    if (!hit) {
+        if (ray->ent_hit) {
+            memcpy(col, ray->ent_color, 3 * sizeof(float));
+            t_end = ray->t_limit;
+        } else {
+            sky_color(fc, ray->d, col);
+            t_end = -1.0f;
+        }
+    }
+    if (t_end > fc->fog_start) {
+        float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+        mix3(col, fc->fog_color, f * f);
+    }
+    if (w->surface || w->dist > 0.0f) {
+        float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
+                         70.0f + 110.0f * fc->daylight};
+        const float *wc = w->surface ? w->color : deep;
+        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
+        float a = w->surface ? 0.45f + 0.55f * (1.0f - expf(-w->dist / 6.0f))
+                             : 0.15f + 0.85f * (1.0f - expf(-w->dist / 5.0f));
+        mix3(col, wc, clampf(a, 0.0f, 0.95f));
+    }
+}
+
 /* Traces one ray through the world; writes the final colour (0..255 floats). */
 static void trace(FrameCtx *fc, Ray *ray, float *out) {
     const float *d = ray->d;
@@ -645,49 +696,10 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             }
         }
         prev = block;
-        if (s.tmx < s.tmy && s.tmx < s.tmz) {
-            s.x += s.sx;
-            t = s.tmx;
-            s.tmx += s.idx;
-            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
-        } else if (s.tmy < s.tmz) {
-            s.y += s.sy;
-            t = s.tmy;
-            s.tmy += s.idy;
-            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
-        } else {
-            s.z += s.sz;
-            t = s.tmz;
-            s.tmz += s.idz;
-            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
-        }
+        t = dda_step(&s, &face);
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
-    float t_end = t;
-    if (!hit) {
-        if (ray->ent_hit) {
-            memcpy(col, ray->ent_color, sizeof col);
-            t_end = ray->t_limit;
-        } else {
-            sky_color(fc, d, col);
-            t_end = -1.0f;
-        }
-    }
-    if (t_end >= 0.0f) {
-        if (t_end > fc->fog_start) {
-            float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
-            mix3(col, fc->fog_color, f * f);
-        }
-    }
-    if (w.surface || w.dist > 0.0f) {
-        float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
-                         70.0f + 110.0f * fc->daylight};
-        const float *wc = w.surface ? w.color : deep;
-        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
-        float a = w.surface ? 0.45f + 0.55f * (1.0f - expf(-w.dist / 6.0f))
-                            : 0.15f + 0.85f * (1.0f - expf(-w.dist / 5.0f));
-        mix3(col, wc, clampf(a, 0.0f, 0.95f));
-    }
+    finish_ray(fc, ray, &w, hit, t, col);
     memcpy(out, col, sizeof col);
 }
 
