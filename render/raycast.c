@@ -660,7 +660,9 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         int block = BLOCK_AIR;
         int lx = s.x & 15, lz = s.z & 15;
         int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
-        if (s.y >= top && !w.inside) {
+        /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
+        if (s.y >= top && !w.inside &&
+            (d[1] >= 0.0f || ((float)fc->ecy + fc->ey + d[1] * t - (float)top) * s.idy > 3.0f)) {
             /* above everything in this 4x4-column region: walk regions in 2D until the ray
              * comes down below one's top, then resume the cell walk there */
             float tr;
