@@ -468,29 +468,31 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
     float y0 = (float)fc->ecy + fc->ey; /* eye height */
     float t_in = t;
     int face = RFACE_PY;
+    int ckx = INT32_MIN, ckz = 0, k = 0, ctop = 0; /* the current chunk, cached */
+    float tcx = 0.0f, tcz = 0.0f, t_cexit = 0.0f;
     for (;;) {
-        int kx = (rx >> 2) - fc->ccx0, kz = (rz >> 2) - fc->ccz0;
-        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
-        int k = kz * FRAME_CHUNK_DIM + kx, top = 0, ctop = 0;
-        if (fc->chunks[k]) {
-            ctop = chunk_top(fc, k);
-            top = fc->region_tops[k][(rz & 3) * 4 + (rx & 3)];
+        if ((rx >> 2) != ckx || (rz >> 2) != ckz) {
+            ckx = rx >> 2, ckz = rz >> 2;
+            int kx = ckx - fc->ccx0, kz = ckz - fc->ccz0;
+            if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
+            k = kz * FRAME_CHUNK_DIM + kx;
+            ctop = fc->chunks[k] ? chunk_top(fc, k) : 0;
+            cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
+            t_cexit = tcx < tcz ? tcx : tcz;
         }
+        int top = fc->chunks[k] ? fc->region_tops[k][(rz & 3) * 4 + (rx & 3)] : 0;
         if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         /* above the whole chunk until it leaves it: jump to the next chunk */
-        float tcx, tcz;
-        cell_bounds(fc, d, s, (rx >> 2) * 16, (rz >> 2) * 16, 16.0f, &tcx, &tcz);
-        float t_cexit = tcx < tcz ? tcx : tcz;
         float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
         if (t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f && y0 + d[1] * t_clow >= (float)ctop) {
             if (t_cexit >= limit) return 0;
             t_in = t_cexit;
             if (tcx < tcz) {
-                rx = ((rx >> 2) + s->sx) * 4 + (s->sx > 0 ? 0 : 3);
+                rx = (ckx + s->sx) * 4 + (s->sx > 0 ? 0 : 3);
                 rz = (fc->ecz + floor_to_int(fc->ez + d[2] * t_in)) >> 2;
                 face = s->sx > 0 ? RFACE_NX : RFACE_PX;
             } else {
-                rz = ((rz >> 2) + s->sz) * 4 + (s->sz > 0 ? 0 : 3);
+                rz = (ckz + s->sz) * 4 + (s->sz > 0 ? 0 : 3);
                 rx = (fc->ecx + floor_to_int(fc->ex + d[0] * t_in)) >> 2;
                 face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
             }
@@ -580,26 +582,28 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
     return 1;
 }
 
-/* Moves to the next cell; returns the distance at which it is entered and its entry face. */
-static inline float dda_step(Dda *s, int *face) {
-    float t;
-    if (s->tmx < s->tmy && s->tmx < s->tmz) {
-        s->x += s->sx;
-        t = s->tmx;
-        s->tmx += s->idx;
-        *face = s->sx > 0 ? RFACE_NX : RFACE_PX;
-    } else if (s->tmy < s->tmz) {
-        s->y += s->sy;
-        t = s->tmy;
-        s->tmy += s->idy;
-        *face = s->sy > 0 ? RFACE_NY : RFACE_PY;
-    } else {
-        s->z += s->sz;
-        t = s->tmz;
-        s->tmz += s->idz;
-        *face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+/* Where the cell walk is: the chunk of the current cell, the cell's index in it (linear in y,
+ * so it stays right while y is outside the world) and its 4x4-column region's top. Updated
+ * incrementally by the steps; recomputed when a step crosses a region boundary. */
+typedef struct Walk {
+    const uint8_t *ch;
+    int k, cell, top;
+} Walk;
+
+/* Returns 0 when the current cell is outside the frame's chunk table. */
+static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
+    int kx = (s->x >> 4) - fc->ccx0, kz = (s->z >> 4) - fc->ccz0;
+    if ((unsigned)kx >= FRAME_CHUNK_DIM || (unsigned)kz >= FRAME_CHUNK_DIM) return 0;
+    int lx = s->x & 15, lz = s->z & 15;
+    wk->k = kz * FRAME_CHUNK_DIM + kx;
+    wk->ch = fc->chunks[wk->k];
+    wk->cell = (s->y * 16 + lz) * 16 + lx;
+    wk->top = 0;
+    if (wk->ch) {
+        chunk_top(fc, wk->k);
+        wk->top = fc->region_tops[wk->k][(lz >> 2) * 4 + (lx >> 2)];
     }
-    return t;
+    return 1;
 }
 
 /* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
@@ -645,24 +649,14 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
-    int ccx = INT32_MIN, ccz = 0, k = -1; /* chunk of the current cell, cached */
-    const uint8_t *ch = NULL;
-    for (;;) {
-        if (t >= limit) break;
-        if ((s.x >> 4) != ccx || (s.z >> 4) != ccz) {
-            ccx = s.x >> 4, ccz = s.z >> 4;
-            int kx = ccx - fc->ccx0, kz = ccz - fc->ccz0;
-            if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) break;
-            k = kz * FRAME_CHUNK_DIM + kx;
-            ch = fc->chunks[k];
-            if (ch) chunk_top(fc, k);
-        }
+    Walk wk;
+    const int edge_x = s.sx > 0 ? 0 : 3, edge_z = s.sz > 0 ? 0 : 3; /* x & 3 on region entry */
+    int inside = walk_locate(fc, &s, &wk);
+    while (inside && t < limit) {
         int block = BLOCK_AIR;
-        int lx = s.x & 15, lz = s.z & 15;
-        int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
         /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
-        if (s.y >= top && !w.inside &&
-            (d[1] >= 0.0f || ((float)fc->ecy + fc->ey + d[1] * t - (float)top) * s.idy > 3.0f)) {
+        if (s.y >= wk.top && !w.inside &&
+            (d[1] >= 0.0f || ((float)fc->ecy + fc->ey + d[1] * t - (float)wk.top) * s.idy > 3.0f)) {
             /* above everything in this 4x4-column region: walk regions in 2D until the ray
              * comes down below one's top, then resume the cell walk there */
             float tr;
@@ -677,11 +671,12 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
                 face = jf;
                 dda_start(fc, d, t + 1e-4f, &s);
                 prev = BLOCK_AIR;
+                inside = walk_locate(fc, &s, &wk);
                 continue;
             }
         }
         if ((unsigned)s.y < WORLD_H) {
-            if (ch) block = ch[(s.y * 16 + lz) * 16 + lx];
+            if (wk.ch) block = wk.ch[wk.cell];
         } else if ((s.y >= WORLD_H) == (d[1] >= 0)) {
             break; /* above the world going up, or below it going down */
         }
@@ -698,7 +693,31 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             }
         }
         prev = block;
-        t = dda_step(&s, &face);
+        if (s.tmx < s.tmy && s.tmx < s.tmz) {
+            s.x += s.sx;
+            t = s.tmx;
+            s.tmx += s.idx;
+            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
+            if ((s.x & 3) == edge_x)
+                inside = walk_locate(fc, &s, &wk);
+            else
+                wk.cell += s.sx;
+        } else if (s.tmy < s.tmz) {
+            s.y += s.sy;
+            t = s.tmy;
+            s.tmy += s.idy;
+            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
+            wk.cell += 256 * s.sy;
+        } else {
+            s.z += s.sz;
+            t = s.tmz;
+            s.tmz += s.idz;
+            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
+            if ((s.z & 3) == edge_z)
+                inside = walk_locate(fc, &s, &wk);
+            else
+                wk.cell += 16 * s.sz;
+        }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
     finish_ray(fc, ray, &w, hit, t, col);
