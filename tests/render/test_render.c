@@ -256,6 +256,39 @@ static void test_arm_swings_while_attacking(void) {
     env_destroy(b);
 }
 
+/* Odd and tiny sizes draw without touching memory outside the frame (run under ASan). */
+static void test_odd_sizes(void) {
+    static const int SIZES[][2] = {{1, 1}, {2, 3}, {17, 9}, {1, 100}, {100, 1}, {33, 65}};
+    RenderScene *sc = mem_calloc(1, sizeof *sc);
+    scenes_synth(sc, 0.5, 67.6, -3.5, 0.0f, 10.0f, 6000);
+    sc->has_target = 1, sc->target[0] = 0, sc->target[1] = 66, sc->target[2] = 0;
+    sc->break_progress = 0.5f;
+    for (int gui = 0; gui < 2; gui++) {
+        if (gui) { /* a GUI with a slot, a button and the cursor near the far corner */
+            sc->gui.open = 1;
+            sc->gui.panel = (RenderRect){100, 20, 440, 320};
+            sc->gui.n_elems = 2;
+            sc->gui.rect[0] = (RenderRect){120, 40, 36, 36};
+            sc->gui.stack[0] = (ItemStack){ITEM_STICK, 12, 0};
+            sc->gui.rect[1] = (RenderRect){200, 40, 84, 70};
+            sc->gui.style[1] = RENDER_GUI_RECIPE;
+            sc->gui.stack[1] = (ItemStack){BLOCK_FURNACE, 1, 0};
+            sc->gui.cursor_x = 639, sc->gui.cursor_y = 359;
+            sc->gui.cursor_stack = (ItemStack){BLOCK_DIRT, 3, 0};
+            sc->gui.hovered = 0;
+        }
+        for (size_t i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++) {
+            int w = SIZES[i][0], h = SIZES[i][1];
+            uint8_t *rgb = mem_alloc((size_t)w * h * 3 + 1);
+            rgb[(size_t)w * h * 3] = 0xAB; /* guard byte */
+            render_scene(R, sc, rgb, w, h);
+            CHECK_MSG(rgb[(size_t)w * h * 3] == 0xAB, "%dx%d wrote past the frame", w, h);
+            mem_free(rgb);
+        }
+    }
+    mem_free(sc);
+}
+
 /* The golden images live in test_render_golden.c (its own check state: count it here). */
 static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
 
@@ -270,6 +303,7 @@ int main(void) {
     TEST_RUN(test_batch_matches_serial);
     TEST_RUN(test_gui_cursor_matches_hit_test);
     TEST_RUN(test_arm_swings_while_attacking);
+    TEST_RUN(test_odd_sizes);
     TEST_RUN(test_golden);
     render_destroy(R);
     return check_finish();
