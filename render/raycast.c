@@ -238,7 +238,8 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
 }
 
 /* Light at an air cell next to a hit, as an RGB multiplier. */
-void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
+/* The light table entry for cell (x, y, z) (inlined on the hit path). */
+static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {
     uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
     if (y < 0) {
         l = 0;
@@ -249,7 +250,11 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
             if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
         }
     }
-    memcpy(out, fc->light_tab[l], 3 * sizeof(float));
+    return fc->light_tab[l];
+}
+
+void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
+    memcpy(out, light_at(fc, x, y, z), 3 * sizeof(float));
 }
 
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
@@ -326,11 +331,10 @@ static float torch_hit(const float *o, const float *d, int *face) {
 }
 
 /* Shades a surface texel at cell (x, y, z) hit on `face` at distance t. */
-static void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
-                      float *out) {
-    float l[3];
+static inline void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
+                             float *out) {
     const int *n = RFACE_NORMAL[face];
-    render_light_rgb(fc, x + n[0], y + n[1], z + n[2], l);
+    const float *l = light_at(fc, x + n[0], y + n[1], z + n[2]);
     float s = RFACE_SHADE[face];
     out[0] = tx->r * s * l[0];
     out[1] = tx->g * s * l[1];
