@@ -1,9 +1,11 @@
 /* raycast.c: the world pass, a voxel ray caster (Amanatides-Woo DDA over chunk arrays).
  *
  * Per pixel: one ray from the eye; entity boxes (items, mobs) are intersected first and cap
- * the ray length; then the DDA walks cells. Empty-space skipping: each chunk column's
- * highest non-air y ("top", computed lazily once per frame per chunk) lets a ray above it
- * jump straight to where it leaves the column or comes down to its top. Opaque blocks end
+ * the ray length; then the DDA walks cells. Empty-space skipping: the highest non-air y of
+ * each chunk and of each of its 4x4-column regions ("tops", computed lazily once per frame
+ * per chunk) let a ray that is above a region walk the regions in 2D (whole chunks at a
+ * time where it is above the chunk) until it comes down below one's top, and resume the
+ * cell walk there; the skip is exact (only regions the ray passes above). Opaque blocks end
  * the ray; leaves and glass are alpha-tested per texel; water is a translucent tinted volume
  * whose opacity grows with the distance travelled in it; torches are small boxes in their
  * cell. Colour = texel x face shade x max(sky light x daylight, torch light), fogged to the
