@@ -159,6 +159,7 @@ static void test_env_craft_every_recipe(void) {
             click_at(r, GUI_ELEM_GRID, cell, GUI_CLICK_RIGHT);
             click_at(r, GUI_ELEM_INVENTORY, 9 + k, GUI_CLICK_LEFT);
         }
+        CHECK_EQ_INT(env_gui_output(r->env).item, rc->result);
         int crafted_before = r->events[ENV_EVENT_CRAFTED];
         click_at(r, GUI_ELEM_OUTPUT, 0, GUI_CLICK_LEFT);
         const Gui *g = env_gui(r->env);
