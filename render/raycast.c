@@ -139,6 +139,8 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
     float aspect = opt->virtual_aspect ? 16.0f / 9.0f : (float)width / (float)height;
     fc->tan_x = fc->tan_y * aspect;
     fc->max_dist = (float)opt->view_distance;
+    if (sc->view_limit > 0 && (float)sc->view_limit < fc->max_dist)
+        fc->max_dist = (float)(sc->view_limit < 16 ? 16 : sc->view_limit);
     fc->fog_start = fc->max_dist * 0.6f;
     fc->pix_angle = 2.0f * fc->tan_y / (float)height;
     setup_sky(fc, sc->time_of_day);

@@ -172,6 +172,8 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     const Gui *g = env_gui(env);
     if (g->screen != GUI_NONE) scene_gui(sc, g, env_open_furnace(env), env_recipes(env));
     sc->show_hud = 1;
+    /* chunks are loaded within view_radius of the player's chunk: at least radius*16 blocks */
+    sc->view_limit = world_view_radius(w) * CHUNK_SIZE;
 }
 
 void render_frame(const Renderer *r, const Env *env, uint8_t *out_rgb, int width, int height) {
