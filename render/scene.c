@@ -162,12 +162,18 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     sc->air_max = PLAYER_MAX_AIR;
     memcpy(sc->inventory, p->inventory.slots, sizeof sc->inventory);
     sc->selected = p->inventory.selected;
-    sc->swing = 0;
+    /* the arm swings while attack (mining, hitting) or use is held: a visible cue of the
+     * buttons in the pixels, as in Minecraft */
+    uint32_t keys = env_prev_keys(env);
+    int swinging = (keys & (ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_USE))) != 0;
+    sc->swing = swinging && env_gui(env)->screen == GUI_NONE ? (int)(env_tick(env) % 6) + 1 : 0;
     scene_items(env, sc);
     scene_mobs(env, sc);
     const Gui *g = env_gui(env);
     if (g->screen != GUI_NONE) scene_gui(sc, g, env_open_furnace(env), env_recipes(env));
     sc->show_hud = 1;
+    /* chunks are loaded within view_radius of the player's chunk: at least radius*16 blocks */
+    sc->view_limit = world_view_radius(w) * CHUNK_SIZE;
 }
 
 void render_frame(const Renderer *r, const Env *env, uint8_t *out_rgb, int width, int height) {

@@ -3,6 +3,7 @@
  * observations), compared with tests/data/render/NAME.png with a tight tolerance: every
  * channel within 3 levels and at most 0.2% of pixels off at all. VPT_RENDER_REGEN=1
  * rewrites the images instead (tests/data/render/regenerate.sh). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "render/png.h"
 #include "scenes.h"
 #include "sim/env.h"
+#include "sim/mob.h"
 #include "tests/check.h"
 
 static SynthWorld *WORLD;
@@ -45,9 +47,9 @@ static void add_entities(RenderScene *sc) {
     for (int i = 0; i < 4; i++) {
         RenderMob *m = &sc->mobs[i];
         m->type = i;
-        m->x = -4.5 + 3.0 * i;
-        m->z = 11.5 - (i % 2);
-        m->y = synth_height((int)m->x, (int)m->z) + 1;
+        m->x = -3.5 + 2.3 * i;
+        m->z = 13.0 - 0.5 * (i % 2);
+        m->y = synth_height((int)floor(m->x), (int)floor(m->z)) + 1;
         m->yaw = -40.0f + 25.0f * (float)i;
         m->hurt = i == 1 ? 5 : 0;
     }
@@ -55,8 +57,8 @@ static void add_entities(RenderScene *sc) {
     const ItemId items[3] = {BLOCK_OAK_LOG, ITEM_DIAMOND, ITEM_STONE_PICKAXE};
     for (int i = 0; i < 3; i++) {
         RenderItemEntity *it = &sc->items[i];
-        it->x = 1.5 - 1.5 * i, it->z = 15.5, it->y = synth_height((int)it->x, 15) + 1;
-        it->item = items[i], it->count = 1, it->age = 10 * i;
+        it->x = 1.8 - 1.2 * i, it->z = 15.2, it->y = synth_height((int)floor(it->x), 15) + 1;
+        it->item = items[i], it->count = i == 0 ? 20 : 1, it->age = 10 * i;
     }
 }
 
@@ -123,6 +125,8 @@ static Env *build_scene(int i, RenderScene *sc) {
     pl->inventory.slots[20] = (ItemStack){ITEM_DIAMOND, 2, 0};
     Action none = {0, 0.0f, 25.0f};
     env_step(env, &none);
+    if (i == 8) /* real mobs from the sim, in front of the placed blocks */
+        for (int m = 0; m < 4; m++) env_mob_spawn(env, m, -3.5 + 2.4 * m, gy, 7.5 + (m % 2));
     render_scene_from_env(env, sc);
     static const char *const SCREENS[] = {"inventory", "crafting_table", "furnace", "inventory"};
     if (i >= 9) {
