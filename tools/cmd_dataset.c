@@ -123,7 +123,8 @@ static int ds_sample(int argc, char **argv) {
                             .threads = (int)threads,
                             .shuffle = (int)shuffle,
                             .seed = seed,
-                            .val_fraction = val};
+                            .val_fraction = val,
+                            .skip_duplicates = skip_dups};
     if (cli_parse_size("dataset sample", "--size", size, &o.width, &o.height) != 0) return 2;
     o.split = strcmp(split, "val") == 0   ? VIDEO_SPLIT_VAL
               : strcmp(split, "all") == 0 ? VIDEO_SPLIT_ALL
