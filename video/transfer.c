@@ -175,6 +175,11 @@ static int job_finish(Job *j, CURLcode rc, const VideoTransferOptions *o) {
         if (v == 1) return commit_part(j) == STATUS_OK ? 1 : -1;
         unlink(j->part); /* wrong bytes: never resume from them */
         verdict = 0;
+    } else if (rc == CURLE_RANGE_ERROR) {
+        /* The server ignores Range: our part cannot be continued, start it over. */
+        LOG_WARN("video", "%s: server cannot resume; restarting from zero", j->it->url);
+        unlink(j->part);
+        verdict = 0;
     } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
         LOG_WARN("video", "%s: HTTP %ld", j->it->url, code);
         verdict = video_http_retryable(code) ? 0 : -1;

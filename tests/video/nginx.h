@@ -6,7 +6,8 @@
  *             /auth/   PUT/GET only with "Authorization: Bearer secret"
  *             /corrupt/ accepts PUT, but GET/HEAD read another (missing) path
  *             /full/   PUT into DIR/full (a tiny tmpfs when the test could mount one)
- *             /swap/   accepts PUT, but GET/HEAD serve /swapsrc/ (same sizes, other bytes) */
+ *             /swap/   accepts PUT, but GET/HEAD serve /swapsrc/ (same sizes, other bytes)
+ *             /norange/ ignores Range headers (max_ranges 0): always 200 with the whole file */
 #ifndef TESTS_VIDEO_NGINX_H
 #define TESTS_VIDEO_NGINX_H
 
@@ -75,6 +76,7 @@ static inline int tn_write_config(const TestNginx *n) {
             "      if ($request_method != PUT) { rewrite ^/corrupt/(.*)$ /elsewhere/$1 break; } "
             "}\n"
             "    location /full/ { root %s; dav_methods PUT; create_full_put_path on; }\n"
+            "    location /norange/ { max_ranges 0; }\n"
             "    location /swap/ { dav_methods PUT; create_full_put_path on;\n"
             "      if ($request_method != PUT) { rewrite ^/swap/(.*)$ /swapsrc/$1 break; } }\n"
             "  }\n}\n",
