@@ -13,10 +13,17 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_pipeline(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_gui_layout(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_video(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
+
+int cmd_play(int argc, char **argv);   /* window commands: built with VPT_WINDOW */
+int cmd_watch(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];

@@ -8,11 +8,18 @@ const VptCommand VPT_COMMANDS[] = {
     {"help", "list commands, or show one command's options", cmd_help},
     {"version", "print the version and git hash", cmd_version},
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
+    {"render", "render one frame of a world preset to a PNG", cmd_render},
+    {"gui-layout", "print a GUI screen's slot and button rectangles as JSON", cmd_gui_layout},
+    {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
     {"dataset", "episode folders: index, check, dedup, sample the loader", cmd_dataset},
     {"fetch", "download a URL list or dataset manifest (resume, retries, SHA-256)", cmd_fetch},
     {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
+#ifdef VPT_HAVE_WINDOW
+    {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
+    {"record", "contractor mode: play while recording mp4 + VPT jsonl segments", cmd_record},
+#endif
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
 
