@@ -25,7 +25,8 @@
 
 typedef struct VideoTransferOptions {
     int parallel;         /* concurrent downloads (default 4) */
-    int retries;          /* retries after the first attempt (default 5) */
+    int retries;          /* retries after the first attempt (default 5; a zeroed struct,
+                             retries 0 and backoff_s 0, also means 5) */
     double backoff_s;     /* first retry delay, doubled each time, capped at 30 s (default 0.5) */
     double timeout_s;     /* connect timeout, and abort when under 1 byte/s this long (30) */
     const char *token;    /* bearer token (NULL: none) */
