@@ -98,6 +98,33 @@ static void test_fetch_success(void) {
     CHECK(same_file(a, b));
 }
 
+static void test_fetch_https(void) {
+    if (ngx.ssl_port <= 0) {
+        fprintf(stderr, "  (openssl could not make a certificate: https case skipped)\n");
+        return;
+    }
+    char list[1200], out[1200], ca[800], a[1600], b[1600];
+    snprintf(list, sizeof list, "%s/listtls.txt", tmp);
+    FILE *f = fopen(list, "w");
+    fprintf(f, "https://127.0.0.1:%d/b.bin\n", ngx.ssl_port);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/outtls", tmp);
+    snprintf(ca, sizeof ca, "%s/cert.pem", ngx.dir);
+    VideoTransferOptions o = fast_opts(3);
+    VideoTransferReport r;
+    /* An untrusted certificate is refused at once (no retries). */
+    LogLevel lv = log_get_level();
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_NETWORK);
+    log_set_level(lv);
+    CHECK_EQ_INT(r.retries, 0);
+    o.ca_file = ca;
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_OK);
+    snprintf(a, sizeof a, "%s/b.bin", out);
+    snprintf(b, sizeof b, "%s/b.bin", ngx.www);
+    CHECK(same_file(a, b));
+}
+
 static void test_fetch_server_down(void) {
     char list[1200], out[700], p[1600];
     int port = tn_free_port();
@@ -486,6 +513,7 @@ int main(void) {
         return 1;
     }
     TEST_RUN(test_fetch_success);
+    TEST_RUN(test_fetch_https);
     TEST_RUN(test_fetch_server_down);
     TEST_RUN(test_fetch_500_then_success);
     TEST_RUN(test_fetch_cut_then_resume);
