@@ -98,6 +98,33 @@ static void test_fetch_success(void) {
     CHECK(same_file(a, b));
 }
 
+static void test_fetch_https(void) {
+    if (ngx.ssl_port <= 0) {
+        fprintf(stderr, "  (openssl could not make a certificate: https case skipped)\n");
+        return;
+    }
+    char list[1200], out[1200], ca[800], a[1600], b[1600];
+    snprintf(list, sizeof list, "%s/listtls.txt", tmp);
+    FILE *f = fopen(list, "w");
+    fprintf(f, "https://127.0.0.1:%d/b.bin\n", ngx.ssl_port);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/outtls", tmp);
+    snprintf(ca, sizeof ca, "%s/cert.pem", ngx.dir);
+    VideoTransferOptions o = fast_opts(3);
+    VideoTransferReport r;
+    /* An untrusted certificate is refused at once (no retries). */
+    LogLevel lv = log_get_level();
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_NETWORK);
+    log_set_level(lv);
+    CHECK_EQ_INT(r.retries, 0);
+    o.ca_file = ca;
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_OK);
+    snprintf(a, sizeof a, "%s/b.bin", out);
+    snprintf(b, sizeof b, "%s/b.bin", ngx.www);
+    CHECK(same_file(a, b));
+}
+
 static void test_fetch_server_down(void) {
     char list[1200], out[700], p[1600];
     int port = tn_free_port();
@@ -209,6 +236,29 @@ static void test_fetch_cut_then_resume(void) {
     CHECK(same_file(a, p));
     /* The second request resumed: nginx answered 206 Partial Content. */
     CHECK(tu_sh("grep -q '\" 206 ' '%s/access.log'", ngx.dir) == 0);
+}
+
+/* A stale .part exists, but the server ignores Range and sends the whole file: the part must
+ * be restarted, not appended to. */
+static void test_fetch_server_ignores_range(void) {
+    char p[1600], list[1200], out[1200], a[1600];
+    snprintf(p, sizeof p, "%s/norange/c.bin", ngx.www);
+    tu_sh("mkdir -p '%s/norange'", ngx.www);
+    write_random(p, 100000, 4);
+    snprintf(out, sizeof out, "%s/outnorange", tmp);
+    tu_sh("mkdir -p '%s' && head -c 30000 /dev/zero > '%s/c.bin.part'", out, out);
+    snprintf(list, sizeof list, "%s/listnorange.txt", tmp);
+    FILE *f = fopen(list, "w");
+    fprintf(f, "http://127.0.0.1:%d/norange/c.bin\n", ngx.port);
+    fclose(f);
+    VideoTransferOptions o = fast_opts(1);
+    VideoTransferReport r;
+    LogLevel lv = log_get_level();
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_OK);
+    log_set_level(lv);
+    snprintf(a, sizeof a, "%s/c.bin", out);
+    CHECK(same_file(a, p));
 }
 
 static void test_fetch_checksum_mismatch(void) {
@@ -463,9 +513,11 @@ int main(void) {
         return 1;
     }
     TEST_RUN(test_fetch_success);
+    TEST_RUN(test_fetch_https);
     TEST_RUN(test_fetch_server_down);
     TEST_RUN(test_fetch_500_then_success);
     TEST_RUN(test_fetch_cut_then_resume);
+    TEST_RUN(test_fetch_server_ignores_range);
     TEST_RUN(test_fetch_checksum_mismatch);
     TEST_RUN(test_fetch_disk_full);
     TEST_RUN(test_fetch_manifest);
