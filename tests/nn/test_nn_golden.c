@@ -57,6 +57,9 @@ static void conv_golden(const char *name, NnCtx *ctx) {
 static void test_golden_conv(void) {
     conv_golden("conv_s1", NULL);
     conv_golden("conv_k5", NULL);
+    conv_golden("conv_c16", NULL); /* 16/32 channels: the direct kernels */
+    conv_golden("conv_c3_o16", NULL);
+    conv_golden("conv_c32_s2", NULL);
     ThreadPool *pool = pool_create(2);
     NnCtx ctx;
     nn_ctx_init(&ctx, pool);
