@@ -111,15 +111,19 @@ void nn_arena_deinit(NnArena *a) {
 }
 
 float *nn_arena_alloc(NnArena *a, int64_t n) {
+    float *ptr = nn_arena_alloc_uninit(a, n);
+    memset(ptr, 0, (size_t)n * sizeof(float));
+    return ptr;
+}
+
+float *nn_arena_alloc_uninit(NnArena *a, int64_t n) {
     ASSERT(n >= 0);
     int64_t rounded = (n + NN_ALIGN_FLOATS - 1) / NN_ALIGN_FLOATS * NN_ALIGN_FLOATS;
     if (rounded == 0) rounded = NN_ALIGN_FLOATS;
     a->used += rounded;
     if (a->used > a->peak) a->peak = a->used;
     if (a->used <= a->cap) {
-        float *ptr = a->base + (a->used - rounded);
-        memset(ptr, 0, (size_t)n * sizeof(float));
-        return ptr;
+        return a->base + (a->used - rounded);
     }
     /* over capacity this step: a side block, folded into the main block at reset */
     if (a->n_extra == a->cap_extra) {

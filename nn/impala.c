@@ -92,13 +92,13 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
     for (int s = 0; s < m->n_stacks; s++) {
         StackDims d = stack_dims(m, s);
         int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-        a->x[s][0] = nn_arena_alloc(ar, n1);
-        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc(ar, n2);
-        a->argmax[s] = (int32_t *)nn_arena_alloc(ar, n2);
+        a->x[s][0] = nn_arena_alloc_uninit(ar, n1);
+        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc_uninit(ar, n2);
+        a->argmax[s] = (int32_t *)nn_arena_alloc_uninit(ar, n2);
     }
-    a->flat = nn_arena_alloc(ar, (int64_t)N * m->flat);
-    a->fc = nn_arena_alloc(ar, (int64_t)N * m->dense);
-    a->out = nn_arena_alloc(ar, (int64_t)N * m->dense);
+    a->flat = nn_arena_alloc_uninit(ar, (int64_t)N * m->flat);
+    a->fc = nn_arena_alloc_uninit(ar, (int64_t)N * m->dense);
+    a->out = nn_arena_alloc_uninit(ar, (int64_t)N * m->dense);
 }
 
 /* Forward of images [n0, n1) of one stack. */
@@ -262,14 +262,14 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
     for (int s = 0; s < m->n_stacks; s++) {
         StackDims d = stack_dims(m, s);
         int64_t n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-        j.tmp[s][0] = nn_arena_alloc(arena, n2);
-        j.tmp[s][1] = nn_arena_alloc(arena, n2);
-        j.tmp[s][2] = nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.c);
-        j.tmp[s][3] = s > 0 ? nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
+        j.tmp[s][0] = nn_arena_alloc_uninit(arena, n2);
+        j.tmp[s][1] = nn_arena_alloc_uninit(arena, n2);
+        j.tmp[s][2] = nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.c);
+        j.tmp[s][3] = s > 0 ? nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
     }
-    j.head[0] = nn_arena_alloc(arena, (int64_t)N * m->dense);
-    j.head[1] = nn_arena_alloc(arena, (int64_t)N * m->flat);
-    j.head[2] = nn_arena_alloc(arena, (int64_t)N * m->flat);
+    j.head[0] = nn_arena_alloc_uninit(arena, (int64_t)N * m->dense);
+    j.head[1] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
+    j.head[2] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
     if (j.nc <= 1) {
         range_backward(ctx, &j, p, 0, N);
         return;

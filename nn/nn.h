@@ -82,6 +82,8 @@ typedef struct NnArena {
 void nn_arena_init(NnArena *a, int64_t cap_floats);
 void nn_arena_deinit(NnArena *a);
 float *nn_arena_alloc(NnArena *a, int64_t n_floats);
+/* Same, without zeroing: for buffers the caller overwrites completely. */
+float *nn_arena_alloc_uninit(NnArena *a, int64_t n_floats);
 void nn_arena_reset(NnArena *a);
 
 /* Execution context: optional pool plus per-chunk scratch buffers (grown on demand). */
