@@ -17,6 +17,21 @@ int64_t nn_shape_size(int ndim, const int64_t *shape) {
     return n;
 }
 
+NnTensor nn_tensor(float *data, int ndim, const int64_t *shape) {
+    ASSERT(ndim >= 0 && ndim <= NN_MAX_DIMS);
+    NnTensor t = {data, ndim, {0}};
+    for (int i = 0; i < ndim; i++) t.shape[i] = shape[i];
+    return t;
+}
+
+NnTensor nn_param_tensor(const NnParams *p, int id) {
+    return nn_tensor(nn_param(p, id), p->info[id].ndim, p->info[id].shape);
+}
+
+NnTensor nn_grad_tensor(const NnParams *p, int id) {
+    return nn_tensor(nn_grad(p, id), p->info[id].ndim, p->info[id].shape);
+}
+
 void nn_params_init(NnParams *p) { memset(p, 0, sizeof *p); }
 
 void nn_params_deinit(NnParams *p) {

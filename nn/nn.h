@@ -36,6 +36,9 @@ typedef struct NnTensor {
 } NnTensor;
 
 int64_t nn_shape_size(int ndim, const int64_t *shape);
+/* A shaped view of data (not owned): nn_tensor(x, 3, (int64_t[]){B, T, C}). */
+NnTensor nn_tensor(float *data, int ndim, const int64_t *shape);
+static inline int64_t nn_tensor_size(const NnTensor *t) { return nn_shape_size(t->ndim, t->shape); }
 
 typedef struct NnParamInfo {
     char name[NN_NAME_MAX];
@@ -63,6 +66,9 @@ int nn_params_add(NnParams *p, const char *name, int ndim, const int64_t *shape,
 void nn_params_alloc(NnParams *p); /* all three arenas zeroed */
 float *nn_param(const NnParams *p, int id);
 float *nn_grad(const NnParams *p, int id);
+/* Shaped views of a parameter's value and gradient. */
+NnTensor nn_param_tensor(const NnParams *p, int id);
+NnTensor nn_grad_tensor(const NnParams *p, int id);
 int nn_params_find(const NnParams *p, const char *name); /* -1 if absent */
 void nn_params_zero_grad(NnParams *p);
 /* Uniform in [-bound, bound] (PyTorch's default init uses bound = 1/sqrt(fan_in)). */

@@ -40,6 +40,10 @@ static void test_params_arena(void) {
     CHECK(nn_param(&p, ib) >= nn_param(&p, ia) + 15);
     CHECK(((uintptr_t)nn_param(&p, ib) & 63) == 0);
     CHECK(p.total >= 22);
+    NnTensor tw = nn_param_tensor(&p, ia), tg = nn_grad_tensor(&p, ib);
+    CHECK(tw.data == nn_param(&p, ia) && tw.ndim == 2 && tw.shape[0] == 3 && tw.shape[1] == 5);
+    CHECK_EQ_INT(nn_tensor_size(&tw), 15);
+    CHECK(tg.data == nn_grad(&p, ib) && tg.ndim == 1 && tg.shape[0] == 7);
     nn_params_fill(&p, ib, 2.5f);
     CHECK(nn_param(&p, ib)[6] == 2.5f && nn_param(&p, ia)[14] == 0.0f);
     nn_params_deinit(&p);
