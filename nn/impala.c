@@ -131,10 +131,17 @@ static void stack_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const 
     }
 }
 
+/* Images go through the conv stacks NN_IMPALA_GROUP at a time, so each layer's output is still
+ * in cache when the next layer reads it; the dense layer then takes the whole range at once. */
+#define NN_IMPALA_GROUP 2
+
 static void range_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const NnParams *p,
                           const float *inp, int n0, int n1) {
-    for (int s = 0; s < m->n_stacks; s++)
-        stack_forward(ctx, a, m, p, s, s == 0 ? inp : a->x[s - 1][11], n0, n1);
+    for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
+        int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
+        for (int s = 0; s < m->n_stacks; s++)
+            stack_forward(ctx, a, m, p, s, s == 0 ? inp : a->x[s - 1][11], g0, g1);
+    }
     const int64_t F = m->flat, D = m->dense, n = n1 - n0;
     nn_relu_forward(a->flat + n0 * F, a->x[m->n_stacks - 1][11] + n0 * F, n * F);
     nn_linear_forward(a->fc + n0 * D, a->flat + n0 * F, nn_param(p, m->fc_w), nn_param(p, m->fc_b),
@@ -223,16 +230,20 @@ static void range_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int n0, 
                        nn_param(p, m->fc_w), n, (int)F, (int)D);
     memset(dx + n0 * F, 0, (size_t)(n * F) * sizeof(float));
     nn_relu_backward(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
-    for (int s = m->n_stacks - 1; s >= 0; s--) {
-        const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
-        float *din = s > 0 ? j->tmp[s][3] : j->dinp;
-        if (din && s > 0) {
-            StackDims d = stack_dims(m, s);
-            int64_t in_img = (int64_t)d.h * d.w * d.cin;
-            memset(din + n0 * in_img, 0, (size_t)(n * in_img) * sizeof(float));
+    for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
+        int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
+        float *dxs = dx;
+        for (int s = m->n_stacks - 1; s >= 0; s--) {
+            const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
+            float *din = s > 0 ? j->tmp[s][3] : j->dinp;
+            if (din && s > 0) {
+                StackDims d = stack_dims(m, s);
+                int64_t in_img = (int64_t)d.h * d.w * d.cin;
+                memset(din + g0 * in_img, 0, (size_t)((g1 - g0) * in_img) * sizeof(float));
+            }
+            stack_backward(ctx, j, p, s, sin, dxs, din, g0, g1);
+            dxs = din;
         }
-        stack_backward(ctx, j, p, s, sin, dx, din, n0, n1);
-        dx = din;
     }
 }
 
