@@ -169,6 +169,10 @@ static void test_checkpoint_mismatch_named(void) {
     cap.text[0] = 0;
     tmp_path(path, sizeof path, "does-not-exist.safetensors");
     CHECK(nn_checkpoint_load(path, &p, 0, NULL) != STATUS_OK);
+    CHECK_MSG(strstr(cap.text, "does-not-exist"), "log: %s", cap.text);
+    tmp_path(path, sizeof path, "no-such-dir/ckpt.safetensors"); /* unwritable: error, no file */
+    CHECK(nn_checkpoint_save(path, &p, "{}", 1) != STATUS_OK);
+    CHECK(!fs_exists(path));
     log_set_sink(NULL, NULL);
     nn_params_deinit(&p);
     nn_params_deinit(&q);
