@@ -309,7 +309,10 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
 /* ---------------------------------------------------------------- building blocks */
 
 /* ImpalaCNN (VPT): per stack: conv3x3 pad 1 -> maxpool 3 stride 2 pad 1 -> 2 residual blocks
- * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten, linear to `dense`, relu. */
+ * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
+ * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
+ * With a pooled ctx each worker takes a fixed chunk of images through the whole block; backward
+ * must get the same ctx chunking as the forward it follows (use the same ctx). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
@@ -330,14 +333,17 @@ void nn_impala_reset_params(const NnImpala *m, NnParams *p, Rng *rng);
 /* inp (N,H,W,C) -> acts->out (N,dense). */
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *acts, const NnImpala *m,
                        const NnParams *p, const float *inp, int N);
-/* dout (N,dense); dinp may be NULL. Accumulates parameter grads into p. */
+/* dout (N,dense); dinp (N,H,W,C) may be NULL. Accumulates into dinp and p's grads. */
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *acts, const float *inp, const float *dout);
 
 /* Pre-norm transformer block with multi-head attention and a GELU MLP (4x):
  *   x = x + Wo attn(LN1(x)); x = x + W2 gelu(W1 LN2(x)).
  * Causal blocks keep a memory of the last `mem_len` keys/values per batch row (stop-gradient,
- * Transformer-XL) and add a learned relative position bias (H, 2R+1). */
+ * Transformer-XL); every block adds a learned relative position bias (H, 2R+1) (zero-initialised,
+ * so a non-causal block starts as plain attention). Parameters: PREFIX.ln1.{g,b},
+ * PREFIX.attn.{wqkv,bqkv,wo,bo,relbias}, PREFIX.ln2.{g,b}, PREFIX.mlp.{w1,b1,w2,b2}; wqkv is
+ * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). Runs on the calling thread. */
 typedef struct NnTransformer {
     int C, H, causal, mem_len, R;
     int ln1_g, ln1_b, wqkv, bqkv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2, relbias;
