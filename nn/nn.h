@@ -311,8 +311,8 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
 /* ImpalaCNN (VPT): per stack: conv3x3 pad 1 -> maxpool 3 stride 2 pad 1 -> 2 residual blocks
  * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
  * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
- * With a pooled ctx each worker takes a fixed chunk of images through the whole block; backward
- * must get the same ctx chunking as the forward it follows (use the same ctx). */
+ * With a pooled ctx each worker takes a fixed chunk of images through the whole block (forward
+ * and backward may use different contexts: saved indices are batch-absolute). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
