@@ -1,6 +1,7 @@
 /* test_nn_core.c: parameter arenas and views, the activation arena, checkpoints (round trip,
  * exact resume, mismatches named, truncation/corruption fuzz), optimizer utilities, the mu-law
  * quantizer, deterministic threading, and a small model overfitting a fixed batch. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,7 @@ int main(void) {
     TEST_RUN(test_optim_utils);
     TEST_RUN(test_mulaw_props);
     TEST_RUN(test_threads_deterministic);
+    TEST_RUN(test_impala_mixed_contexts);
     TEST_RUN(test_overfit_fixed_batch);
     return check_finish();
 }
