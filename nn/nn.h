@@ -140,6 +140,11 @@ void nn_layernorm_backward(float *dinp, float *dgamma, float *dbeta, const float
                            const float *inp, const float *gamma, const float *mean,
                            const float *rstd, int64_t N, int C);
 
+/* Log-softmax over the last dim C (for policy log-probabilities, entropies and KL terms):
+ * out = x - logsumexp(x). Backward: dinp += dout - softmax(x) * sum(dout), from the saved out. */
+void nn_log_softmax_forward(float *out, const float *inp, int64_t N, int C);
+void nn_log_softmax_backward(float *dinp, const float *dout, const float *out, int64_t N, int C);
+
 /* out (N,D) = table (V,D) [idx (N)]; idx must be in [0, V). Backward scatter-adds. */
 void nn_embedding_forward(float *out, const int32_t *idx, const float *table, int64_t N, int V,
                           int D);

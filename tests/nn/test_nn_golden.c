@@ -134,6 +134,16 @@ static void test_golden_layernorm(void) {
     nn_st_free(&g_fix);
 }
 
+static void test_golden_log_softmax(void) {
+    if (!fix_open("log_softmax")) return;
+    float y[36], dx[36] = {0};
+    nn_log_softmax_forward(y, fix_get("x", 36), 4, 9);
+    fix_compare("y", y, "y", 36, 2e-6, 1e-6);
+    nn_log_softmax_backward(dx, fix_get("dy", 36), y, 4, 9);
+    fix_compare("dx", dx, "d_x", 36, 1e-6, 1e-5);
+    nn_st_free(&g_fix);
+}
+
 static void test_golden_embedding(void) {
     if (!fix_open("embedding")) return;
     const int32_t idx[5] = {3, 0, 5, 3, 1};
@@ -217,6 +227,7 @@ int main(void) {
     TEST_RUN(test_golden_activations);
     TEST_RUN(test_golden_layernorm);
     TEST_RUN(test_golden_embedding);
+    TEST_RUN(test_golden_log_softmax);
     TEST_RUN(test_golden_lstm);
     TEST_RUN(test_golden_attention);
     TEST_RUN(test_golden_blocks);

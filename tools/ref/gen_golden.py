@@ -73,6 +73,8 @@ def layers():
     dump("gelu", {"x": x}, F.gelu(x))
     x, g, bb = leaf(5, 12, scale=2.0), leaf(12), leaf(12)
     dump("layernorm", {"x": x, "g": g, "b": bb}, F.layer_norm(x, (12,), g, bb), {"N": 5, "C": 12})
+    x = leaf(4, 9, scale=3.0)
+    dump("log_softmax", {"x": x}, F.log_softmax(x, -1))
     table = leaf(6, 4)
     idx = torch.tensor([3, 0, 5, 3, 1])
     dump("embedding", {"table": table}, F.embedding(idx, table), {"idx": "3,0,5,3,1"})
