@@ -36,6 +36,9 @@ typedef struct NnTensor {
 } NnTensor;
 
 int64_t nn_shape_size(int ndim, const int64_t *shape);
+/* A shaped view of data (not owned): nn_tensor(x, 3, (int64_t[]){B, T, C}). */
+NnTensor nn_tensor(float *data, int ndim, const int64_t *shape);
+static inline int64_t nn_tensor_size(const NnTensor *t) { return nn_shape_size(t->ndim, t->shape); }
 
 typedef struct NnParamInfo {
     char name[NN_NAME_MAX];
@@ -63,6 +66,9 @@ int nn_params_add(NnParams *p, const char *name, int ndim, const int64_t *shape,
 void nn_params_alloc(NnParams *p); /* all three arenas zeroed */
 float *nn_param(const NnParams *p, int id);
 float *nn_grad(const NnParams *p, int id);
+/* Shaped views of a parameter's value and gradient. */
+NnTensor nn_param_tensor(const NnParams *p, int id);
+NnTensor nn_grad_tensor(const NnParams *p, int id);
 int nn_params_find(const NnParams *p, const char *name); /* -1 if absent */
 void nn_params_zero_grad(NnParams *p);
 /* Uniform in [-bound, bound] (PyTorch's default init uses bound = 1/sqrt(fan_in)). */
@@ -82,6 +88,8 @@ typedef struct NnArena {
 void nn_arena_init(NnArena *a, int64_t cap_floats);
 void nn_arena_deinit(NnArena *a);
 float *nn_arena_alloc(NnArena *a, int64_t n_floats);
+/* Same, without zeroing: for buffers the caller overwrites completely. */
+float *nn_arena_alloc_uninit(NnArena *a, int64_t n_floats);
 void nn_arena_reset(NnArena *a);
 
 /* Execution context: optional pool plus per-chunk scratch buffers (grown on demand). */
@@ -131,6 +139,11 @@ void nn_layernorm_forward(float *out, float *mean, float *rstd, const float *inp
 void nn_layernorm_backward(float *dinp, float *dgamma, float *dbeta, const float *dout,
                            const float *inp, const float *gamma, const float *mean,
                            const float *rstd, int64_t N, int C);
+
+/* Log-softmax over the last dim C (for policy log-probabilities, entropies and KL terms):
+ * out = x - logsumexp(x). Backward: dinp += dout - softmax(x) * sum(dout), from the saved out. */
+void nn_log_softmax_forward(float *out, const float *inp, int64_t N, int C);
+void nn_log_softmax_backward(float *dinp, const float *dout, const float *out, int64_t N, int C);
 
 /* out (N,D) = table (V,D) [idx (N)]; idx must be in [0, V). Backward scatter-adds. */
 void nn_embedding_forward(float *out, const int32_t *idx, const float *table, int64_t N, int V,
@@ -301,7 +314,10 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
 /* ---------------------------------------------------------------- building blocks */
 
 /* ImpalaCNN (VPT): per stack: conv3x3 pad 1 -> maxpool 3 stride 2 pad 1 -> 2 residual blocks
- * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten, linear to `dense`, relu. */
+ * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
+ * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
+ * With a pooled ctx each worker takes a fixed chunk of images through the whole block (forward
+ * and backward may use different contexts: saved indices are batch-absolute). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
@@ -322,14 +338,17 @@ void nn_impala_reset_params(const NnImpala *m, NnParams *p, Rng *rng);
 /* inp (N,H,W,C) -> acts->out (N,dense). */
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *acts, const NnImpala *m,
                        const NnParams *p, const float *inp, int N);
-/* dout (N,dense); dinp may be NULL. Accumulates parameter grads into p. */
+/* dout (N,dense); dinp (N,H,W,C) may be NULL. Accumulates into dinp and p's grads. */
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *acts, const float *inp, const float *dout);
 
 /* Pre-norm transformer block with multi-head attention and a GELU MLP (4x):
  *   x = x + Wo attn(LN1(x)); x = x + W2 gelu(W1 LN2(x)).
  * Causal blocks keep a memory of the last `mem_len` keys/values per batch row (stop-gradient,
- * Transformer-XL) and add a learned relative position bias (H, 2R+1). */
+ * Transformer-XL); every block adds a learned relative position bias (H, 2R+1) (zero-initialised,
+ * so a non-causal block starts as plain attention). Parameters: PREFIX.ln1.{g,b},
+ * PREFIX.attn.{wqkv,bqkv,wo,bo,relbias}, PREFIX.ln2.{g,b}, PREFIX.mlp.{w1,b1,w2,b2}; wqkv is
+ * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). Runs on the calling thread. */
 typedef struct NnTransformer {
     int C, H, causal, mem_len, R;
     int ln1_g, ln1_b, wqkv, bqkv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2, relbias;

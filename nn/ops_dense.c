@@ -115,6 +115,27 @@ void nn_layernorm_backward(float *dinp, float *dgamma, float *dbeta, const float
     }
 }
 
+void nn_log_softmax_forward(float *out, const float *inp, int64_t N, int C) {
+    for (int64_t n = 0; n < N; n++) {
+        const float *x = inp + n * C;
+        float mx = x[0];
+        for (int c = 1; c < C; c++) mx = x[c] > mx ? x[c] : mx;
+        double sum = 0.0;
+        for (int c = 0; c < C; c++) sum += exp((double)(x[c] - mx));
+        float lse = mx + (float)log(sum);
+        for (int c = 0; c < C; c++) out[n * C + c] = x[c] - lse;
+    }
+}
+
+void nn_log_softmax_backward(float *dinp, const float *dout, const float *out, int64_t N, int C) {
+    for (int64_t n = 0; n < N; n++) {
+        double sum = 0.0;
+        for (int c = 0; c < C; c++) sum += dout[n * C + c];
+        for (int c = 0; c < C; c++)
+            dinp[n * C + c] += dout[n * C + c] - expf(out[n * C + c]) * (float)sum;
+    }
+}
+
 void nn_embedding_forward(float *out, const int32_t *idx, const float *table, int64_t N, int V,
                           int D) {
     for (int64_t n = 0; n < N; n++) {

@@ -280,6 +280,25 @@ static void test_grad_layernorm(void) {
     gc_free(&c);
 }
 
+static void lsm_fwd(GcCase *c, float *out) { nn_log_softmax_forward(out, c->buf[0], 4, 7); }
+static void lsm_bwd(GcCase *c, const float *dout) {
+    float out[28];
+    nn_log_softmax_forward(out, c->buf[0], 4, 7);
+    nn_log_softmax_backward(c->grad[0], dout, out, 4, 7);
+}
+static void test_grad_log_softmax(void) {
+    Rng r = g_rng_state_for_tests();
+    GcCase c = {.name = "log_softmax",
+                .forward = lsm_fwd,
+                .backward = lsm_bwd,
+                .eps = 1e-2f,
+                .tol = 3e-3f,
+                .out_len = 28};
+    gc_add(&c, "x", rnd(&r, 28, 2), 28);
+    gc_run(&c, &r);
+    gc_free(&c);
+}
+
 static const int32_t EMB_IDX[5] = {2, 0, 3, 2, 1};
 static void emb_fwd(GcCase *c, float *out) {
     nn_embedding_forward(out, EMB_IDX, c->buf[0], 5, 4, 3);
@@ -434,6 +453,7 @@ int main(void) {
     TEST_RUN(test_grad_activations);
     TEST_RUN(test_grad_layernorm);
     TEST_RUN(test_grad_embedding);
+    TEST_RUN(test_grad_log_softmax);
     TEST_RUN(test_grad_losses);
     TEST_RUN(test_grad_attention);
     TEST_RUN(test_grad_lstm);
