@@ -53,4 +53,25 @@ typedef struct ItemStack {
     uint16_t damage;
 } ItemStack;
 
+typedef struct ItemInfo {
+    const char *name;    /* Minecraft name: "wooden_pickaxe", "oak_log" */
+    uint8_t max_stack;   /* 64; tools 1; a few 16 */
+    uint8_t tool;        /* ToolClass (TOOL_NONE for non-tools) */
+    uint8_t tier;        /* TIER_* of a tool (0 otherwise) */
+    float speed;         /* mining speed on its tool class: hand 1, wooden 2, stone 4, iron 6,
+                            diamond 8 */
+    uint16_t durability; /* uses before a tool breaks (wooden 59, stone 131, iron 250, diamond
+                            1561); 0 = not a tool */
+    uint8_t food;        /* food points restored when eaten (0 = not food) */
+    float saturation;    /* saturation restored when eaten */
+    uint8_t places;      /* BlockId placed by `use`, BLOCK_AIR if it places nothing */
+} ItemInfo;
+
+/* Registry entry of `id` (static storage); ASSERTs id < ITEM_COUNT. */
+const ItemInfo *item_info(ItemId id);
+/* Id for a Minecraft name ("stick", "minecraft:stick"); ITEM_COUNT if unknown. */
+ItemId item_from_name(const char *name);
+/* Shorthand for item_info(id)->name. */
+const char *item_name(ItemId id);
+
 #endif

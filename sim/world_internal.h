@@ -1,0 +1,56 @@
+/* world_internal.h: the World's private layout, shared by world.c (chunks, loading,
+ * snapshots) and light.c (incremental light). Not for other modules. */
+#ifndef SIM_WORLD_INTERNAL_H
+#define SIM_WORLD_INTERNAL_H
+
+#include "sim/world.h"
+
+typedef struct Chunk {
+    int cx, cz;
+    int edited;                   /* blocks differ from the generator's output */
+    uint8_t top[CHUNK_AREA];      /* per column: 1 + y of the highest light-blocking block */
+    uint8_t blocks[CHUNK_VOLUME]; /* CHUNK_INDEX(x, y, z) */
+    uint8_t light[CHUNK_VOLUME];  /* sky << 4 | block */
+} Chunk;
+
+typedef struct EditedChunk {
+    int cx, cz;
+    uint8_t *blocks; /* CHUNK_VOLUME, owned */
+} EditedChunk;
+
+typedef struct LightNode {
+    int32_t x, z;
+    int16_t y;
+    uint8_t v;
+    uint8_t pad;
+} LightNode;
+
+typedef struct LightQueue {
+    LightNode *items;
+    size_t head, tail, cap;
+} LightQueue;
+
+struct World {
+    const WorldGen *gen;
+    int view_radius;
+    int grid, mask; /* slot grid side (power of two >= 2 * view_radius + 3) */
+    Chunk **slots;  /* grid * grid, indexed by (cz & mask) * grid + (cx & mask) */
+    Chunk *pool;    /* pool_cap chunks */
+    Chunk **free_list;
+    int n_free, pool_cap;
+    EditedChunk *edits; /* edited chunks that are not loaded */
+    int n_edits, cap_edits;
+    LightQueue add_q, rem_q;
+};
+
+static inline Chunk *world_chunk_at(const World *w, int cx, int cz) {
+    Chunk *c = w->slots[(cz & w->mask) * w->grid + (cx & w->mask)];
+    return (c && c->cx == cx && c->cz == cz) ? c : NULL;
+}
+
+/* light.c */
+void light_chunk_init(World *w, Chunk *c);
+void light_block_changed(World *w, int x, int y, int z, uint8_t old_block, uint8_t new_block);
+void light_queue_free(LightQueue *q);
+
+#endif
