@@ -1,0 +1,342 @@
+/* mob.c: mob spawning, AI, physics and damage (see mob.h). */
+#include "sim/mob.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "sim/block.h"
+#include "sim/world.h"
+
+#define GRAVITY 0.08
+#define DRAG_Y 0.98
+#define FRICTION_GROUND 0.546 /* 0.6 block slipperiness x 0.91 air drag */
+#define FRICTION_AIR 0.91
+#define JUMP_VY 0.42
+#define EPS 1e-7
+#define DEG2RAD 0.017453292519943295
+
+static const MobTypeInfo TYPES[MOB_TYPE_COUNT] = {
+    [MOB_PIG] = {"pig", 10.0f, 0.9f, 0.9f, 0.10f, ITEM_RAW_PORKCHOP, 1, 3},
+    [MOB_COW] = {"cow", 10.0f, 0.9f, 1.4f, 0.09f, ITEM_RAW_BEEF, 1, 3},
+    [MOB_SHEEP] = {"sheep", 8.0f, 0.9f, 1.3f, 0.10f, ITEM_RAW_MUTTON, 1, 2},
+    [MOB_ZOMBIE] = {"zombie", 20.0f, 0.6f, 1.95f, 0.115f, ITEM_NONE, 0, 0},
+};
+
+const MobTypeInfo *mob_type_info(MobType t) {
+    ASSERT((unsigned)t < MOB_TYPE_COUNT);
+    return &TYPES[t];
+}
+
+const char *mob_type_name(MobType t) { return mob_type_info(t)->name; }
+
+void mob_table_reset(MobTable *t, uint64_t seed) {
+    memset(t, 0, sizeof *t);
+    t->rng = rng_stream(seed, 0x6d6f6273u /* "mobs" */);
+}
+
+int mob_spawn(MobTable *t, MobType type, double x, double y, double z) {
+    if (t->n >= MOB_MAX) return -1;
+    Mob *m = &t->mobs[t->n];
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    m->x = x;
+    m->y = y;
+    m->z = z;
+    m->health = TYPES[type].max_health;
+    m->yaw = (float)rng_below(&t->rng, 360);
+    m->ai_timer = 20 + (int)rng_below(&t->rng, 60);
+    m->id = ++t->next_id;
+    return t->n++;
+}
+
+static void remove_mob(MobTable *t, int i) { t->mobs[i] = t->mobs[--t->n]; }
+
+/* ---- physics --------------------------------------------------------------------------- */
+
+typedef struct Box {
+    double lo[3], hi[3];
+} Box;
+
+static Box mob_box(const Mob *m) {
+    double hw = TYPES[m->type].width * 0.5;
+    return (Box){{m->x - hw, m->y, m->z - hw},
+                 {m->x + hw, m->y + TYPES[m->type].height, m->z + hw}};
+}
+
+static int solid_at(const World *w, int a, int b, int axis, int k) {
+    int p[3];
+    p[axis] = k;
+    p[(axis + 1) % 3] = a;
+    p[(axis + 2) % 3] = b;
+    return block_is_solid(world_block_get(w, p[0], p[1], p[2]));
+}
+
+/* Clips a move of d along `axis` against solid blocks (the box starts outside them). */
+static double sweep(const World *w, const Box *b, int axis, double d) {
+    if (d == 0.0) return 0.0;
+    int u = (axis + 1) % 3, v = (axis + 2) % 3;
+    int u0 = (int)floor(b->lo[u] + EPS), u1 = (int)floor(b->hi[u] - EPS);
+    int v0 = (int)floor(b->lo[v] + EPS), v1 = (int)floor(b->hi[v] - EPS);
+    if (d > 0) {
+        int k0 = (int)ceil(b->hi[axis] - EPS), k1 = (int)floor(b->hi[axis] + d - EPS);
+        for (int k = k0; k <= k1; k++)
+            for (int a = u0; a <= u1; a++)
+                for (int c = v0; c <= v1; c++)
+                    if (solid_at(w, a, c, axis, k)) return fmax(0.0, k - b->hi[axis]);
+    } else {
+        int k0 = (int)floor(b->lo[axis] + EPS) - 1, k1 = (int)floor(b->lo[axis] + d + EPS);
+        for (int k = k0; k >= k1; k--)
+            for (int a = u0; a <= u1; a++)
+                for (int c = v0; c <= v1; c++)
+                    if (solid_at(w, a, c, axis, k)) return fmin(0.0, (k + 1) - b->lo[axis]);
+    }
+    return d;
+}
+
+/* Moves with collision (y, then x, then z as Minecraft does). Returns 1 when a horizontal move
+ * was blocked. */
+static int move_mob(const World *w, Mob *m) {
+    double want[3] = {m->vx, m->vy, m->vz};
+    double *pos[3] = {&m->x, &m->y, &m->z};
+    double *vel[3] = {&m->vx, &m->vy, &m->vz};
+    static const int order[3] = {1, 0, 2};
+    int blocked = 0;
+    for (int k = 0; k < 3; k++) {
+        int axis = order[k];
+        Box b = mob_box(m);
+        double d = sweep(w, &b, axis, want[axis]);
+        *pos[axis] += d;
+        if (d != want[axis]) {
+            *vel[axis] = 0.0;
+            if (axis != 1) blocked = 1;
+        }
+    }
+    m->on_ground = want[1] < 0 && m->vy == 0.0;
+    return blocked;
+}
+
+static void physics(const World *w, Mob *m, double ax, double az) {
+    uint8_t at = world_block_get(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
+    m->in_water = at == BLOCK_WATER;
+    double fr = m->on_ground ? FRICTION_GROUND : FRICTION_AIR;
+    if (m->in_water) fr = 0.8;
+    /* Ground: the steady speed under input a is a (a * (1 - fr) / fr added before friction);
+     * in the air the input barely steers (Minecraft's 0.02). */
+    double k = m->on_ground ? (1.0 - fr) / fr : 0.02;
+    m->vx += ax * k;
+    m->vz += az * k;
+    int blocked = move_mob(w, m);
+    if (blocked && m->on_ground && (ax != 0.0 || az != 0.0)) m->vy = JUMP_VY;
+    m->vx *= fr;
+    m->vz *= fr;
+    if (m->in_water) {
+        m->vy = m->vy * 0.8 + 0.02; /* mobs keep afloat */
+    } else {
+        m->vy = (m->vy - GRAVITY) * DRAG_Y;
+        if (m->vy < -3.92) m->vy = -3.92;
+    }
+}
+
+/* ---- damage ------------------------------------------------------------------------------ */
+
+float mob_attack_damage(ItemId held) {
+    const ItemInfo *info = item_info(held);
+    static const float sword[5] = {1, 4, 5, 6, 7}, axe[5] = {1, 7, 9, 9, 9};
+    static const float pick[5] = {1, 2, 3, 4, 5}, shovel[5] = {1, 2.5f, 3.5f, 4.5f, 5.5f};
+    int tier = info->tier < 5 ? info->tier : 4;
+    switch (info->tool) {
+    case TOOL_SWORD:
+        return sword[tier];
+    case TOOL_AXE:
+        return axe[tier];
+    case TOOL_PICKAXE:
+        return pick[tier];
+    case TOOL_SHOVEL:
+        return shovel[tier];
+    default:
+        return 1.0f;
+    }
+}
+
+static void drop_loot(MobTable *t, const Mob *m, MobTickOut *out) {
+    const MobTypeInfo *ti = &TYPES[m->type];
+    out->killed[m->type]++;
+    if (ti->drop == ITEM_NONE || out->n_drops >= MOB_MAX_DROPS) return;
+    int n = rng_range(&t->rng, ti->drop_min, ti->drop_max);
+    out->drops[out->n_drops] = (ItemStack){.item = ti->drop, .count = (uint8_t)n};
+    out->drop_pos[out->n_drops][0] = m->x;
+    out->drop_pos[out->n_drops][1] = m->y + 0.5;
+    out->drop_pos[out->n_drops][2] = m->z;
+    out->n_drops++;
+}
+
+int mob_hurt(MobTable *t, int i, float damage, double from_x, double from_z, MobTickOut *out) {
+    ASSERT(i >= 0 && i < t->n);
+    Mob *m = &t->mobs[i];
+    if (m->hurt_timer > 0) return 0;
+    m->health -= damage;
+    m->hurt_timer = MOB_HURT_TICKS;
+    double dx = m->x - from_x, dz = m->z - from_z, len = sqrt(dx * dx + dz * dz);
+    if (len < 1e-6) dx = 0, dz = 1, len = 1;
+    /* Minecraft's knockback: halve the velocity, add 0.4 away from the attacker, 0.4 up. */
+    m->vx = m->vx * 0.5 + 0.4 * dx / len;
+    m->vz = m->vz * 0.5 + 0.4 * dz / len;
+    m->vy = fmin(0.4, m->vy * 0.5 + 0.4);
+    m->on_ground = 0;
+    if (m->type != MOB_ZOMBIE) {
+        m->flee_timer = 100;
+        m->flee_from_x = (float)from_x;
+        m->flee_from_z = (float)from_z;
+    }
+    if (m->health <= 0.0f) {
+        drop_loot(t, m, out);
+        remove_mob(t, i);
+    }
+    return 1;
+}
+
+int mob_raycast(const MobTable *t, double ox, double oy, double oz, double dx, double dy, double dz,
+                double max_dist, double *dist) {
+    int best = -1;
+    double best_t = max_dist;
+    double o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
+    for (int i = 0; i < t->n; i++) {
+        Box b = mob_box(&t->mobs[i]);
+        double t0 = 0.0, t1 = best_t;
+        int hit = 1;
+        for (int a = 0; a < 3 && hit; a++) { /* slab test */
+            if (fabs(d[a]) < 1e-12) {
+                if (o[a] < b.lo[a] || o[a] > b.hi[a]) hit = 0;
+                continue;
+            }
+            double ta = (b.lo[a] - o[a]) / d[a], tb = (b.hi[a] - o[a]) / d[a];
+            if (ta > tb) {
+                double s = ta;
+                ta = tb;
+                tb = s;
+            }
+            if (ta > t0) t0 = ta;
+            if (tb < t1) t1 = tb;
+            if (t0 > t1) hit = 0;
+        }
+        if (hit && t0 < best_t) {
+            best_t = t0;
+            best = i;
+        }
+    }
+    if (best >= 0 && dist) *dist = best_t;
+    return best;
+}
+
+/* ---- AI -------------------------------------------------------------------------------------- */
+
+static int is_night(int time_of_day) { return time_of_day >= 13000 && time_of_day < 23000; }
+
+/* Desired horizontal velocity of a mob this tick. */
+static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az, MobTickOut *out) {
+    const MobTypeInfo *ti = &TYPES[m->type];
+    *ax = *az = 0.0;
+    if (m->type == MOB_ZOMBIE && v->player_alive) {
+        double dx = v->px - m->x, dz = v->pz - m->z, dy = v->py - m->y;
+        double d2 = dx * dx + dz * dz;
+        if (d2 < 24.0 * 24.0) {
+            double len = sqrt(d2) + 1e-9;
+            m->yaw = (float)(atan2(-dx, dz) / DEG2RAD);
+            if (len > 0.8) {
+                *ax = ti->walk_speed * dx / len;
+                *az = ti->walk_speed * dz / len;
+            }
+            if (m->attack_cooldown > 0) m->attack_cooldown--;
+            if (len < 1.3 && fabs(dy) < 1.5 && m->attack_cooldown == 0) {
+                out->damage_to_player += 3.0f;
+                out->knock_x += 0.4 * dx / len;
+                out->knock_z += 0.4 * dz / len;
+                m->attack_cooldown = 20;
+            }
+            return;
+        }
+    }
+    if (m->flee_timer > 0) {
+        m->flee_timer--;
+        double dx = m->x - m->flee_from_x, dz = m->z - m->flee_from_z;
+        double len = sqrt(dx * dx + dz * dz) + 1e-9;
+        m->yaw = (float)(atan2(-dx, dz) / DEG2RAD);
+        *ax = 2.0 * ti->walk_speed * dx / len;
+        *az = 2.0 * ti->walk_speed * dz / len;
+        return;
+    }
+    if (--m->ai_timer <= 0) { /* new wander/idle state */
+        m->walking = rng_below(&t->rng, 3) != 0;
+        m->yaw = (float)rng_below(&t->rng, 360);
+        m->ai_timer =
+            m->walking ? 20 + (int)rng_below(&t->rng, 60) : 40 + (int)rng_below(&t->rng, 120);
+    }
+    if (m->walking) {
+        *ax = -sin(m->yaw * DEG2RAD) * ti->walk_speed;
+        *az = cos(m->yaw * DEG2RAD) * ti->walk_speed;
+    }
+}
+
+/* One spawn attempt of each kind. */
+static void try_spawn(MobTable *t, const MobView *v) {
+    int n_loaded = world_loaded_count(v->world);
+    if (n_loaded == 0) return;
+    int passive = 0, hostile = 0;
+    for (int i = 0; i < t->n; i++) {
+        if (t->mobs[i].type == MOB_ZOMBIE)
+            hostile++;
+        else
+            passive++;
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        int cx, cz;
+        world_loaded_coords(v->world, (int)rng_below(&t->rng, (uint32_t)n_loaded), &cx, &cz);
+        int x = cx * CHUNK_SIZE + (int)rng_below(&t->rng, CHUNK_SIZE);
+        int z = cz * CHUNK_SIZE + (int)rng_below(&t->rng, CHUNK_SIZE);
+        MobType type = kind == 0 ? (MobType)rng_below(&t->rng, 3) : MOB_ZOMBIE;
+        if (kind == 0 && (!v->spawn_passive || passive >= MOB_PASSIVE_CAP)) continue;
+        if (kind == 1 &&
+            (!v->spawn_hostile || hostile >= MOB_HOSTILE_CAP || !is_night(v->time_of_day)))
+            continue;
+        int y = world_top_solid(v->world, x, z);
+        if (y < 0 || y + 3 >= WORLD_HEIGHT) continue;
+        uint8_t ground = world_block_get(v->world, x, y, z);
+        if (world_block_get(v->world, x, y + 1, z) != BLOCK_AIR ||
+            world_block_get(v->world, x, y + 2, z) != BLOCK_AIR)
+            continue;
+        uint8_t light = world_light_get(v->world, x, y + 1, z);
+        double dx = x + 0.5 - v->px, dz = z + 0.5 - v->pz, d2 = dx * dx + dz * dz;
+        if (kind == 0 && (ground != BLOCK_GRASS || (light >> 4) < 9 || d2 < 8.0 * 8.0)) continue;
+        if (kind == 1 && (!block_is_opaque(ground) || (light & 15) != 0 || d2 < 24.0 * 24.0))
+            continue;
+        mob_spawn(t, type, x + 0.5, y + 1.0, z + 0.5);
+    }
+}
+
+void mob_table_tick(MobTable *t, const MobView *v, MobTickOut *out) {
+    t->ticks++;
+    if ((v->spawn_passive || v->spawn_hostile) && rng_below(&t->rng, 40) == 0) try_spawn(t, v);
+    int day = !is_night(v->time_of_day);
+    for (int i = 0; i < t->n; i++) {
+        Mob *m = &t->mobs[i];
+        if (!world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
+                                world_chunk_coord((int)floor(m->z))) ||
+            m->y < -64.0) {
+            remove_mob(t, i--);
+            continue;
+        }
+        if (m->hurt_timer > 0) m->hurt_timer--;
+        double ax, az;
+        think(t, m, v, &ax, &az, out);
+        physics(v->world, m, ax, az);
+        if (m->type == MOB_ZOMBIE && day && (t->ticks % 20) == 0) { /* burns in daylight */
+            int hx = (int)floor(m->x), hy = (int)floor(m->y + 1.8), hz = (int)floor(m->z);
+            if ((world_light_get(v->world, hx, hy, hz) >> 4) == 15) {
+                m->health -= 1.0f;
+                m->hurt_timer = MOB_HURT_TICKS;
+                if (m->health <= 0.0f) remove_mob(t, i--);
+            }
+        }
+    }
+}
