@@ -49,8 +49,8 @@ void nav_destroy(NavPlanner *p) {
 }
 
 static uint64_t node_key(int x, int y, int z) {
-    return ((uint64_t)(uint32_t)(x + (1 << 20)) << 28) ^ ((uint64_t)(uint32_t)(z + (1 << 20)) << 7) ^
-           (uint64_t)(uint32_t)y ^ (1ull << 63);
+    return ((uint64_t)(uint32_t)(x + (1 << 20)) << 28) ^
+           ((uint64_t)(uint32_t)(z + (1 << 20)) << 7) ^ (uint64_t)(uint32_t)y ^ (1ull << 63);
 }
 
 static uint32_t key_slot(uint64_t k) {

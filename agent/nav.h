@@ -48,12 +48,12 @@ typedef struct NavPath {
 typedef int (*NavGoalFn)(const Env *env, void *ctx, int x, int y, int z);
 
 typedef struct NavParams {
-    int hx, hy, hz;      /* heuristic target (the thing we walk to) */
-    float h_weight;      /* cost per block of distance in the heuristic (>= 4; larger = greedier) */
-    int max_nodes;       /* expansion budget */
-    int allow_dig;       /* break blocks on the way */
-    int allow_pillar;    /* has blocks to place */
-    ItemId tools[4];     /* best pickaxe, axe, shovel held (ITEM_NONE if none), for costs */
+    int hx, hy, hz;   /* heuristic target (the thing we walk to) */
+    float h_weight;   /* cost per block of distance in the heuristic (>= 4; larger = greedier) */
+    int max_nodes;    /* expansion budget */
+    int allow_dig;    /* break blocks on the way */
+    int allow_pillar; /* has blocks to place */
+    ItemId tools[4];  /* best pickaxe, axe, shovel held (ITEM_NONE if none), for costs */
 } NavParams;
 
 typedef struct NavPlanner NavPlanner;

@@ -20,24 +20,24 @@ typedef enum SkStatus { SK_RUNNING = 0, SK_DONE, SK_FAILED } SkStatus;
 
 typedef struct Intent {
     uint32_t keys;
-    int cam;            /* 1: turn toward (yaw, pitch) */
+    int cam; /* 1: turn toward (yaw, pitch) */
     float yaw, pitch;
-    int cursor;         /* 1: move the GUI cursor toward (cx, cy) */
+    int cursor; /* 1: move the GUI cursor toward (cx, cy) */
     float cx, cy;
 } Intent;
 
 /* A GUI operation: a semantic target resolved to a slot when it runs. */
 typedef enum GuiOpKind {
-    OP_BOOK = 0,    /* the recipe button showing recipe `arg` (turning pages as needed) */
-    OP_OUTPUT,      /* crafting output */
-    OP_INV_ITEM,    /* first inventory slot holding item `arg` */
-    OP_INV_BACK,    /* the slot the last OP_INV_ITEM used (put the rest back) */
-    OP_INV_EMPTY,   /* the first empty inventory slot */
-    OP_GRID,        /* grid cell `arg` */
+    OP_BOOK = 0,  /* the recipe button showing recipe `arg` (turning pages as needed) */
+    OP_OUTPUT,    /* crafting output */
+    OP_INV_ITEM,  /* first inventory slot holding item `arg` */
+    OP_INV_BACK,  /* the slot the last OP_INV_ITEM used (put the rest back) */
+    OP_INV_EMPTY, /* the first empty inventory slot */
+    OP_GRID,      /* grid cell `arg` */
     OP_FURN_IN,
     OP_FURN_FUEL,
     OP_FURN_OUT,
-    OP_WAIT_SMELT,  /* wait until the furnace output holds `arg` items or nothing cooks */
+    OP_WAIT_SMELT, /* wait until the furnace output holds `arg` items or nothing cooks */
 } GuiOpKind;
 
 typedef struct GuiOp {
@@ -79,8 +79,13 @@ typedef struct Scripted {
 
     /* current task */
     int task, t_arg, t_n, t_phase, t_ticks, t_fail, t_x, t_y, t_z;
+    int t_item, t_done, t_before, t_err, t_cells, t_cell_i;
+    int t_list[32][3];
     int hand_craft;
     int idle_left;
+    int shelter_built, fail_streak, last_task, last_arg, mistake_left;
+    uint32_t mistake_keys;
+    float idle_yaw, idle_pitch;
     int bad[SK_MAX_BAD][3];
     int n_bad;
     char goal_text[64];
@@ -100,8 +105,8 @@ double sk_eye_y(const Scripted *s);
 /* ---- world queries ---- */
 /* First solid block hit by a ray from the eye toward (tx,ty,tz) within max_d: returns 1 and the
  * cell, 0 when none. */
-int sk_raycast(const Scripted *s, double ex, double ey, double ez, double tx, double ty,
-               double tz, double max_d, int hit[3]);
+int sk_raycast(const Scripted *s, double ex, double ey, double ez, double tx, double ty, double tz,
+               double max_d, int hit[3]);
 /* 1 when block (bx,by,bz) is visible and within reach from feet cell (x,y,z). */
 int sk_can_reach(const Env *env, int x, int y, int z, int bx, int by, int bz);
 /* Nearest block of id within radius of the player (not in the bad list); returns 1. */
@@ -143,5 +148,28 @@ SkStatus sk_run_ops(Scripted *s);
 /* Queue the operations that craft recipe r once (book or by hand). Returns 0 if impossible. */
 int sk_queue_craft(Scripted *s, int recipe, int by_hand);
 int sk_recipe_for(const Scripted *s, ItemId item, int grid_w);
+
+/* ---- tasks (tasks.c) ---- */
+typedef enum TaskKind {
+    TASK_NONE = 0,
+    TASK_GET,     /* mine block t_arg until holding t_n of item t_item */
+    TASK_CRAFT,   /* craft item t_arg, t_n times */
+    TASK_SMELT,   /* smelt the iron ore held */
+    TASK_EAT,     /* eat the food in the hotbar */
+    TASK_FIGHT,   /* fight the nearest hostile mob */
+    TASK_HUNT,    /* hunt the nearest animal */
+    TASK_EXPLORE, /* travel toward a far point */
+    TASK_IDLE,    /* look around for t_n ticks */
+    TASK_SHELTER, /* build a small shelter around the player */
+    TASK_TORCH,   /* place a torch nearby */
+    TASK_KIND_COUNT
+} TaskKind;
+
+const char *task_kind_name(int kind);
+void task_start(Scripted *s, int kind, int arg, int item, int n);
+/* One tick of the current task. */
+SkStatus task_step(Scripted *s);
+int sk_count(const Scripted *s, ItemId item);
+uint8_t view_light(const Env *env, int x, int y, int z);
 
 #endif

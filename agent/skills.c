@@ -35,8 +35,8 @@ int sk_cam_settled(const Scripted *s, float tol) {
            fabsf(s->out.pitch - s->pv.pitch) <= tol;
 }
 
-int sk_raycast(const Scripted *s, double ex, double ey, double ez, double tx, double ty,
-               double tz, double max_d, int hit[3]) {
+int sk_raycast(const Scripted *s, double ex, double ey, double ez, double tx, double ty, double tz,
+               double max_d, int hit[3]) {
     double dx = tx - ex, dy = ty - ey, dz = tz - ez;
     double len = sqrt(dx * dx + dy * dy + dz * dz);
     if (len < 1e-9) return 0;
@@ -46,7 +46,8 @@ int sk_raycast(const Scripted *s, double ex, double ey, double ez, double tx, do
     int x = (int)floor(ex), y = (int)floor(ey), z = (int)floor(ez);
     int sx = dx > 0 ? 1 : -1, sy = dy > 0 ? 1 : -1, sz = dz > 0 ? 1 : -1;
     double inf = 1e30;
-    double tdx = fabs(dx) > 1e-12 ? fabs(1.0 / dx) : inf, tdy = fabs(dy) > 1e-12 ? fabs(1.0 / dy) : inf,
+    double tdx = fabs(dx) > 1e-12 ? fabs(1.0 / dx) : inf,
+           tdy = fabs(dy) > 1e-12 ? fabs(1.0 / dy) : inf,
            tdz = fabs(dz) > 1e-12 ? fabs(1.0 / dz) : inf;
     double tmx = fabs(dx) > 1e-12 ? ((sx > 0 ? x + 1 - ex : ex - x) * tdx) : inf;
     double tmy = fabs(dy) > 1e-12 ? ((sy > 0 ? y + 1 - ey : ey - y) * tdy) : inf;
@@ -372,7 +373,8 @@ SkStatus sk_mine(Scripted *s, int bx, int by, int bz) {
 /* Picks the neighbour face to click to put a block into cell c; returns 1 with the neighbour
  * cell and the aim point. */
 static int place_face(Scripted *s, int cx, int cy, int cz, int n_out[3], double aim[3]) {
-    static const int D[6][3] = {{0, -1, 0}, {1, 0, 0}, {-1, 0, 0}, {0, 0, 1}, {0, 0, -1}, {0, 1, 0}};
+    static const int D[6][3] = {{0, -1, 0}, {1, 0, 0},  {-1, 0, 0},
+                                {0, 0, 1},  {0, 0, -1}, {0, 1, 0}};
     double ex = s->pv.x, ey = sk_eye_y(s), ez = s->pv.z;
     double best = 1e9;
     int found = 0;
@@ -415,8 +417,8 @@ SkStatus sk_place(Scripted *s, ItemId item, int cx, int cy, int cz) {
     int sel = sk_select_item(s, item);
     if (sel < 0) return SK_FAILED;
     sk_look_at(s, aim[0], aim[1], aim[2]);
-    if (sel == 1 && s->pv.has_target && s->pv.tx == n[0] && s->pv.ty == n[1] &&
-        s->pv.tz == n[2] && sk_cam_settled(s, 1.5f))
+    if (sel == 1 && s->pv.has_target && s->pv.tx == n[0] && s->pv.ty == n[1] && s->pv.tz == n[2] &&
+        sk_cam_settled(s, 1.5f))
         sk_press(s, KEY_USE);
     return SK_RUNNING;
 }
@@ -424,7 +426,7 @@ SkStatus sk_place(Scripted *s, ItemId item, int cx, int cy, int cz) {
 int sk_find_place_cell(Scripted *s, int out[3]) {
     int px, py, pz;
     player_cell(s, &px, &py, &pz);
-    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},  {-1, 0},
+    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},   {-1, 0},
                                  {0, 1}, {0, -1}, {2, 1}, {1, 2},  {-2, -1}, {-1, -2}};
     for (int i = 0; i < 12; i++) {
         int cx = px + C[i][0], cz = pz + C[i][1];

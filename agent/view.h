@@ -33,9 +33,9 @@ typedef struct GuiView {
     ItemStack cursor;
     ItemStack grid[9];
     int grid_w;
-    int book_n;                            /* recipes listed in the book */
+    int book_n; /* recipes listed in the book */
     int book_page, book_pages;
-    int book_recipe[GUI_BOOK_BUTTONS];     /* recipe index per button of the page, -1 empty */
+    int book_recipe[GUI_BOOK_BUTTONS]; /* recipe index per button of the page, -1 empty */
     ItemStack furnace_input, furnace_fuel, furnace_output;
 } GuiView;
 

@@ -8,6 +8,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"help", "list commands, or show one command's options", cmd_help},
     {"version", "print the version and git hash", cmd_version},
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
+    {"eval", "evaluate a policy on the tech tree (scripted, random)", cmd_eval},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
