@@ -26,3 +26,33 @@ ActionKey action_key_from_name(const char *name) {
         if (strcmp(KEY_NAMES[k], name) == 0) return (ActionKey)k;
     return KEY_COUNT;
 }
+
+static const struct {
+    const char *name;
+    ActionKey key;
+} KEYBOARD[] = {
+    {"w", KEY_FORWARD},          {"s", KEY_BACK},          {"a", KEY_LEFT},
+    {"d", KEY_RIGHT},            {"space", KEY_JUMP},      {"left.shift", KEY_SNEAK},
+    {"left.control", KEY_SPRINT}, {"q", KEY_DROP},          {"f", KEY_SWAPHANDS},
+    {"e", KEY_INVENTORY},        {"escape", KEY_ESC},
+};
+
+ActionKey action_key_from_keyboard(const char *name) {
+    static const char PREFIX[] = "key.keyboard.";
+    if (strncmp(name, PREFIX, sizeof PREFIX - 1) != 0) return KEY_COUNT;
+    name += sizeof PREFIX - 1;
+    if (name[0] >= '1' && name[0] <= '9' && name[1] == 0)
+        return (ActionKey)(KEY_HOTBAR_1 + (name[0] - '1'));
+    for (size_t i = 0; i < sizeof KEYBOARD / sizeof KEYBOARD[0]; i++)
+        if (strcmp(KEYBOARD[i].name, name) == 0) return KEYBOARD[i].key;
+    return KEY_COUNT;
+}
+
+ActionKey action_key_from_mouse_button(int button) {
+    switch (button) {
+    case 0: return KEY_ATTACK;
+    case 1: return KEY_USE;
+    case 2: return KEY_PICKITEM;
+    default: return KEY_COUNT;
+    }
+}

@@ -67,5 +67,10 @@ static inline int action_is_null(const Action *a) {
 const char *action_key_name(ActionKey k);
 /* Inverse of action_key_name; returns KEY_COUNT for an unknown name. */
 ActionKey action_key_from_name(const char *name);
+/* Key of a VPT recorder keyboard name ("key.keyboard.w" -> KEY_FORWARD, "key.keyboard.1" ->
+ * KEY_HOTBAR_1, "key.keyboard.left.shift" -> KEY_SNEAK); KEY_COUNT for keys the game ignores. */
+ActionKey action_key_from_keyboard(const char *name);
+/* Key of a VPT mouse button number (0 attack, 1 use, 2 pickItem); KEY_COUNT otherwise. */
+ActionKey action_key_from_mouse_button(int button);
 
 #endif

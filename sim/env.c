@@ -85,7 +85,8 @@ static void place_spawn(Env *e) {
             int top = world_top_solid(e->world, (int)floor(x), (int)floor(z));
             uint8_t b = top >= 0 ? world_block_get(e->world, (int)floor(x), top, (int)floor(z)) : 0;
             y = top + 1;
-            if (b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG) break;
+            int terrain = gen_surface_height(&p->gen, (int)floor(x), (int)floor(z));
+            if (b != BLOCK_OAK_LEAVES && b != BLOCK_OAK_LOG && top >= terrain - 1) break;
             x += 1.0;
         }
         if (y < 1) y = 64;
@@ -123,6 +124,7 @@ void env_reset(Env *e, uint64_t seed) {
     player_spawn(&e->player, e->spawn[0], e->spawn[1], e->spawn[2], e->preset.spawn_yaw,
                  e->preset.spawn_pitch);
     give_inventory(e);
+    items_env_reset(e); /* issue 4 */
     /* settle onto the ground so the first tick starts on_ground like Minecraft */
     e->player.on_ground =
         phys_box_collides(e->world, e->player.x - 0.3, e->player.y - 0.01, e->player.z - 0.3,
@@ -158,6 +160,7 @@ void env_destroy(Env *e) {
 /* ---- step ---- */
 
 static void phase_camera(Env *e, const Action *a) {
+    if (items_phase_gui(e, a)) return; /* issue 4: a GUI screen takes the input */
     player_turn(&e->player, a->mouse_dx, a->mouse_dy);
     for (int k = 0; k < 9; k++)
         if (env_key_pressed(e, a, (ActionKey)(KEY_HOTBAR_1 + k))) e->player.inventory.selected = k;
@@ -170,6 +173,7 @@ static void phase_movement(Env *e, const Action *a) {
     in.jump = action_key_down(a, KEY_JUMP);
     in.sneak = action_key_down(a, KEY_SNEAK);
     in.sprint = action_key_down(a, KEY_SPRINT);
+    if (items_gui_open(e)) memset(&in, 0, sizeof in); /* no walking with a screen open */
     float fall = player_move(&e->player, e->world, &in);
     if (fall > 0) env_damage(e, fall, DAMAGE_FALL);
 }
@@ -177,6 +181,7 @@ static void phase_movement(Env *e, const Action *a) {
 static void die_and_respawn(Env *e) {
     Player *p = &e->player;
     env_event(e, ENV_EVENT_DIED, 0, 0, (int)floor(p->x), (int)floor(p->y), (int)floor(p->z), 0);
+    items_on_death(e); /* issue 4: the open screen's items join the drop */
     if (p->y > -60) {
         for (int i = 0; i < INVENTORY_SLOTS; i++) {
             ItemStack st = p->inventory.slots[i];
@@ -190,15 +195,15 @@ static void die_and_respawn(Env *e) {
               0);
 }
 
-static void phase_survival(Env *e) {
+static void phase_survival(Env *e, const Action *a) {
     Player *p = &e->player;
     if (p->y < -64.0) env_damage(e, 4.0f, DAMAGE_VOID); /* the void hurts 4 per tick */
-    /* issue 4: hunger, regeneration, drowning go here */
+    items_phase_survival(e, a); /* issue 4: eating, hunger, regeneration, drowning */
     if (p->health <= 0) die_and_respawn(e);
 }
 
 static void phase_reward_and_time(Env *e, StepResult *r) {
-    /* issue 4: task reward accounting adds to r->reward here */
+    items_phase_reward(e, r); /* issue 4: task reward accounting, statistics */
     e->tick++;
     if (!e->preset.fixed_time) e->day_ticks = (e->day_ticks + 1) % e->preset.day_length;
     r->done = e->preset.episode_length > 0 && e->tick >= (uint64_t)e->preset.episode_length;
@@ -210,12 +215,13 @@ StepResult env_step(Env *e, const Action *a) {
     r.done = 0;
     r.n_events = 0;
     e->result = &r;
-    phase_camera(e, a);           /* 1 */
-    phase_movement(e, a);         /* 2 */
-    env_phase_interact(e, a);     /* 3 */
-    env_phase_items(e);           /* 4 (issue 4: mobs) */
-    phase_survival(e);            /* 5 */
-    phase_reward_and_time(e, &r); /* 6 */
+    phase_camera(e, a);                               /* 1 */
+    phase_movement(e, a);                             /* 2 */
+    if (!items_gui_open(e)) env_phase_interact(e, a); /* 3 */
+    env_phase_items(e);                               /* 4 */
+    items_phase_entities(e);                          /* 4 (issue 4: furnaces, mobs) */
+    phase_survival(e, a);                             /* 5 */
+    phase_reward_and_time(e, &r);                     /* 6 */
     e->prev_keys = a->keys;
     stream_chunks(e, 1);
     e->result = NULL;
@@ -309,7 +315,7 @@ uint64_t env_hash(const Env *e) {
         h = h_mix(h, (uint64_t)it->stack.item | (uint64_t)it->stack.count << 16 |
                          (uint64_t)it->age << 24 | (uint64_t)it->pickup_delay << 48);
     }
-    /* issue 4: mobs, GUI and survival state join the hash here */
+    h = items_hash(e, h); /* issue 4: GUI, furnaces, mobs, survival, task progress */
     return h_mix(h, world_hash(e->world));
 }
 

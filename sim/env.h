@@ -125,4 +125,30 @@ World *env_world_mut(Env *env);
 /* Spawns an item entity (as a block drop: pickup delay 10). Returns 0 if the table is full. */
 int env_item_spawn(Env *env, double x, double y, double z, ItemStack stack, int pickup_delay);
 
+/* ---- issue 4: GUI, furnace, mobs, tasks, statistics (items_env.c) ---- */
+typedef struct Gui Gui;
+typedef struct Furnace Furnace;
+typedef struct Mob Mob;
+typedef struct RecipeSet RecipeSet;
+typedef struct Stats Stats;
+typedef struct Task Task;
+typedef struct TaskTracker TaskTracker;
+/* The GUI state: open screen (GUI_NONE when none), cursor position, cursor stack, crafting
+ * grid, recipe book entries (sim/gui.h: gui_layout, gui_hovered, gui_book_recipe). */
+const Gui *env_gui(const Env *env);
+/* The furnace of the open furnace screen (progress: furnace_cook_fraction/burn_fraction), or
+ * NULL. */
+const Furnace *env_open_furnace(const Env *env);
+const RecipeSet *env_recipes(const Env *env);
+/* Mobs: type, feet position, yaw, health, hurt timer (sim/mob.h). */
+int env_mob_count(const Env *env);
+const Mob *env_mob_get(const Env *env, int i);
+const Stats *env_stats(const Env *env);
+const Task *env_task(const Env *env);
+/* Reward progress: counted/obtained per item, first tick each item was obtained. */
+const TaskTracker *env_task_tracker(const Env *env);
+/* Tests and tools: replace the task (progress restarts), spawn a mob (MobType; -1 if full). */
+void env_set_task(Env *env, const Task *task);
+int env_mob_spawn(Env *env, int type, double x, double y, double z);
+
 #endif

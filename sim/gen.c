@@ -241,7 +241,7 @@ static void fill_columns(const WorldGen *g, int cx, int cz, uint8_t *b, Column *
 #define CAVE_NY (WORLD_HEIGHT / CAVE_Y + 1)
 
 static void carve_caves(const WorldGen *g, int cx, int cz, uint8_t *b, const Column *cols) {
-    static const float THRESH = 0.018f;
+    static const float THRESH = 0.0075f;
     float n1[CAVE_NX][CAVE_NY][CAVE_NX], n2[CAVE_NX][CAVE_NY][CAVE_NX];
     uint64_t s1 = sub_seed(g, 11), s2 = sub_seed(g, 12);
     for (int i = 0; i < CAVE_NX; i++)
@@ -269,11 +269,13 @@ static void carve_caves(const WorldGen *g, int cx, int cz, uint8_t *b, const Col
           lerpf(lerpf(n[i][j][k + 1], n[i + 1][j][k + 1], tx),                                     \
                 lerpf(n[i][j + 1][k + 1], n[i + 1][j + 1][k + 1], tx), ty),                        \
           tz)
+                /* thinner near the surface so openings stay occasional */
+                float th = y > c->height - 6 ? THRESH * 0.5f : THRESH;
                 float a = TRI(n1);
-                if (a * a > THRESH) continue;
+                if (a * a > th) continue;
                 float d = TRI(n2);
 #undef TRI
-                if (a * a + d * d < THRESH) {
+                if (a * a + d * d < th) {
                     uint8_t *cell = &b[CHUNK_INDEX(x, y, z)];
                     if (*cell != BLOCK_BEDROCK && *cell != BLOCK_WATER) *cell = BLOCK_AIR;
                 }
@@ -314,9 +316,11 @@ static void place_vein(uint8_t *b, Rng *r, uint8_t ore, int ymin, int ymax, int 
 }
 
 static void place_ores(uint8_t *b, Rng *r) {
-    for (int i = 0; i < 12; i++) place_vein(b, r, BLOCK_COAL_ORE, 5, 100, 3 + (int)rng_below(r, 8));
-    for (int i = 0; i < 6; i++) place_vein(b, r, BLOCK_IRON_ORE, 5, 63, 2 + (int)rng_below(r, 6));
-    if (rng_below(r, 3) == 0) place_vein(b, r, BLOCK_DIAMOND_ORE, 2, 15, 1 + (int)rng_below(r, 4));
+    for (int i = 0; i < 16; i++)
+        place_vein(b, r, BLOCK_COAL_ORE, 5, 100, 4 + (int)rng_below(r, 10));
+    for (int i = 0; i < 9; i++) place_vein(b, r, BLOCK_IRON_ORE, 5, 63, 3 + (int)rng_below(r, 6));
+    if (rng_below(r, 4) != 0)
+        place_vein(b, r, BLOCK_DIAMOND_ORE, 2, 15, 1 + (int)rng_below(r, 4));
 }
 
 static void set_if(uint8_t *b, int x, int y, int z, uint8_t id, int only_air) {

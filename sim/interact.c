@@ -125,7 +125,7 @@ static void place(Env *e, const Action *a) {
     p->use_cooldown = USE_DELAY;
     PlayerTarget *t = &p->target;
     if (!t->has_target) return;
-    /* issue 4: `use` on a crafting table or furnace opens its GUI here; food is eaten here */
+    if (items_use_block(e)) return; /* issue 4: crafting table / furnace screens */
     ItemStack *held = &p->inventory.slots[p->inventory.selected];
     if (!held->count) return;
     uint8_t block = item_info(held->item)->places;
@@ -135,7 +135,7 @@ static void place(Env *e, const Action *a) {
     if (y < 0 || y >= WORLD_HEIGHT || !world_chunk_loaded(e->world, x >> 4, z >> 4)) return;
     if (!(BLOCK_TABLE[world_block_get(e->world, x, y, z)].flags & BLOCK_FLAG_REPLACEABLE)) return;
     if (block_is_solid(block) && player_overlaps_block(p, x, y, z)) return;
-    /* issue 4: also refuse when a mob's box overlaps (x, y, z) */
+    if (block_is_solid(block) && items_mob_blocks_place(e, x, y, z)) return; /* issue 4 */
     world_block_set(e->world, x, y, z, (BlockId)block);
     inventory_take_slot(&p->inventory, p->inventory.selected, 1);
     env_event(e, ENV_EVENT_PLACED, block, 1, x, y, z, 0);
@@ -179,7 +179,7 @@ static void drop_key(Env *e, const Action *a) {
 
 void env_phase_interact(Env *e, const Action *a) {
     update_target(e);
-    mine(e, a);
+    if (!items_attack_mob(e, a)) mine(e, a); /* issue 4: a mob in the way takes the hit */
     place(e, a);
     drop_key(e, a);
 }

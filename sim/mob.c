@@ -6,14 +6,16 @@
 
 #include "core/log.h"
 #include "sim/block.h"
+#include "sim/physics.h"
+#include "sim/player.h"
 #include "sim/world.h"
 
-#define GRAVITY 0.08
-#define DRAG_Y 0.98
-#define FRICTION_GROUND 0.546 /* 0.6 block slipperiness x 0.91 air drag */
-#define FRICTION_AIR 0.91
-#define JUMP_VY 0.42
-#define EPS 1e-7
+/* The player's constants (sim/player.h). */
+#define GRAVITY PHYS_GRAVITY
+#define DRAG_Y PHYS_DRAG_Y
+#define FRICTION_GROUND PHYS_GROUND_FRICTION
+#define FRICTION_AIR PHYS_AIR_FRICTION
+#define JUMP_VY PHYS_JUMP_VELOCITY
 #define DEG2RAD 0.017453292519943295
 
 static const MobTypeInfo TYPES[MOB_TYPE_COUNT] = {
@@ -64,56 +66,20 @@ static Box mob_box(const Mob *m) {
                  {m->x + hw, m->y + TYPES[m->type].height, m->z + hw}};
 }
 
-static int solid_at(const World *w, int a, int b, int axis, int k) {
-    int p[3];
-    p[axis] = k;
-    p[(axis + 1) % 3] = a;
-    p[(axis + 2) % 3] = b;
-    return block_is_solid(world_block_get(w, p[0], p[1], p[2]));
-}
-
-/* Clips a move of d along `axis` against solid blocks (the box starts outside them). */
-static double sweep(const World *w, const Box *b, int axis, double d) {
-    if (d == 0.0) return 0.0;
-    int u = (axis + 1) % 3, v = (axis + 2) % 3;
-    int u0 = (int)floor(b->lo[u] + EPS), u1 = (int)floor(b->hi[u] - EPS);
-    int v0 = (int)floor(b->lo[v] + EPS), v1 = (int)floor(b->hi[v] - EPS);
-    if (d > 0) {
-        int k0 = (int)ceil(b->hi[axis] - EPS), k1 = (int)floor(b->hi[axis] + d - EPS);
-        for (int k = k0; k <= k1; k++)
-            for (int a = u0; a <= u1; a++)
-                for (int c = v0; c <= v1; c++)
-                    if (solid_at(w, a, c, axis, k)) return fmax(0.0, k - b->hi[axis]);
-    } else {
-        int k0 = (int)floor(b->lo[axis] + EPS) - 1, k1 = (int)floor(b->lo[axis] + d + EPS);
-        for (int k = k0; k >= k1; k--)
-            for (int a = u0; a <= u1; a++)
-                for (int c = v0; c <= v1; c++)
-                    if (solid_at(w, a, c, axis, k)) return fmin(0.0, (k + 1) - b->lo[axis]);
-    }
-    return d;
-}
-
-/* Moves with collision (y, then x, then z as Minecraft does). Returns 1 when a horizontal move
- * was blocked. */
+/* Moves with the shared swept-AABB collision (sim/physics.h). Returns 1 when a horizontal
+ * move was blocked. */
 static int move_mob(const World *w, Mob *m) {
-    double want[3] = {m->vx, m->vy, m->vz};
-    double *pos[3] = {&m->x, &m->y, &m->z};
-    double *vel[3] = {&m->vx, &m->vy, &m->vz};
-    static const int order[3] = {1, 0, 2};
-    int blocked = 0;
-    for (int k = 0; k < 3; k++) {
-        int axis = order[k];
-        Box b = mob_box(m);
-        double d = sweep(w, &b, axis, want[axis]);
-        *pos[axis] += d;
-        if (d != want[axis]) {
-            *vel[axis] = 0.0;
-            if (axis != 1) blocked = 1;
-        }
-    }
-    m->on_ground = want[1] < 0 && m->vy == 0.0;
-    return blocked;
+    double pos[3] = {m->x, m->y, m->z}, d[3] = {m->vx, m->vy, m->vz};
+    MoveResult r;
+    phys_move(w, pos, TYPES[m->type].width * 0.5, TYPES[m->type].height, d, &r);
+    m->x = pos[0];
+    m->y = pos[1];
+    m->z = pos[2];
+    if (r.hit_x) m->vx = 0.0;
+    if (r.hit_y) m->vy = 0.0;
+    if (r.hit_z) m->vz = 0.0;
+    m->on_ground = r.on_ground;
+    return r.hit_x || r.hit_z;
 }
 
 static void physics(const World *w, Mob *m, double ax, double az) {

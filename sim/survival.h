@@ -21,9 +21,8 @@
 #define SURVIVAL_MAX_AIR 300
 #define SURVIVAL_EAT_TICKS 32
 
+/* Timers the module keeps between ticks. */
 typedef struct Survival {
-    float saturation;
-    float exhaustion;
     int food_timer; /* ticks towards the next regeneration / starvation step */
     int eat_ticks;  /* ticks `use` has been held with food */
     int eat_slot;   /* hotbar slot being eaten from, -1 none */
@@ -38,12 +37,20 @@ typedef struct SurvivalInput {
     float damage_taken;
 } SurvivalInput;
 
+/* The player's survival numbers (the env copies them from and back to its Player). */
+typedef struct SurvivalBody {
+    float health, max_health;
+    int food;
+    float saturation, exhaustion;
+    int air;
+} SurvivalBody;
+
 void survival_init(Survival *s);
-/* One tick. Returns the damage to apply (drowning, starvation). */
-float survival_tick(Survival *s, const SurvivalInput *in, float *health, float max_health,
-                    int *food, int *air);
-/* Eating: call every tick with whether `use` is held and the selected hotbar stack. Returns 1
- * on the tick one item was eaten (the stack lost one item and food/saturation grew). */
-int survival_eat(Survival *s, int use_held, int slot, ItemStack *stack, int *food);
+/* One tick. Healing goes into b->health; returns the damage to apply (drowning,
+ * starvation). */
+float survival_tick(Survival *s, const SurvivalInput *in, SurvivalBody *b);
+/* Eating: call every tick with whether `use` is held and the selected hotbar slot's stack.
+ * Returns 1 on the tick one item was eaten (the stack lost one item, food/saturation grew). */
+int survival_eat(Survival *s, int use_held, int slot, ItemStack *stack, SurvivalBody *b);
 
 #endif

@@ -10,5 +10,6 @@ typedef struct BenchTarget {
 } BenchTarget;
 
 int bench_core(int argc, char **argv);
+int bench_sim(int argc, char **argv);
 
 #endif

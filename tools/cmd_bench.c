@@ -7,6 +7,7 @@
 
 static const BenchTarget TARGETS[] = {
     {"core", "RNG draws/s and thread-pool parallel-for overhead", bench_core},
+    {"sim", "sim ticks/s, chunks/s generated, bytes per chunk, reset ms", bench_sim},
 };
 static const int N_TARGETS = (int)(sizeof TARGETS / sizeof TARGETS[0]);
 

@@ -14,6 +14,8 @@ int cmd_version(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_pipeline(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_gui_layout(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];

@@ -365,66 +365,65 @@ static void test_furnace_fuels(void) {
 static void test_survival_hunger_regen_starve(void) {
     Survival s;
     survival_init(&s);
-    float health = 10.0f;
-    int food = 20, air = 300;
+    SurvivalBody b = {.health = 10, .max_health = 20, .food = 20, .saturation = 5, .air = 300};
     SurvivalInput in = {0};
     /* food 20 + saturation: fast regeneration every 10 ticks */
-    for (int t = 0; t < 10; t++) CHECK_NEAR(survival_tick(&s, &in, &health, 20, &food, &air), 0, 0);
-    CHECK(health > 10.0f);
+    for (int t = 0; t < 10; t++) CHECK_NEAR(survival_tick(&s, &in, &b), 0, 0);
+    CHECK(b.health > 10.0f);
     /* sprinting 40 m costs 4 exhaustion = one saturation point */
     survival_init(&s);
-    float sat0 = s.saturation;
+    b = (SurvivalBody){.health = 20, .max_health = 20, .food = 20, .saturation = 5, .air = 300};
     in.sprint_m = 40.0f;
-    health = 20.0f;
-    survival_tick(&s, &in, &health, 20, &food, &air);
-    CHECK_NEAR(s.saturation, sat0 - 1.0f, 1e-5);
+    survival_tick(&s, &in, &b);
+    CHECK_NEAR(b.saturation, 4.0f, 1e-5);
     /* with no saturation, food drops */
-    s.saturation = 0;
-    survival_tick(&s, &in, &health, 20, &food, &air);
-    CHECK_EQ_INT(food, 19);
+    b.saturation = 0;
+    survival_tick(&s, &in, &b);
+    CHECK_EQ_INT(b.food, 19);
     /* starvation: food 0 hurts every 80 ticks, not below 1 HP */
     in = (SurvivalInput){0};
-    food = 0;
-    health = 3.0f;
+    b.food = 0;
+    b.health = 3.0f;
     float dmg = 0;
     for (int t = 0; t < 800; t++) {
-        float d = survival_tick(&s, &in, &health, 20, &food, &air);
-        health -= d;
+        float d = survival_tick(&s, &in, &b);
+        b.health -= d;
         dmg += d;
     }
     CHECK_NEAR(dmg, 2.0, 1e-6);
-    CHECK_NEAR(health, 1.0, 1e-6);
+    CHECK_NEAR(b.health, 1.0, 1e-6);
 }
 
 static void test_survival_eat_drown(void) {
     Survival s;
     survival_init(&s);
-    int food = 10, air = 300;
+    SurvivalBody b = {.health = 20, .max_health = 20, .food = 10, .saturation = 0, .air = 300};
     ItemStack beef = st(ITEM_COOKED_BEEF, 2);
     int ate = 0, t = 0;
-    for (; t < 100 && !ate; t++) ate = survival_eat(&s, 1, 0, &beef, &food);
+    for (; t < 100 && !ate; t++) ate = survival_eat(&s, 1, 0, &beef, &b);
     CHECK_EQ_INT(t, SURVIVAL_EAT_TICKS);
-    CHECK_EQ_INT(food, 18);
+    CHECK_EQ_INT(b.food, 18);
+    CHECK_NEAR(b.saturation, 12.8, 1e-5);
     CHECK_EQ_INT(beef.count, 1);
     /* releasing use restarts eating */
-    for (int k = 0; k < 20; k++) survival_eat(&s, 1, 0, &beef, &food);
-    survival_eat(&s, 0, 0, &beef, &food);
-    for (int k = 0; k < 20; k++) CHECK_EQ_INT(survival_eat(&s, 1, 0, &beef, &food), 0);
+    for (int k = 0; k < 20; k++) survival_eat(&s, 1, 0, &beef, &b);
+    survival_eat(&s, 0, 0, &beef, &b);
+    for (int k = 0; k < 20; k++) CHECK_EQ_INT(survival_eat(&s, 1, 0, &beef, &b), 0);
     /* drowning: 300 ticks of air, then 2 damage every 20 ticks */
     SurvivalInput in = {.eyes_in_water = 1};
-    float health = 20.0f, dmg = 0;
-    food = 10;
+    b = (SurvivalBody){.health = 20, .max_health = 20, .food = 10, .air = 300};
+    float dmg = 0;
     int first = -1;
     for (int k = 0; k < 360; k++) {
-        float d = survival_tick(&s, &in, &health, 20, &food, &air);
+        float d = survival_tick(&s, &in, &b);
         if (d > 0 && first < 0) first = k;
         dmg += d;
     }
     CHECK_EQ_INT(first, 319);   /* air 300 -> -20 */
     CHECK_NEAR(dmg, 6.0, 1e-6); /* ticks 319, 339, 359 */
     in.eyes_in_water = 0;
-    survival_tick(&s, &in, &health, 20, &food, &air);
-    CHECK(air > 0);
+    survival_tick(&s, &in, &b);
+    CHECK(b.air > 0);
 }
 
 /* ---- tasks ---------------------------------------------------------------------------------- */
