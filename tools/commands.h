@@ -16,6 +16,8 @@ int cmd_pipeline(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_video(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
 
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];

@@ -12,6 +12,8 @@ const VptCommand VPT_COMMANDS[] = {
     {"gui-layout", "print a GUI screen's slot and button rectangles as JSON", cmd_gui_layout},
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
+    {"dataset", "episode folders: index, check, dedup, sample the loader", cmd_dataset},
+    {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
 
