@@ -20,8 +20,6 @@ void sk_ops_add(Scripted *s, GuiOpKind kind, int arg, GuiClick click) {
     s->ops[s->n_ops++] = (GuiOp){kind, arg, click};
 }
 
-#ifdef AGENT_HAVE_GUI
-
 int sk_recipe_for(const Scripted *s, ItemId item, int grid_w) {
     const RecipeSet *rs = view_recipes(s->env);
     if (!rs) return -1;
@@ -114,7 +112,18 @@ SkStatus sk_run_ops(Scripted *s) {
     const GuiLayout *lay = gui_layout(s->gv.screen);
     GuiOp *op = &s->ops[s->op_i];
     s->op_ticks++;
-    if (s->op_ticks > 400) return SK_FAILED;
+    /* Smelting three items takes 600 ticks; anything else is a few seconds of hand work. */
+    if (s->op_ticks > (op->kind == OP_WAIT_SMELT ? 2000 : 300)) return SK_FAILED;
+    if (s->op_phase == 4) {
+        /* The click happened last tick (the key is released now): next op, or the same op
+         * again after a page turn of the recipe book. */
+        s->op_phase = 0;
+        if (!s->page_turn) {
+            s->op_i++;
+            s->op_ticks = 0;
+        }
+        return SK_RUNNING;
+    }
     int e = resolve_op(s, lay, op);
     int page_turn = 0;
     if (e == -4) { /* nothing to do for this op */
@@ -159,14 +168,9 @@ SkStatus sk_run_ops(Scripted *s) {
         if (s->prev_keys & (ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_USE)))
             return SK_RUNNING;
         click_keys(s, click);
+        s->page_turn = page_turn;
         s->op_phase = 4;
         return SK_RUNNING;
-    }
-    /* Phase 4: the click happened last tick; release and go on. */
-    s->op_phase = 0;
-    if (!page_turn) {
-        s->op_i++;
-        s->op_ticks = 0;
     }
     return SK_RUNNING;
 }
@@ -217,24 +221,3 @@ int sk_queue_craft(Scripted *s, int recipe, int by_hand) {
     sk_ops_add(s, OP_OUTPUT, 0, GUI_CLICK_SHIFT_LEFT);
     return 1;
 }
-
-#else
-
-int sk_recipe_for(const Scripted *s, ItemId item, int grid_w) {
-    (void)s;
-    (void)item;
-    (void)grid_w;
-    return -1;
-}
-SkStatus sk_run_ops(Scripted *s) {
-    (void)s;
-    return SK_FAILED;
-}
-int sk_queue_craft(Scripted *s, int recipe, int by_hand) {
-    (void)s;
-    (void)recipe;
-    (void)by_hand;
-    return 0;
-}
-
-#endif

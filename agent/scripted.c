@@ -125,7 +125,7 @@ static int plan_item(Scripted *s, ItemId item, int n, int depth) {
 /* ---- persona planners ---- */
 
 static int plan_urgent(Scripted *s) {
-    MobView m;
+    AgentMob m;
     int n = view_mob_count(s->env);
     for (int i = 0; i < n; i++) {
         if (!view_mob_get(s->env, i, &m) || !m.hostile) continue;
@@ -198,7 +198,7 @@ static int plan_builder(Scripted *s) {
 }
 
 static int plan_explorer(Scripted *s) {
-    MobView m;
+    AgentMob m;
     int n = view_mob_count(s->env);
     for (int i = 0; i < n; i++) {
         if (!view_mob_get(s->env, i, &m) || m.hostile) continue;
@@ -323,8 +323,8 @@ static void scripted_reset(void *self, const Env *env, uint64_t seed) {
 static void fill_info(Scripted *s, AgentInfo *info) {
     char goal[64];
     if (s->task == TASK_GET || s->task == TASK_CRAFT)
-        snprintf(goal, sizeof goal, "%s %s", task_kind_name(s->task),
-                 item_info((ItemId)(s->task == TASK_GET ? s->t_item : s->t_arg))->name);
+        snprintf(goal, sizeof goal, "%s %s/%d", task_kind_name(s->task),
+                 item_info((ItemId)(s->task == TASK_GET ? s->t_item : s->t_arg))->name, s->t_phase);
     else
         snprintf(goal, sizeof goal, "%s", s->idle_left > 0 ? "pause" : task_kind_name(s->task));
     agent_info_set_goal(info, goal);

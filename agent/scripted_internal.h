@@ -73,7 +73,7 @@ typedef struct Scripted {
 
     /* GUI work */
     GuiOp ops[SK_MAX_OPS];
-    int n_ops, op_i, op_phase, op_ticks, back_slot;
+    int n_ops, op_i, op_phase, op_ticks, back_slot, page_turn;
     float cur_ax, cur_ay; /* aim point inside the current element */
     float cvx, cvy;
 

@@ -243,7 +243,7 @@ static SkStatus follow_move(Scripted *s, const NavNode *cur, const NavNode *nxt)
                     blk = it;
             }
             if (blk == ITEM_NONE) return SK_FAILED;
-            if (sk_select_item(s, blk) == 1 && s->pv.y > cur->y + 0.95 && !s->pv.on_ground)
+            if (sk_select_item(s, blk) == 1 && s->pv.y > cur->y + 1.02 && !s->pv.on_ground)
                 sk_press(s, KEY_USE);
         }
         return SK_RUNNING;

@@ -308,11 +308,11 @@ static SkStatus task_eat(Scripted *s) {
 }
 
 /* ---- fight / hunt ---- */
-static int nearest_mob(const Scripted *s, int hostile, double radius, MobView *out) {
+static int nearest_mob(const Scripted *s, int hostile, double radius, AgentMob *out) {
     int n = view_mob_count(s->env), found = 0;
     double best = radius * radius;
     for (int i = 0; i < n; i++) {
-        MobView m;
+        AgentMob m;
         if (!view_mob_get(s->env, i, &m) || m.hostile != hostile || m.health <= 0) continue;
         double dx = m.x - s->pv.x, dy = m.y - s->pv.y, dz = m.z - s->pv.z;
         double d = dx * dx + dz * dz + dy * dy;
@@ -327,7 +327,7 @@ static int nearest_mob(const Scripted *s, int hostile, double radius, MobView *o
 
 static SkStatus task_fight(Scripted *s, int hostile) {
     if (++s->t_ticks > 600) return SK_DONE;
-    MobView m;
+    AgentMob m;
     if (!nearest_mob(s, hostile, hostile ? 12.0 : 24.0, &m)) {
         if (!hostile && s->t_ticks < 580 && sk_collect(s, 5.0) == SK_RUNNING) return SK_RUNNING;
         return SK_DONE;

@@ -7,6 +7,9 @@
 
 #include "sim/block.h"
 #include "sim/env.h"
+#include "sim/furnace.h"
+#include "sim/gui.h"
+#include "sim/mob.h"
 #include "sim/item.h"
 #include "sim/world.h"
 
@@ -80,26 +83,40 @@ uint8_t view_item_places(ItemId item) { return item_info(item)->places; }
 
 int view_food_points(ItemId item) { return item_info(item)->food; }
 
-#ifdef AGENT_HAVE_GUI
-#include "agent/view_gui.inc"
-#else
 void view_gui(const Env *env, GuiView *out) {
-    (void)env;
     memset(out, 0, sizeof *out);
-    out->screen = GUI_NONE;
+    const Gui *g = env_gui(env);
+    out->screen = g->screen;
+    if (g->screen == GUI_NONE) return;
+    out->cursor_x = g->cursor_x;
+    out->cursor_y = g->cursor_y;
+    out->cursor = g->cursor;
+    memcpy(out->grid, g->grid, sizeof out->grid);
+    out->grid_w = g->grid_w;
+    out->book_n = g->book_n;
+    out->book_page = g->book_page;
+    out->book_pages = gui_book_pages(g);
+    for (int b = 0; b < GUI_BOOK_BUTTONS; b++) out->book_recipe[b] = gui_book_recipe(g, b);
+    const Furnace *f = env_open_furnace(env);
+    if (f) {
+        out->furnace_input = f->input;
+        out->furnace_fuel = f->fuel;
+        out->furnace_output = f->output;
+    }
 }
-const RecipeSet *view_recipes(const Env *env) {
-    (void)env;
-    return NULL;
+
+const RecipeSet *view_recipes(const Env *env) { return env_recipes(env); }
+
+int view_mob_count(const Env *env) { return env_mob_count(env); }
+
+int view_mob_get(const Env *env, int i, AgentMob *out) {
+    if (i < 0 || i >= env_mob_count(env)) return 0;
+    const Mob *m = env_mob_get(env, i);
+    out->x = m->x;
+    out->y = m->y;
+    out->z = m->z;
+    out->health = m->health;
+    out->hostile = m->type == MOB_ZOMBIE;
+    out->type = (int)m->type;
+    return 1;
 }
-int view_mob_count(const Env *env) {
-    (void)env;
-    return 0;
-}
-int view_mob_get(const Env *env, int i, MobView *out) {
-    (void)env;
-    (void)i;
-    (void)out;
-    return 0;
-}
-#endif

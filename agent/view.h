@@ -39,14 +39,14 @@ typedef struct GuiView {
     ItemStack furnace_input, furnace_fuel, furnace_output;
 } GuiView;
 
-typedef enum MobKindView { MOBV_PASSIVE = 0, MOBV_HOSTILE } MobKindView;
+typedef enum AgentMobKind { AGENT_MOB_PASSIVE = 0, AGENT_MOB_HOSTILE } MobKindView;
 
-typedef struct MobView {
+typedef struct AgentMob {
     double x, y, z;
     float health;
     int hostile;
     int type;
-} MobView;
+} AgentMob;
 
 uint8_t view_block(const Env *env, int x, int y, int z);
 /* The chunk's block array (sim/world.h layout) or NULL when it is not loaded. */
@@ -62,7 +62,7 @@ int view_item_count(const Env *env);
 int view_item_get(const Env *env, int i, double *x, double *y, double *z, ItemId *item);
 
 int view_mob_count(const Env *env);
-int view_mob_get(const Env *env, int i, MobView *out);
+int view_mob_get(const Env *env, int i, AgentMob *out);
 
 /* Block properties the planner needs (from the sim's registry). */
 int view_block_solid(uint8_t b);
