@@ -3,6 +3,8 @@
 #ifndef TOOLS_BENCH_H
 #define TOOLS_BENCH_H
 
+#include <stdint.h>
+
 typedef struct BenchTarget {
     const char *name;
     const char *summary;
@@ -10,6 +12,14 @@ typedef struct BenchTarget {
 } BenchTarget;
 
 int bench_core(int argc, char **argv);
+int bench_render(int argc, char **argv);
+
+/* Shared by `vpt render` and `vpt bench render` (tools/cmd_render.c): opens a preset file or
+ * a built-in preset name (default, flat, void), printing the reason on failure; and moves the
+ * player to a pose (x, y, z feet, yaw, pitch) with its chunks loaded and its target updated. */
+typedef struct Env Env;
+Env *render_tool_open_world(const char *world, uint64_t seed, int seed_given);
+void render_tool_set_pose(Env *env, const double *pose);
 int bench_sim(int argc, char **argv);
 
 #endif

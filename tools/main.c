@@ -9,6 +9,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"version", "print the version and git hash", cmd_version},
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
     {"eval", "evaluate a policy on the tech tree (scripted, random)", cmd_eval},
+    {"render", "render one frame of a world preset to a PNG", cmd_render},
     {"gui-layout", "print a GUI screen's slot and button rectangles as JSON", cmd_gui_layout},
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},

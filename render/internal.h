@@ -1,0 +1,90 @@
+/* internal.h: what the render/ source files share (not part of the public API).
+ *
+ * A frame is drawn in three passes over one RGB buffer: the world (render_world_rows, a voxel
+ * ray caster), the hand/held item, then the HUD or GUI (render_overlay). The world pass
+ * reads voxels through a per-frame chunk table (FrameWorld) built from the scene's world,
+ * and entity boxes through a per-frame list (FrameBoxes); both live on the caller's stack
+ * so that many frames can be drawn at once on different threads from one Renderer. */
+#ifndef RENDER_INTERNAL_H
+#define RENDER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "render/render.h"
+#include "render/texture.h"
+
+/* Largest view distance in chunks around the eye's chunk (table is (2R+1)^2). */
+#define FRAME_MAX_CHUNK_RADIUS 8
+#define FRAME_CHUNK_DIM (2 * FRAME_MAX_CHUNK_RADIUS + 1)
+#define FRAME_MAX_BOXES 256
+
+struct Renderer {
+    RenderOptions opt;
+    RenderTextures *tex;
+};
+
+/* One textured box: an entity part (mob body/head/leg, item cube or sprite). Local frame:
+ * rotated by yaw around (px, pz) in the xz plane, extent [lo, hi] in local coordinates. */
+typedef struct FrameBox {
+    float px, py, pz; /* pivot in world coordinates relative to the eye cell */
+    float c, s;       /* cos/sin of the rotation (local -> world) */
+    float lo[3], hi[3];
+    const Texel *face[6];   /* level-0 image per face (mips follow), NULL = not drawn */
+    float light[3];         /* RGB brightness multiplier */
+    int sx0, sy0, sx1, sy1; /* screen bounding rectangle (pixels, inclusive) */
+    uint8_t tint_red;       /* hurt flash */
+} FrameBox;
+
+typedef struct FrameCtx {
+    const Renderer *r;
+    const RenderScene *sc;
+    int width, height;
+    /* camera: eye = cell (ecx, ecy, ecz) + fractional (ex, ey, ez) */
+    int ecx, ecy, ecz;
+    float ex, ey, ez;
+    float fwd[3], right[3], up[3];
+    float tan_x, tan_y;
+    float max_dist, fog_start;
+    float pix_angle; /* radians per pixel (vertical), for mip selection */
+    /* chunk table around the eye */
+    int ccx0, ccz0;
+    const uint8_t *chunks[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    const uint8_t *lights[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    int16_t tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* highest non-air y + 1; -1 = unknown */
+    /* sky and light */
+    float daylight; /* 0 (night) .. 1 (day) multiplier of sky light */
+    float sky_zenith[3], sky_horizon[3], fog_color[3];
+    float sun_dir[3];
+    float lum[16]; /* light level -> brightness */
+    /* target */
+    int has_target, tx, ty, tz, crack_stage; /* crack_stage -1 = none */
+    /* entities */
+    FrameBox boxes[FRAME_MAX_BOXES];
+    int n_boxes;
+} FrameCtx;
+
+/* Sets up camera, sky, light and the chunk table for a frame. */
+void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, int width,
+                        int height);
+/* Computes every chunk's top now (before rows are traced in parallel). */
+void render_fill_tops(FrameCtx *fc);
+/* Traces rows [y0, y1) of the world view into rgb (width*height*3). */
+void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
+/* Brightness (RGB multiplier) of light at cell (x, y, z) for this frame's time of day. */
+void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out);
+/* Builds the entity boxes (items, mobs) with their screen rectangles. */
+void render_entities_setup(FrameCtx *fc);
+/* Draws the hand or held item, then HUD or the open GUI with the cursor. */
+void render_overlay(const Renderer *r, const RenderScene *sc, uint8_t *rgb, int width, int height,
+                    const float *hand_light);
+
+/* Texture sampling helpers shared by the passes. */
+static inline const Texel *tex_sample(const Texel *img, int level, float u, float v) {
+    int n = TEX_SIZE >> level;
+    int x = (int)(u * n), y = (int)(v * n);
+    x = x < 0 ? 0 : x >= n ? n - 1 : x;
+    y = y < 0 ? 0 : y >= n ? n - 1 : y;
+    return &img[tex_level_offset(level) + y * n + x];
+}
+
+#endif

@@ -1,0 +1,583 @@
+/* raycast.c: the world pass, a voxel ray caster (Amanatides-Woo DDA over chunk arrays).
+ *
+ * Per pixel: one ray from the eye; entity boxes (items, mobs) are intersected first and cap
+ * the ray length; then the DDA walks cells. Empty-space skipping: each chunk column's
+ * highest non-air y ("top", computed lazily once per frame per chunk) lets a ray above it
+ * jump straight to where it leaves the column or comes down to its top. Opaque blocks end
+ * the ray; leaves and glass are alpha-tested per texel; water is a translucent tinted volume
+ * whose opacity grows with the distance travelled in it; torches are small boxes in their
+ * cell. Colour = texel x face shade x max(sky light x daylight, torch light), fogged to the
+ * sky's horizon colour at the view distance. Everything is computed per pixel from the
+ * frame's immutable setup, so any row split gives the same bytes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/internal.h"
+
+enum { KIND_AIR = 0, KIND_SOLID, KIND_CUTOUT, KIND_GLASS, KIND_WATER, KIND_TORCH };
+
+static const uint8_t BLOCK_KIND[BLOCK_COUNT] = {
+    [BLOCK_AIR] = KIND_AIR,
+    [BLOCK_STONE] = KIND_SOLID,
+    [BLOCK_GRASS] = KIND_SOLID,
+    [BLOCK_DIRT] = KIND_SOLID,
+    [BLOCK_COBBLESTONE] = KIND_SOLID,
+    [BLOCK_BEDROCK] = KIND_SOLID,
+    [BLOCK_SAND] = KIND_SOLID,
+    [BLOCK_GRAVEL] = KIND_SOLID,
+    [BLOCK_WATER] = KIND_WATER,
+    [BLOCK_OAK_LOG] = KIND_SOLID,
+    [BLOCK_OAK_LEAVES] = KIND_CUTOUT,
+    [BLOCK_OAK_PLANKS] = KIND_SOLID,
+    [BLOCK_CRAFTING_TABLE] = KIND_SOLID,
+    [BLOCK_FURNACE] = KIND_SOLID,
+    [BLOCK_COAL_ORE] = KIND_SOLID,
+    [BLOCK_IRON_ORE] = KIND_SOLID,
+    [BLOCK_DIAMOND_ORE] = KIND_SOLID,
+    [BLOCK_TORCH] = KIND_TORCH,
+    [BLOCK_OBSIDIAN] = KIND_SOLID,
+    [BLOCK_GLASS] = KIND_GLASS,
+};
+
+static const float RFACE_SHADE[RFACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};
+static const int RFACE_NORMAL[RFACE_COUNT][3] = {{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
+                                                 {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
+#define WORLD_H 128
+#define BIG 1e30f
+
+static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static void mix3(float *c, const float *to, float f) {
+    for (int k = 0; k < 3; k++) c[k] += (to[k] - c[k]) * f;
+}
+
+/* ---- frame setup ---------------------------------------------------------------------- */
+
+static void setup_sky(FrameCtx *fc, int tod) {
+    /* sun angle: 0 rises in the east (+x), 6000 noon (zenith), 12000 sets, 18000 midnight */
+    float phi = (float)tod / 24000.0f * 6.2831853f;
+    float s = sinf(phi), c = cosf(phi);
+    fc->sun_dir[0] = c;
+    fc->sun_dir[1] = s;
+    fc->sun_dir[2] = 0.0f;
+    fc->daylight = clampf(0.5f + 2.2f * s, 0.0f, 1.0f);
+    float d = fc->daylight;
+    static const float DAY_Z[3] = {118, 165, 255}, DAY_H[3] = {186, 212, 255};
+    static const float NIGHT_Z[3] = {4, 6, 16}, NIGHT_H[3] = {18, 24, 44};
+    static const float DUSK_H[3] = {236, 150, 90};
+    for (int k = 0; k < 3; k++) {
+        fc->sky_zenith[k] = NIGHT_Z[k] + (DAY_Z[k] - NIGHT_Z[k]) * d;
+        fc->sky_horizon[k] = NIGHT_H[k] + (DAY_H[k] - NIGHT_H[k]) * d;
+    }
+    float dusk = clampf(1.0f - fabsf(s) * 4.0f, 0.0f, 1.0f) * 0.6f; /* sunrise/sunset glow */
+    mix3(fc->sky_horizon, DUSK_H, dusk);
+    memcpy(fc->fog_color, fc->sky_horizon, sizeof fc->fog_color);
+    for (int l = 0; l < 16; l++) fc->lum[l] = powf(0.8f, (float)(15 - l));
+}
+
+static void setup_chunks(FrameCtx *fc) {
+    int radius = (int)(fc->max_dist / 16.0f) + 1;
+    if (radius > FRAME_MAX_CHUNK_RADIUS) radius = FRAME_MAX_CHUNK_RADIUS;
+    fc->ccx0 = (fc->ecx >> 4) - FRAME_MAX_CHUNK_RADIUS;
+    fc->ccz0 = (fc->ecz >> 4) - FRAME_MAX_CHUNK_RADIUS;
+    const RenderWorldView *w = &fc->sc->world;
+    for (int j = 0; j < FRAME_CHUNK_DIM; j++)
+        for (int i = 0; i < FRAME_CHUNK_DIM; i++) {
+            int di = i - FRAME_MAX_CHUNK_RADIUS, dj = j - FRAME_MAX_CHUNK_RADIUS;
+            const uint8_t *ch = NULL, *li = NULL;
+            if (w->chunk_blocks && abs(di) <= radius && abs(dj) <= radius) {
+                ch = w->chunk_blocks(w->ctx, fc->ccx0 + i, fc->ccz0 + j);
+                if (ch && w->chunk_light) li = w->chunk_light(w->ctx, fc->ccx0 + i, fc->ccz0 + j);
+            }
+            fc->chunks[j * FRAME_CHUNK_DIM + i] = ch;
+            fc->lights[j * FRAME_CHUNK_DIM + i] = li;
+            fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
+        }
+}
+
+void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, int width,
+                        int height) {
+    fc->r = r;
+    fc->sc = sc;
+    fc->width = width;
+    fc->height = height;
+    double fx = floor(sc->eye[0]), fy = floor(sc->eye[1]), fz = floor(sc->eye[2]);
+    fc->ecx = (int)fx;
+    fc->ecy = (int)fy;
+    fc->ecz = (int)fz;
+    fc->ex = (float)(sc->eye[0] - fx);
+    fc->ey = (float)(sc->eye[1] - fy);
+    fc->ez = (float)(sc->eye[2] - fz);
+    float yaw = sc->yaw * 0.017453293f, pitch = sc->pitch * 0.017453293f;
+    fc->fwd[0] = -sinf(yaw) * cosf(pitch);
+    fc->fwd[1] = -sinf(pitch);
+    fc->fwd[2] = cosf(yaw) * cosf(pitch);
+    fc->right[0] = -cosf(yaw);
+    fc->right[1] = 0.0f;
+    fc->right[2] = -sinf(yaw);
+    const float *a = fc->right, *b = fc->fwd;
+    fc->up[0] = a[1] * b[2] - a[2] * b[1];
+    fc->up[1] = a[2] * b[0] - a[0] * b[2];
+    fc->up[2] = a[0] * b[1] - a[1] * b[0];
+    const RenderOptions *opt = render_options(r);
+    fc->tan_y = tanf(35.0f * 0.017453293f);
+    float aspect = opt->virtual_aspect ? 16.0f / 9.0f : (float)width / (float)height;
+    fc->tan_x = fc->tan_y * aspect;
+    fc->max_dist = (float)opt->view_distance;
+    fc->fog_start = fc->max_dist * 0.6f;
+    fc->pix_angle = 2.0f * fc->tan_y / (float)height;
+    setup_sky(fc, sc->time_of_day);
+    setup_chunks(fc);
+    fc->has_target = sc->has_target;
+    fc->tx = sc->target[0];
+    fc->ty = sc->target[1];
+    fc->tz = sc->target[2];
+    fc->crack_stage = -1;
+    if (sc->has_target && sc->break_progress > 0.0f) {
+        int st = (int)(sc->break_progress * 10.0f);
+        fc->crack_stage = st > 9 ? 9 : st;
+    }
+    render_entities_setup(fc);
+}
+
+/* ---- per-ray helpers -------------------------------------------------------------------- */
+
+static int chunk_top(FrameCtx *fc, int k) {
+    int16_t t = fc->tops[k];
+    if (t >= 0) return t;
+    const uint8_t *ch = fc->chunks[k];
+    int top = 0;
+    for (int y = WORLD_H - 1; y >= 0 && ch; y--) {
+        const uint64_t *layer = (const uint64_t *)(const void *)(ch + y * 256);
+        uint64_t acc = 0;
+        for (int i = 0; i < 32; i++) acc |= layer[i];
+        if (acc) {
+            top = y + 1;
+            break;
+        }
+    }
+    /* Benign race: two threads of one frame may both compute the same value. Frames drawn
+     * in parallel each own their FrameCtx, so only render_scene_pool shares one. */
+    fc->tops[k] = (int16_t)top;
+    return top;
+}
+
+void render_fill_tops(FrameCtx *fc) {
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++)
+        if (fc->chunks[k]) chunk_top(fc, k);
+}
+
+static void sky_color(const FrameCtx *fc, const float *d, float *out) {
+    float e = d[1];
+    if (e >= 0.0f) {
+        float f = sqrtf(e);
+        for (int k = 0; k < 3; k++)
+            out[k] = fc->sky_horizon[k] + (fc->sky_zenith[k] - fc->sky_horizon[k]) * f;
+    } else {
+        for (int k = 0; k < 3; k++) out[k] = fc->sky_horizon[k] * (1.0f + e * 0.5f);
+    }
+    /* square sun and moon, like Minecraft's */
+    const float *s = fc->sun_dir;
+    float c = d[0] * s[0] + d[1] * s[1];
+    float a = d[2], b = d[0] * (-s[1]) + d[1] * s[0];
+    if (c > 0.0f && fabsf(a) < 0.05f * c && fabsf(b) < 0.05f * c) {
+        out[0] = 255, out[1] = 250, out[2] = 210;
+    } else if (c < 0.0f && fabsf(a) < 0.035f * -c && fabsf(b) < 0.035f * -c) {
+        out[0] = 220, out[1] = 224, out[2] = 235;
+    } else if (fc->daylight < 0.6f && e > 0.05f) {
+        /* stars: a hash of the direction quantised on a fine grid */
+        int qx = (int)floorf(d[0] * 180.0f), qy = (int)floorf(d[1] * 180.0f),
+            qz = (int)floorf(d[2] * 180.0f);
+        uint32_t h =
+            (uint32_t)(qx * 73856093) ^ (uint32_t)(qy * 19349663) ^ (uint32_t)(qz * 83492791);
+        h ^= h >> 13;
+        h *= 0x5bd1e995u;
+        h ^= h >> 15;
+        if (h % 1000u < 4u) {
+            float st = (0.6f - fc->daylight) / 0.6f * 200.0f;
+            for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], st);
+        }
+    }
+}
+
+/* Light at an air cell next to a hit, as an RGB multiplier. */
+void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
+    uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
+    if (y < 0) {
+        l = 0;
+    } else if (y < WORLD_H) {
+        int kx = (x >> 4) - fc->ccx0, kz = (z >> 4) - fc->ccz0;
+        if (kx >= 0 && kz >= 0 && kx < FRAME_CHUNK_DIM && kz < FRAME_CHUNK_DIM) {
+            const uint8_t *li = fc->lights[kz * FRAME_CHUNK_DIM + kx];
+            if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
+        }
+    }
+    float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
+    float blk = fc->lum[l & 15];
+    float night_blue = 1.0f - fc->daylight;
+    out[0] = fmaxf(sky * (1.0f - 0.25f * night_blue), blk * 1.0f);
+    out[1] = fmaxf(sky * (1.0f - 0.15f * night_blue), blk * 0.86f);
+    out[2] = fmaxf(sky, blk * 0.62f);
+    for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], 0.03f);
+}
+
+/* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
+static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
+    switch (face) {
+    case RFACE_NX:
+        *u = fz, *v = 1.0f - fy;
+        break;
+    case RFACE_PX:
+        *u = 1.0f - fz, *v = 1.0f - fy;
+        break;
+    case RFACE_NZ:
+        *u = 1.0f - fx, *v = 1.0f - fy;
+        break;
+    case RFACE_PZ:
+        *u = fx, *v = 1.0f - fy;
+        break;
+    case RFACE_PY:
+        *u = fx, *v = fz;
+        break;
+    default:
+        *u = fx, *v = 1.0f - fz;
+        break;
+    }
+}
+
+static int mip_level(const FrameCtx *fc, float t) {
+    float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
+    int level = 0;
+    while (texels >= 2.0f && level < TEX_LEVELS - 1) {
+        texels *= 0.5f;
+        level++;
+    }
+    return level;
+}
+
+typedef struct Ray {
+    float d[3];
+    float t_limit;      /* entity hit distance (or the view distance) */
+    float ent_color[3]; /* colour at t_limit when an entity was hit */
+    int ent_hit;
+} Ray;
+
+/* Ray against a torch's stick inside its cell (cell-local origin o). Returns t or -1. */
+static float torch_hit(const float *o, const float *d, int *face) {
+    static const float LO[3] = {7.0f / 16, 0.0f, 7.0f / 16},
+                       HI[3] = {9.0f / 16, 12.0f / 16, 9.0f / 16};
+    float t0 = -BIG, t1 = BIG;
+    int f = -1;
+    for (int k = 0; k < 3; k++) {
+        if (fabsf(d[k]) < 1e-9f) {
+            if (o[k] < LO[k] || o[k] > HI[k]) return -1.0f;
+            continue;
+        }
+        float inv = 1.0f / d[k];
+        float a = (LO[k] - o[k]) * inv, b = (HI[k] - o[k]) * inv;
+        int fa = 2 * k, fb = 2 * k + 1; /* entering through the low face when going + */
+        if (a > b) {
+            float tmp = a;
+            a = b;
+            b = tmp;
+            fa = 2 * k + 1;
+        }
+        (void)fb;
+        if (a > t0) {
+            t0 = a;
+            f = fa;
+        }
+        if (b < t1) t1 = b;
+    }
+    if (t0 > t1 || t1 < 0.0f) return -1.0f;
+    *face = f;
+    return t0 < 0.0f ? 0.0f : t0;
+}
+
+/* Shades a surface texel at cell (x, y, z) hit on `face` at distance t. */
+static void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
+                      float *out) {
+    float l[3];
+    const int *n = RFACE_NORMAL[face];
+    render_light_rgb(fc, x + n[0], y + n[1], z + n[2], l);
+    float s = RFACE_SHADE[face];
+    out[0] = tx->r * s * l[0];
+    out[1] = tx->g * s * l[1];
+    out[2] = tx->b * s * l[2];
+}
+
+/* Darkens the target block's edges (outline) and applies the crack overlay. */
+static void target_marks(const FrameCtx *fc, float u, float v, int level, float t, float *c) {
+    float w = fmaxf(1.0f / 40.0f, 1.1f * t * fc->pix_angle);
+    if (u < w || v < w || u > 1.0f - w || v > 1.0f - w) {
+        for (int k = 0; k < 3; k++) c[k] *= 0.15f;
+        return;
+    }
+    if (fc->crack_stage >= 0) {
+        const Texel *ct = tex_sample(fc->r->tex->tex[TEX_CRACK_0 + fc->crack_stage], level, u, v);
+        float a = ct->a / 255.0f * 0.75f;
+        for (int k = 0; k < 3; k++) c[k] *= 1.0f - a;
+    }
+}
+
+/* Ray against the frame's entity boxes: nearest opaque texel. */
+static void trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
+    const float *d = ray->d;
+    for (int i = 0; i < fc->n_boxes; i++) {
+        const FrameBox *b = &fc->boxes[i];
+        if (px < b->sx0 || px > b->sx1 || py < b->sy0 || py > b->sy1) continue;
+        float wx = fc->ex - b->px, wy = fc->ey - b->py, wz = fc->ez - b->pz;
+        float o[3] = {b->c * wx - b->s * wz, wy, b->s * wx + b->c * wz};
+        float l[3] = {b->c * d[0] - b->s * d[2], d[1], b->s * d[0] + b->c * d[2]};
+        float t0 = -BIG, t1 = BIG;
+        int face = -1;
+        for (int k = 0; k < 3; k++) {
+            if (fabsf(l[k]) < 1e-9f) {
+                if (o[k] < b->lo[k] || o[k] > b->hi[k]) t0 = BIG;
+                continue;
+            }
+            float inv = 1.0f / l[k];
+            float ta = (b->lo[k] - o[k]) * inv, tb = (b->hi[k] - o[k]) * inv;
+            int fa = 2 * k;
+            if (ta > tb) {
+                float tmp = ta;
+                ta = tb;
+                tb = tmp;
+                fa = 2 * k + 1;
+            }
+            if (ta > t0) {
+                t0 = ta;
+                face = fa;
+            }
+            if (tb < t1) t1 = tb;
+        }
+        if (t0 > t1 || t0 <= 0.0f || t0 >= ray->t_limit || face < 0 || !b->face[face]) continue;
+        float f[3];
+        for (int k = 0; k < 3; k++)
+            f[k] = clampf((o[k] + l[k] * t0 - b->lo[k]) / (b->hi[k] - b->lo[k]), 0.0f, 0.999f);
+        float u, v;
+        face_uv(face, f[0], f[1], f[2], &u, &v);
+        float size = fmaxf(b->hi[0] - b->lo[0], b->hi[1] - b->lo[1]);
+        const Texel *tx = tex_sample(b->face[face], mip_level(fc, t0 / fmaxf(size, 0.1f)), u, v);
+        if (tx->a < 128) continue;
+        float s = RFACE_SHADE[face];
+        ray->ent_color[0] = tx->r * s * b->light[0];
+        ray->ent_color[1] = tx->g * s * b->light[1];
+        ray->ent_color[2] = tx->b * s * b->light[2];
+        if (b->tint_red) {
+            ray->ent_color[0] = ray->ent_color[0] * 0.5f + 128.0f;
+            ray->ent_color[1] *= 0.5f;
+            ray->ent_color[2] *= 0.5f;
+        }
+        ray->t_limit = t0;
+        ray->ent_hit = 1;
+    }
+}
+
+/* The DDA state of one ray. */
+typedef struct Dda {
+    int x, y, z, sx, sy, sz;
+    float tmx, tmy, tmz, idx, idy, idz;
+} Dda;
+
+static void dda_axis(float e, float dv, float t, int *cell, int *step, float *tmax, float *inv) {
+    float p = e + dv * t, fl = floorf(p);
+    *cell += (int)fl;
+    *step = dv > 0 ? 1 : -1;
+    *inv = dv != 0.0f ? fabsf(1.0f / dv) : BIG;
+    *tmax = dv != 0.0f ? t + (dv > 0 ? (fl + 1.0f - p) : (p - fl)) * *inv : BIG;
+}
+
+/* (Re)starts the DDA at distance t along d (t = 0: at the eye). */
+static void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s) {
+    s->x = fc->ecx;
+    s->y = fc->ecy;
+    s->z = fc->ecz;
+    dda_axis(fc->ex, d[0], t, &s->x, &s->sx, &s->tmx, &s->idx);
+    dda_axis(fc->ey, d[1], t, &s->y, &s->sy, &s->tmy, &s->idy);
+    dda_axis(fc->ez, d[2], t, &s->z, &s->sz, &s->tmz, &s->idz);
+}
+
+/* Distance at which the ray leaves chunk column k sideways or comes down to height top. */
+static float column_exit(const FrameCtx *fc, const float *d, int kx, int kz, int top, int *face) {
+    float x0 = (float)((fc->ccx0 + kx) * 16 - fc->ecx) - fc->ex;
+    float z0 = (float)((fc->ccz0 + kz) * 16 - fc->ecz) - fc->ez;
+    float tx = d[0] > 0 ? (x0 + 16.0f) / d[0] : d[0] < 0 ? x0 / d[0] : BIG;
+    float tz = d[2] > 0 ? (z0 + 16.0f) / d[2] : d[2] < 0 ? z0 / d[2] : BIG;
+    float ty = d[1] < 0 ? ((float)(top - fc->ecy) - fc->ey) / d[1] : BIG;
+    float t = tx;
+    *face = d[0] > 0 ? RFACE_NX : RFACE_PX;
+    if (tz < t) t = tz, *face = d[2] > 0 ? RFACE_NZ : RFACE_PZ;
+    if (ty < t) t = ty, *face = RFACE_PY;
+    return t;
+}
+
+typedef struct Water {
+    int inside;
+    float enter, dist;
+    int surface;
+    float color[3];
+} Water;
+
+/* Handles a non-air cell. Returns 1 when the ray stops here with *out set. */
+static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int prev, int face,
+                    float t, Water *w, float *out) {
+    const RenderTextures *tex = fc->r->tex;
+    int kind = BLOCK_KIND[block];
+    float cx = fc->ex + ray->d[0] * t - (float)(s->x - fc->ecx);
+    float cy = fc->ey + ray->d[1] * t - (float)(s->y - fc->ecy);
+    float cz = fc->ez + ray->d[2] * t - (float)(s->z - fc->ecz);
+    if (kind == KIND_WATER) {
+        if (!w->inside) {
+            w->inside = 1;
+            w->enter = t;
+            if (!w->surface && prev != BLOCK_WATER) {
+                float u, v;
+                face_uv(face, clampf(cx, 0, 0.999f), clampf(cy, 0, 0.999f), clampf(cz, 0, 0.999f),
+                        &u, &v);
+                const Texel *tx = tex_sample(tex->tex[TEX_WATER], mip_level(fc, t), u, v);
+                shade_hit(fc, tx, face == RFACE_NY ? RFACE_PY : face, s->x, s->y, s->z, w->color);
+                w->surface = 1;
+            }
+        }
+        return 0;
+    }
+    if (kind == KIND_TORCH) {
+        float o[3] = {cx, cy, cz};
+        int tf = 0;
+        float tl = torch_hit(o, ray->d, &tf);
+        if (tl < 0.0f) return 0;
+        float p[3] = {o[0] + ray->d[0] * tl, o[1] + ray->d[1] * tl, o[2] + ray->d[2] * tl};
+        float u, v;
+        face_uv(tf, p[0], p[1], p[2], &u, &v);
+        const Texel *tx = tf == RFACE_PY ? &tex->tex[TEX_TORCH][5 * 16 + 7]
+                                         : tex_sample(tex->tex[TEX_TORCH], 0, u, v);
+        out[0] = tx->r, out[1] = tx->g, out[2] = tx->b;
+        return 1;
+    }
+    if (kind == KIND_GLASS && prev == block) return 0;
+    float u, v;
+    face_uv(face, clampf(cx, 0, 0.999f), clampf(cy, 0, 0.999f), clampf(cz, 0, 0.999f), &u, &v);
+    int level = mip_level(fc, t);
+    const Texel *tx = tex_sample(tex->tex[tex->face_tex[block][face]], level, u, v);
+    if (kind != KIND_SOLID && tx->a < 128) return 0;
+    shade_hit(fc, tx, face, s->x, s->y, s->z, out);
+    if (fc->has_target && s->x == fc->tx && s->y == fc->ty && s->z == fc->tz)
+        target_marks(fc, u, v, level, t, out);
+    return 1;
+}
+
+/* Traces one ray through the world; writes the final colour (0..255 floats). */
+static void trace(FrameCtx *fc, Ray *ray, float *out) {
+    const float *d = ray->d;
+    Dda s;
+    dda_start(fc, d, 0.0f, &s);
+    float t = 0.0f, limit = ray->t_limit;
+    int face = -1, prev = BLOCK_AIR, hit = 0;
+    Water w = {0};
+    float col[3] = {0, 0, 0};
+    for (;;) {
+        if (t >= limit) break;
+        int kx = (s.x >> 4) - fc->ccx0, kz = (s.z >> 4) - fc->ccz0;
+        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) break;
+        if ((s.y >= WORLD_H && d[1] >= 0) || (s.y < 0 && d[1] <= 0)) break;
+        int block = BLOCK_AIR;
+        if (s.y >= 0 && s.y < WORLD_H) {
+            int k = kz * FRAME_CHUNK_DIM + kx;
+            const uint8_t *ch = fc->chunks[k];
+            int top = ch ? chunk_top(fc, k) : 0;
+            if (s.y >= top && !w.inside) {
+                int jf;
+                float tj = column_exit(fc, d, kx, kz, top, &jf);
+                if (tj > t + 1e-3f) {
+                    t = tj;
+                    face = jf;
+                    dda_start(fc, d, t + 1e-4f, &s);
+                    prev = BLOCK_AIR;
+                    continue;
+                }
+            }
+            if (ch) block = ch[(s.y * 16 + (s.z & 15)) * 16 + (s.x & 15)];
+        }
+        if (w.inside && block != BLOCK_WATER) {
+            w.dist += t - w.enter;
+            w.inside = 0;
+        }
+        if (block != BLOCK_AIR) {
+            if (face < 0) { /* the eye's own cell: only water counts */
+                if (block == BLOCK_WATER) w.inside = 1, w.enter = 0.0f;
+            } else if (hit_cell(fc, ray, &s, block, prev, face, t, &w, col)) {
+                hit = 1;
+                break;
+            }
+        }
+        prev = block;
+        if (s.tmx < s.tmy && s.tmx < s.tmz) {
+            s.x += s.sx;
+            t = s.tmx;
+            s.tmx += s.idx;
+            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
+        } else if (s.tmy < s.tmz) {
+            s.y += s.sy;
+            t = s.tmy;
+            s.tmy += s.idy;
+            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
+        } else {
+            s.z += s.sz;
+            t = s.tmz;
+            s.tmz += s.idz;
+            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
+        }
+    }
+    if (w.inside) w.dist += fminf(t, limit) - w.enter;
+    float t_end = t;
+    if (!hit) {
+        if (ray->ent_hit) {
+            memcpy(col, ray->ent_color, sizeof col);
+            t_end = ray->t_limit;
+        } else {
+            sky_color(fc, d, col);
+            t_end = -1.0f;
+        }
+    }
+    if (t_end >= 0.0f) {
+        float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+        mix3(col, fc->fog_color, f * f);
+    }
+    if (w.surface || w.dist > 0.0f) {
+        float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
+                         70.0f + 110.0f * fc->daylight};
+        const float *wc = w.surface ? w.color : deep;
+        float a = (w.surface ? 0.45f : 0.2f) + 0.55f * (1.0f - expf(-w.dist / 6.0f));
+        mix3(col, wc, clampf(a, 0.0f, 0.95f));
+    }
+    memcpy(out, col, sizeof col);
+}
+
+static uint8_t to8(float v) {
+    return (uint8_t)(v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int)(v + 0.5f));
+}
+
+void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
+    const int W = fc->width, H = fc->height;
+    for (int py = y0; py < y1; py++) {
+        float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)H) * fc->tan_y;
+        uint8_t *row = rgb + (size_t)py * W * 3;
+        for (int px = 0; px < W; px++) {
+            float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
+            Ray ray;
+            for (int k = 0; k < 3; k++) ray.d[k] = fc->fwd[k] + u * fc->right[k] + v * fc->up[k];
+            float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
+            for (int k = 0; k < 3; k++) ray.d[k] *= n;
+            ray.t_limit = fc->max_dist;
+            ray.ent_hit = 0;
+            if (fc->n_boxes) trace_entities(fc, px, py, &ray);
+            float c[3];
+            trace(fc, &ray, c);
+            row[px * 3 + 0] = to8(c[0]);
+            row[px * 3 + 1] = to8(c[1]);
+            row[px * 3 + 2] = to8(c[2]);
+        }
+    }
+}
