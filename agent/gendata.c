@@ -136,7 +136,6 @@ static Status record_episode(GenShared *sh, int index, int worker) {
     uint64_t fh = 0xcbf29ce484222325ull;
     int64_t t = 0;
     if (st == STATUS_OK) {
-        env_load_all(env);
         agent_reset(agent, env, seed);
         for (; t < c->episode_ticks && st == STATUS_OK; t++) {
             render_frame(sh->renderer, env, rgb, c->width, c->height);

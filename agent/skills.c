@@ -386,13 +386,24 @@ static int place_face(Scripted *s, int cx, int cy, int cz, int n_out[3], double 
                fzp = cz + 0.5 + 0.5 * D[d][2];
         double side = (ex - fxp) * -D[d][0] + (ey - fyp) * -D[d][1] + (ez - fzp) * -D[d][2];
         if (side <= 0.05) continue;
-        double px = fxp + 0.01 * D[d][0], py = fyp + 0.01 * D[d][1], pz = fzp + 0.01 * D[d][2];
-        double dist = sqrt((px - ex) * (px - ex) + (py - ey) * (py - ey) + (pz - ez) * (pz - ez));
-        if (dist > 4.2) continue;
-        int hit[3];
-        if (!sk_raycast(s, ex, ey, ez, px, py, pz, 4.5, hit)) continue;
-        if (hit[0] != nx || hit[1] != ny || hit[2] != nz) continue;
-        if (dist < best) {
+        /* Aim a little toward the eye from the face centre: a ray through the exact centre
+         * of a diagonal neighbour grazes block corners. Try that point, then the centre. */
+        for (int k = 0; k < 3; k++) {
+            double o[3] = {0, 0, 0}, e[3] = {ex, ey, ez}, fc[3] = {fxp, fyp, fzp};
+            int tangential = 0;
+            for (int a = 0; a < 3 && k < 2; a++) {
+                if (D[d][a] != 0) continue;
+                double v = (e[a] - fc[a]) * 0.25 + (tangential++ == k ? 0.12 : 0.0);
+                o[a] = v < -0.35 ? -0.35 : v > 0.35 ? 0.35 : v;
+            }
+            double px = fxp + o[0] + 0.01 * D[d][0], py = fyp + o[1] + 0.01 * D[d][1],
+                   pz = fzp + o[2] + 0.01 * D[d][2];
+            double dist =
+                sqrt((px - ex) * (px - ex) + (py - ey) * (py - ey) + (pz - ez) * (pz - ez));
+            if (dist > 4.2 || dist >= best) continue;
+            int hit[3];
+            if (!sk_raycast(s, ex, ey, ez, px, py, pz, 4.5, hit)) continue;
+            if (hit[0] != nx || hit[1] != ny || hit[2] != nz) continue;
             best = dist;
             n_out[0] = nx;
             n_out[1] = ny;
@@ -401,6 +412,7 @@ static int place_face(Scripted *s, int cx, int cy, int cz, int n_out[3], double 
             aim[1] = py;
             aim[2] = pz;
             found = 1;
+            break;
         }
     }
     return found;

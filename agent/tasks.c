@@ -449,7 +449,16 @@ static SkStatus task_shelter(Scripted *s) {
         }
         ItemId b = building_block(s);
         if (b == ITEM_NONE) return SK_FAILED;
+        /* Roof cells: their supports' top faces are only visible at the top of a jump. */
+        int roof = c[1] >= (int)floor(s->pv.y + 0.05) + 2;
+        if (roof) sk_hold(s, KEY_JUMP);
         SkStatus st = sk_place(s, b, c[0], c[1], c[2]);
+        if (roof && st == SK_FAILED) {
+            st = SK_RUNNING;
+            double x = s->pv.x, z = s->pv.z;
+            if (fabs(x - floor(x) - 0.5) > 0.15 || fabs(z - floor(z) - 0.5) > 0.15)
+                sk_move_toward(s, floor(x) + 0.5, floor(z) + 0.5, 0.05);
+        }
         if (st == SK_RUNNING && ++s->t_done < 80) return st;
         s->t_cell_i++;
         s->t_done = 0;
