@@ -25,8 +25,9 @@ static int pick_tier(const Scripted *s) {
 }
 
 static int near_block(Scripted *s, uint8_t b, int radius) {
+    (void)radius;
     int c[3];
-    return sk_find_block(s, b, radius, c);
+    return sk_station_near(s, b, c);
 }
 
 /* Fills the task that makes progress toward holding n of item; returns 0 when the item is
@@ -296,7 +297,7 @@ static void update_task(Scripted *s) {
     }
     /* Stuck on the same thing: go somewhere else before trying again. */
     if (failed_kind != TASK_NONE && s->fail_streak >= 3) {
-        task_start(s, TASK_EXPLORE, 0, 0, 300);
+        task_start(s, TASK_EXPLORE, 0, 0, 160);
         s->fail_streak = 0;
     } else if (rng_float(&s->rng) < s->persona.skill.idle_rate * 40.0f) {
         s->idle_left = 5 + (int)rng_below(&s->rng, 30);

@@ -170,6 +170,8 @@ void task_start(Scripted *s, int kind, int arg, int item, int n);
 /* One tick of the current task. */
 SkStatus task_step(Scripted *s);
 int sk_count(const Scripted *s, ItemId item);
+/* A station block (crafting table, furnace) within reach of where the player stands. */
+int sk_station_near(Scripted *s, uint8_t block, int out[3]);
 uint8_t view_light(const Env *env, int x, int y, int z);
 
 #endif

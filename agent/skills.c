@@ -438,22 +438,29 @@ SkStatus sk_place(Scripted *s, ItemId item, int cx, int cy, int cz) {
 int sk_find_place_cell(Scripted *s, int out[3]) {
     int px, py, pz;
     player_cell(s, &px, &py, &pz);
-    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},   {-1, 0},
+    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},  {-1, 0},
                                  {0, 1}, {0, -1}, {2, 1}, {1, 2},  {-2, -1}, {-1, -2}};
-    for (int i = 0; i < 12; i++) {
-        int cx = px + C[i][0], cz = pz + C[i][1];
-        for (int dy = 0; dy >= -1; dy--) {
-            int cy = py + dy;
-            if (view_block(s->env, cx, cy, cz) != BLOCK_AIR) continue;
-            if (!view_block_solid(view_block(s->env, cx, cy - 1, cz))) continue;
-            if (player_intersects_cell(s, cx, cy, cz)) continue;
-            int n[3];
-            double aim[3];
-            if (!place_face(s, cx, cy, cz, n, aim)) continue;
-            out[0] = cx;
-            out[1] = cy;
-            out[2] = cz;
-            return 1;
+    /* First choice: on the floor near the player; then anywhere a face can hold it (a wall
+     * of a tunnel, the ceiling of a staircase). */
+    static const int DY[4] = {0, -1, 1, 2};
+    for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; k < 4; k++) {
+            if (pass == 0 && k >= 2) break;
+            for (int i = 0; i < 12; i++) {
+                int cx = px + C[i][0], cz = pz + C[i][1], cy = py + DY[k];
+                if (view_block(s->env, cx, cy, cz) != BLOCK_AIR) continue;
+                if (pass == 0 && !view_block_solid(view_block(s->env, cx, cy - 1, cz))) continue;
+                if (player_intersects_cell(s, cx, cy, cz)) continue;
+                /* Keep the way out free: not straight above the player's head. */
+                if (cx == px && cz == pz) continue;
+                int n[3];
+                double aim[3];
+                if (!place_face(s, cx, cy, cz, n, aim)) continue;
+                out[0] = cx;
+                out[1] = cy;
+                out[2] = cz;
+                return 1;
+            }
         }
     }
     return 0;

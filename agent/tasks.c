@@ -102,10 +102,14 @@ static SkStatus task_get(Scripted *s) {
 }
 
 /* ---- craft ---- */
-static int station_block(const Scripted *s, uint8_t block, int out[3]) {
-    Scripted *m = (Scripted *)s; /* sk_find_block only reads; it takes the bad list */
-    if (!sk_find_block(m, block, 5, out)) return 0;
-    return reach_now(s, out[0], out[1], out[2]) || 1;
+/* A station block (crafting table, furnace) the player can click from where it stands. */
+int sk_station_near(Scripted *s, uint8_t block, int out[3]) {
+    if (!sk_find_block(s, block, 4, out)) return 0;
+    return reach_now(s, out[0], out[1], out[2]);
+}
+
+static int station_block(Scripted *s, uint8_t block, int out[3]) {
+    return sk_station_near(s, block, out);
 }
 
 static SkStatus close_gui(Scripted *s, SkStatus result) {
@@ -120,7 +124,10 @@ static SkStatus close_gui(Scripted *s, SkStatus result) {
 /* Walks into reach of (t_x, t_y, t_z) and right-clicks it; SK_DONE once `screen` is open. */
 static SkStatus open_station(Scripted *s, GuiScreen screen) {
     if (s->gv.screen == screen) return SK_DONE;
-    if (++s->t_ticks > 300) return SK_FAILED;
+    if (++s->t_ticks > 150) {
+        sk_mark_bad(s, s->t_x, s->t_y, s->t_z);
+        return SK_FAILED;
+    }
     if (!reach_now(s, s->t_x, s->t_y, s->t_z)) {
         if (!s->path_valid && !sk_plan_to_block(s, s->t_x, s->t_y, s->t_z, 1)) return SK_FAILED;
         if (sk_follow(s) != SK_RUNNING) s->path_valid = 0;
