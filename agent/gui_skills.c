@@ -68,6 +68,8 @@ static int resolve_op(Scripted *s, const GuiLayout *lay, GuiOp *op) {
         return -1;
     case OP_GRID:
         return find_elem(lay, GUI_ELEM_GRID, op->arg);
+    case OP_INV_SLOT:
+        return find_elem(lay, GUI_ELEM_INVENTORY, op->arg);
     case OP_FURN_IN:
         return find_elem(lay, GUI_ELEM_FURNACE_INPUT, 0);
     case OP_FURN_FUEL:

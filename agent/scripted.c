@@ -238,7 +238,40 @@ static int plan_casual(Scripted *s) {
     return 1;
 }
 
+/* Tools, stations and food sitting in the main inventory go to the hotbar first: only hotbar
+ * items can be held. */
+static int plan_hotbar(Scripted *s) {
+    static const ItemId KEEP[] = {ITEM_DIAMOND_PICKAXE, ITEM_IRON_PICKAXE, ITEM_STONE_PICKAXE,
+                                  BLOCK_CRAFTING_TABLE, BLOCK_FURNACE,     ITEM_WOODEN_PICKAXE};
+    int best_pick_done = 0;
+    for (size_t k = 0; k < sizeof KEEP / sizeof KEEP[0]; k++) {
+        ItemId it = KEEP[k];
+        int is_pick = k < 3 || it == ITEM_WOODEN_PICKAXE;
+        if (is_pick && best_pick_done) continue;
+        if (!sk_count(s, it)) continue;
+        if (is_pick) best_pick_done = 1;
+        if (sk_in_hotbar(s, it)) continue;
+        task_start(s, TASK_HOTBAR, it, it, 0);
+        return 1;
+    }
+    if (s->pv.food <= 14) {
+        for (int i = INVENTORY_HOTBAR; i < INVENTORY_SLOTS; i++) {
+            ItemId it = s->pv.inv.slots[i].item;
+            if (s->pv.inv.slots[i].count && view_food_points(it) > 0 && !sk_in_hotbar(s, it)) {
+                int any = 0;
+                for (int h = 0; h < INVENTORY_HOTBAR; h++)
+                    any |= s->pv.inv.slots[h].count && view_food_points(s->pv.inv.slots[h].item);
+                if (any) break;
+                task_start(s, TASK_HOTBAR, it, it, 0);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static void plan_next(Scripted *s) {
+    if (plan_hotbar(s)) return;
     if (plan_urgent(s)) return;
     switch (s->persona.id) {
     case PERSONA_BUILDER:

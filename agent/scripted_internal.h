@@ -38,6 +38,7 @@ typedef enum GuiOpKind {
     OP_FURN_FUEL,
     OP_FURN_OUT,
     OP_WAIT_SMELT, /* wait until the furnace output holds `arg` items or nothing cooks */
+    OP_INV_SLOT,   /* inventory slot `arg` */
 } GuiOpKind;
 
 typedef struct GuiOp {
@@ -162,6 +163,7 @@ typedef enum TaskKind {
     TASK_IDLE,    /* look around for t_n ticks */
     TASK_SHELTER, /* build a small shelter around the player */
     TASK_TORCH,   /* place a torch nearby */
+    TASK_HOTBAR,  /* move item t_arg from the main inventory into the hotbar */
     TASK_KIND_COUNT
 } TaskKind;
 
@@ -170,6 +172,7 @@ void task_start(Scripted *s, int kind, int arg, int item, int n);
 /* One tick of the current task. */
 SkStatus task_step(Scripted *s);
 int sk_count(const Scripted *s, ItemId item);
+int sk_in_hotbar(const Scripted *s, ItemId item);
 /* A station block (crafting table, furnace) within reach of where the player stands. */
 int sk_station_near(Scripted *s, uint8_t block, int out[3]);
 uint8_t view_light(const Env *env, int x, int y, int z);

@@ -438,7 +438,7 @@ SkStatus sk_place(Scripted *s, ItemId item, int cx, int cy, int cz) {
 int sk_find_place_cell(Scripted *s, int out[3]) {
     int px, py, pz;
     player_cell(s, &px, &py, &pz);
-    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},  {-1, 0},
+    static const int C[12][2] = {{2, 0}, {-2, 0}, {0, 2}, {0, -2}, {1, 0},   {-1, 0},
                                  {0, 1}, {0, -1}, {2, 1}, {1, 2},  {-2, -1}, {-1, -2}};
     /* First choice: on the floor near the player; then anywhere a face can hold it (a wall
      * of a tunnel, the ceiling of a staircase). */

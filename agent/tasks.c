@@ -11,14 +11,63 @@
 #include "core/log.h"
 #include "sim/world.h"
 
-static const char *const TASK_NAMES[TASK_KIND_COUNT] = {
-    "none", "get", "craft", "smelt", "eat", "fight", "hunt", "explore", "idle", "shelter", "torch"};
+static const char *const TASK_NAMES[TASK_KIND_COUNT] = {"none", "get",     "craft", "smelt",
+                                                        "eat",  "fight",   "hunt",  "explore",
+                                                        "idle", "shelter", "torch", "hotbar"};
 
 const char *task_kind_name(int kind) {
     return kind >= 0 && kind < TASK_KIND_COUNT ? TASK_NAMES[kind] : "?";
 }
 
 int sk_count(const Scripted *s, ItemId item) { return inventory_count(&s->pv.inv, item); }
+
+int sk_in_hotbar(const Scripted *s, ItemId item) {
+    for (int i = 0; i < INVENTORY_HOTBAR; i++)
+        if (s->pv.inv.slots[i].count && s->pv.inv.slots[i].item == item) return 1;
+    return 0;
+}
+
+/* Hotbar slot whose content matters least (an empty one first). */
+static int victim_slot(const Scripted *s) {
+    static const ItemId JUNK[] = {BLOCK_DIRT,        BLOCK_GRAVEL,    BLOCK_SAND,
+                                  BLOCK_COBBLESTONE, BLOCK_TORCH,     ITEM_STICK,
+                                  BLOCK_OAK_PLANKS,  BLOCK_OAK_LOG,   ITEM_COAL,
+                                  BLOCK_IRON_ORE,    ITEM_IRON_INGOT, ITEM_WOODEN_PICKAXE};
+    for (int i = 0; i < INVENTORY_HOTBAR; i++)
+        if (s->pv.inv.slots[i].count == 0) return i;
+    for (size_t k = 0; k < sizeof JUNK / sizeof JUNK[0]; k++)
+        for (int i = 0; i < INVENTORY_HOTBAR; i++)
+            if (s->pv.inv.slots[i].item == JUNK[k]) return i;
+    return INVENTORY_HOTBAR - 1;
+}
+
+/* Opens the inventory and swaps the item into the hotbar with three clicks. */
+static SkStatus task_hotbar(Scripted *s) {
+    if (++s->t_ticks > 300) return SK_FAILED;
+    if (s->t_phase == 0) {
+        if (sk_in_hotbar(s, (ItemId)s->t_arg) || !sk_count(s, (ItemId)s->t_arg)) return SK_DONE;
+        if (s->gv.screen != GUI_INVENTORY) {
+            sk_press(s, KEY_INVENTORY);
+            return SK_RUNNING;
+        }
+        sk_ops_clear(s);
+        sk_ops_add(s, OP_INV_ITEM, s->t_arg, GUI_CLICK_LEFT);
+        sk_ops_add(s, OP_INV_SLOT, victim_slot(s), GUI_CLICK_LEFT);
+        sk_ops_add(s, OP_INV_BACK, 0, GUI_CLICK_LEFT);
+        s->t_phase = 1;
+    }
+    if (s->t_phase == 1) {
+        SkStatus st = sk_run_ops(s);
+        if (st == SK_RUNNING) return st;
+        s->t_err = st == SK_FAILED;
+        s->t_phase = 2;
+    }
+    if (s->gv.screen != GUI_NONE) {
+        sk_press(s, KEY_INVENTORY);
+        return SK_RUNNING;
+    }
+    return s->t_err ? SK_FAILED : SK_DONE;
+}
 
 void task_start(Scripted *s, int kind, int arg, int item, int n) {
     s->task = kind;
@@ -508,6 +557,8 @@ SkStatus task_step(Scripted *s) {
         return task_shelter(s);
     case TASK_TORCH:
         return task_torch(s);
+    case TASK_HOTBAR:
+        return task_hotbar(s);
     default:
         return SK_DONE;
     }
