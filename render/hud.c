@@ -51,7 +51,7 @@ static const char *const ARROW[12] = {
 
 static void draw_count(const Hud *h, int x1, int y1, int count, int slot_w) {
     if (count <= 1) return;
-    char buf[8];
+    char buf[16];
     snprintf(buf, sizeof buf, "%d", count);
     int s = h->font;
     int tw = render_font_width(buf, s);
@@ -167,14 +167,42 @@ static void gui_px(const Canvas *c, RenderRect r, int *x0, int *y0, int *x1, int
     if (*y1 <= *y0) *y1 = *y0 + 1;
 }
 
-static void draw_gui_slot(const Hud *h, const RenderTextures *tex, RenderRect r,
-                          const ItemStack *st, int hovered) {
+/* Square icon rectangle centred in a GUI rectangle, `frac` of its smaller side. */
+static RenderRect icon_rect(RenderRect r, float frac) {
+    int side = (int)((float)(r.w < r.h ? r.w : r.h) * frac);
+    RenderRect q = {r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side};
+    return q;
+}
+
+static void draw_gui_elem(const Hud *h, const RenderTextures *tex, const RenderGui *g, int i) {
     int x0, y0, x1, y1;
+    RenderRect r = g->rect[i];
     gui_px(&h->c, r, &x0, &y0, &x1, &y1);
-    d2_slot(&h->c, x0, y0, x1, y1);
-    int inset_x = (x1 - x0) / 9, inset_y = (y1 - y0) / 9;
-    if (st) draw_stack(h, tex, st, x0 + inset_x + 1, y0 + inset_y + 1, x1 - inset_x, y1 - inset_y);
-    if (hovered) d2_blend(&h->c, x0 + 1, y0 + 1, x1 - 1, y1 - 1, (Rgb8){255, 255, 255}, 110);
+    int style = g->style[i];
+    if (style == RENDER_GUI_PAGE_PREV || style == RENDER_GUI_PAGE_NEXT) {
+        d2_panel(&h->c, x0, y0, x1, y1);
+        int cy = (y0 + y1) / 2, cx = (x0 + x1) / 2, n = (y1 - y0) / 3;
+        for (int k = 0; k <= n; k++) { /* a solid triangle pointing left or right */
+            int x = style == RENDER_GUI_PAGE_PREV ? cx - n / 2 + k : cx + n / 2 - k;
+            d2_fill(&h->c, x, cy - k, x + 1, cy + k + 1, (Rgb8){60, 60, 60});
+        }
+    } else {
+        d2_slot(&h->c, x0, y0, x1, y1);
+        if (style == RENDER_GUI_OUTPUT)
+            d2_fill(&h->c, x0 + 1, y0 + 1, x1 - 1, y1 - 1, (Rgb8){150, 150, 150});
+        if (style == RENDER_GUI_RECIPE && g->stack[i].count > 0)
+            d2_fill(&h->c, x0 + 1, y0 + 1, x1 - 1, y1 - 1, (Rgb8){120, 150, 120});
+        const ItemStack *st = &g->stack[i];
+        if (st->count > 0 && st->item != ITEM_NONE && st->item < ITEM_COUNT) {
+            int a0, b0, a1, b1;
+            gui_px(&h->c, icon_rect(r, style == RENDER_GUI_RECIPE ? 0.8f : 0.82f), &a0, &b0, &a1,
+                   &b1);
+            d2_icon(&h->c, tex->icon[st->item], a0, b0, a1, b1, 1.0f);
+            draw_count(h, x1 - 1, y1 - 1, st->count, x1 - x0);
+        }
+    }
+    if (i == g->hovered)
+        d2_blend(&h->c, x0 + 1, y0 + 1, x1 - 1, y1 - 1, (Rgb8){255, 255, 255}, 110);
 }
 
 static void draw_progress(const Hud *h, RenderRect r, float frac, Rgb8 col, int vertical) {
@@ -202,23 +230,21 @@ static void draw_gui(const Hud *h, const RenderTextures *tex, const RenderGui *g
         gui_px(c, g->book_panel, &x0, &y0, &x1, &y1);
         d2_panel(c, x0, y0, x1, y1);
     }
-    for (int i = 0; i < g->n_slots && i < RENDER_MAX_GUI_SLOTS; i++)
-        draw_gui_slot(h, tex, g->slot[i], &g->slot_stack[i], i == g->hovered_slot);
-    for (int i = 0; i < g->n_buttons && i < RENDER_MAX_GUI_BUTTONS; i++) {
-        ItemStack st = {g->button_item[i], 1, 0};
-        draw_gui_slot(h, tex, g->button[i], &st, i == g->hovered_button);
-    }
+    for (int i = 0; i < g->n_elems && i < RENDER_MAX_GUI_SLOTS; i++) draw_gui_elem(h, tex, g, i);
     draw_progress(h, g->progress_arrow, g->furnace_progress, (Rgb8){250, 250, 250}, 0);
     draw_progress(h, g->fuel_flame, g->furnace_fuel, (Rgb8){250, 140, 30}, 1);
-    /* the stack on the cursor, centred on it, then the arrow on top */
-    int cx = g->cursor_x * c->w / 640, cy = g->cursor_y * c->h / 360;
+    /* the stack on the cursor, centred on it, then the arrow with its tip on the cursor */
+    int cx = (int)floorf(g->cursor_x * (float)c->w / 640.0f);
+    int cy = (int)floorf(g->cursor_y * (float)c->h / 360.0f);
     if (g->cursor_stack.count > 0) {
-        int hw = (int)(8.0f * h->sx * 1.0f) + 1, hh = (int)(8.0f * h->sy * 1.0f) + 1;
-        draw_stack(h, tex, &g->cursor_stack, cx - hw, cy - hh, cx + hw, cy + hh);
+        RenderRect r = {(int)g->cursor_x - 16, (int)g->cursor_y - 16, 32, 32};
+        int a0, b0, a1, b1;
+        gui_px(c, r, &a0, &b0, &a1, &b1);
+        draw_stack(h, tex, &g->cursor_stack, a0, b0, a1, b1);
     }
-    int k = c->w >= 1000 ? 2 : 1;
+    int k = c->w >= 1200 ? 3 : c->w >= 600 ? 2 : 1;
     static const Rgb8 PAL[2] = {{0, 0, 0}, {255, 255, 255}};
-    d2_bitmap(c, ARROW, 8, 12, "ow", PAL, cx, cy, cx + 8 * k, cy + 12 * k, 8);
+    if (!g->hide_cursor) d2_bitmap(c, ARROW, 8, 12, "ow", PAL, cx, cy, cx + 8 * k, cy + 12 * k, 8);
 }
 
 void render_overlay(const Renderer *r, const RenderScene *sc, uint8_t *rgb, int width, int height,

@@ -51,11 +51,15 @@ typedef struct FrameCtx {
     const uint8_t *chunks[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     const uint8_t *lights[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     int16_t tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* highest non-air y + 1; -1 = unknown */
+    /* per chunk, per 4x4-column region (index rz*4+rx): highest non-air y + 1 (valid once
+     * tops[k] >= 0). Rays above a region's top skip it whole. */
+    uint8_t region_tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM][16];
     /* sky and light */
     float daylight; /* 0 (night) .. 1 (day) multiplier of sky light */
     float sky_zenith[3], sky_horizon[3], fog_color[3];
     float sun_dir[3];
-    float lum[16]; /* light level -> brightness */
+    float lum[16];           /* light level -> brightness */
+    float light_tab[256][3]; /* light byte (sky << 4 | block) -> RGB brightness */
     /* target */
     int has_target, tx, ty, tz, crack_stage; /* crack_stage -1 = none */
     /* entities */

@@ -10,6 +10,7 @@
  * sky's horizon colour at the view distance. Everything is computed per pixel from the
  * frame's immutable setup, so any row split gives the same bytes. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,17 @@ static void setup_sky(FrameCtx *fc, int tod) {
     mix3(fc->sky_horizon, DUSK_H, dusk);
     memcpy(fc->fog_color, fc->sky_horizon, sizeof fc->fog_color);
     for (int l = 0; l < 16; l++) fc->lum[l] = powf(0.8f, (float)(15 - l));
+    for (int l = 0; l < 256; l++) {
+        float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
+        float blk = fc->lum[l & 15];
+        float night_blue = 1.0f - fc->daylight;
+        float sc3[3] = {sky * (1.0f - 0.25f * night_blue), sky * (1.0f - 0.15f * night_blue), sky};
+        float b[3] = {blk, blk * 0.86f, blk * 0.62f};
+        for (int k = 0; k < 3; k++) {
+            float v = sc3[k] > b[k] ? sc3[k] : b[k];
+            fc->light_tab[l][k] = v > 0.03f ? v : 0.03f;
+        }
+    }
 }
 
 static void setup_chunks(FrameCtx *fc) {
@@ -143,22 +155,35 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 
 /* ---- per-ray helpers -------------------------------------------------------------------- */
 
+static const uint8_t ZERO_LAYER[256];
+
+/* Highest non-air y + 1 of chunk k, and of each of its 4x4-column regions (computed once per
+ * frame per chunk: a scan down from the top, 8 bytes at a time). */
 static int chunk_top(FrameCtx *fc, int k) {
     int16_t t = fc->tops[k];
     if (t >= 0) return t;
     const uint8_t *ch = fc->chunks[k];
-    int top = 0;
-    for (int y = WORLD_H - 1; y >= 0 && ch; y--) {
-        const uint64_t *layer = (const uint64_t *)(const void *)(ch + y * 256);
-        uint64_t acc = 0;
-        for (int i = 0; i < 32; i++) acc |= layer[i];
-        if (acc) {
-            top = y + 1;
-            break;
+    uint8_t *rt = fc->region_tops[k];
+    memset(rt, 0, 16);
+    int top = 0, found = 0;
+    for (int y = WORLD_H - 1; y >= 0 && ch && found < 16; y--) {
+        const uint8_t *layer = ch + y * 256;
+        if (memcmp(layer, ZERO_LAYER, 256) == 0) continue; /* libc's vectorised compare */
+        if (!top) top = y + 1;
+        for (int r = 0; r < 16; r++) {
+            if (rt[r]) continue;
+            const uint8_t *p = layer + (r >> 2) * 64 + (r & 3) * 4;
+            uint32_t a, b, c, d;
+            memcpy(&a, p, 4);
+            memcpy(&b, p + 16, 4);
+            memcpy(&c, p + 32, 4);
+            memcpy(&d, p + 48, 4);
+            if (a | b | c | d) rt[r] = (uint8_t)(y + 1), found++;
         }
     }
     /* Benign race: two threads of one frame may both compute the same value. Frames drawn
-     * in parallel each own their FrameCtx, so only render_scene_pool shares one. */
+     * in parallel each own their FrameCtx, so only render_scene_pool shares one, and it fills
+     * every top before the rows run. */
     fc->tops[k] = (int16_t)top;
     return top;
 }
@@ -190,7 +215,7 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
         int qx = (int)floorf(d[0] * 180.0f), qy = (int)floorf(d[1] * 180.0f),
             qz = (int)floorf(d[2] * 180.0f);
         uint32_t h =
-            (uint32_t)(qx * 73856093) ^ (uint32_t)(qy * 19349663) ^ (uint32_t)(qz * 83492791);
+            ((uint32_t)qx * 73856093u) ^ ((uint32_t)qy * 19349663u) ^ ((uint32_t)qz * 83492791u);
         h ^= h >> 13;
         h *= 0x5bd1e995u;
         h ^= h >> 15;
@@ -213,13 +238,7 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
             if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
         }
     }
-    float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
-    float blk = fc->lum[l & 15];
-    float night_blue = 1.0f - fc->daylight;
-    out[0] = fmaxf(sky * (1.0f - 0.25f * night_blue), blk * 1.0f);
-    out[1] = fmaxf(sky * (1.0f - 0.15f * night_blue), blk * 0.86f);
-    out[2] = fmaxf(sky, blk * 0.62f);
-    for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], 0.03f);
+    memcpy(out, fc->light_tab[l], 3 * sizeof(float));
 }
 
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
@@ -381,36 +400,83 @@ typedef struct Dda {
     float tmx, tmy, tmz, idx, idy, idz;
 } Dda;
 
-static void dda_axis(float e, float dv, float t, int *cell, int *step, float *tmax, float *inv) {
-    float p = e + dv * t, fl = floorf(p);
-    *cell += (int)fl;
-    *step = dv > 0 ? 1 : -1;
-    *inv = dv != 0.0f ? fabsf(1.0f / dv) : BIG;
-    *tmax = dv != 0.0f ? t + (dv > 0 ? (fl + 1.0f - p) : (p - fl)) * *inv : BIG;
+/* Cell and next boundary distance along one axis at distance t (inv = |1/dv|, precomputed). */
+static inline void dda_axis(float e, float dv, float inv, float t, int base, int *cell,
+                            float *tmax) {
+    float p = e + dv * t;
+    int ip = (int)p;
+    ip -= (float)ip > p; /* floor without a libm call */
+    float fl = (float)ip;
+    *cell = base + ip;
+    *tmax = dv > 0.0f ? t + (fl + 1.0f - p) * inv : dv < 0.0f ? t + (p - fl) * inv : BIG;
+}
+
+/* Sets the per-ray constants (steps, inverse directions). */
+static void dda_init(const float *d, Dda *s) {
+    s->sx = d[0] > 0 ? 1 : -1;
+    s->sy = d[1] > 0 ? 1 : -1;
+    s->sz = d[2] > 0 ? 1 : -1;
+    s->idx = d[0] != 0.0f ? fabsf(1.0f / d[0]) : BIG;
+    s->idy = d[1] != 0.0f ? fabsf(1.0f / d[1]) : BIG;
+    s->idz = d[2] != 0.0f ? fabsf(1.0f / d[2]) : BIG;
 }
 
 /* (Re)starts the DDA at distance t along d (t = 0: at the eye). */
-static void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s) {
-    s->x = fc->ecx;
-    s->y = fc->ecy;
-    s->z = fc->ecz;
-    dda_axis(fc->ex, d[0], t, &s->x, &s->sx, &s->tmx, &s->idx);
-    dda_axis(fc->ey, d[1], t, &s->y, &s->sy, &s->tmy, &s->idy);
-    dda_axis(fc->ez, d[2], t, &s->z, &s->sz, &s->tmz, &s->idz);
+static inline void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s) {
+    dda_axis(fc->ex, d[0], s->idx, t, fc->ecx, &s->x, &s->tmx);
+    dda_axis(fc->ey, d[1], s->idy, t, fc->ecy, &s->y, &s->tmy);
+    dda_axis(fc->ez, d[2], s->idz, t, fc->ecz, &s->z, &s->tmz);
 }
 
-/* Distance at which the ray leaves chunk column k sideways or comes down to height top. */
-static float column_exit(const FrameCtx *fc, const float *d, int kx, int kz, int top, int *face) {
-    float x0 = (float)((fc->ccx0 + kx) * 16 - fc->ecx) - fc->ex;
-    float z0 = (float)((fc->ccz0 + kz) * 16 - fc->ecz) - fc->ez;
-    float tx = d[0] > 0 ? (x0 + 16.0f) / d[0] : d[0] < 0 ? x0 / d[0] : BIG;
-    float tz = d[2] > 0 ? (z0 + 16.0f) / d[2] : d[2] < 0 ? z0 / d[2] : BIG;
-    float ty = d[1] < 0 ? ((float)(top - fc->ecy) - fc->ey) / d[1] : BIG;
-    float t = tx;
-    *face = d[0] > 0 ? RFACE_NX : RFACE_PX;
-    if (tz < t) t = tz, *face = d[2] > 0 ? RFACE_NZ : RFACE_PZ;
-    if (ty < t) t = ty, *face = RFACE_PY;
-    return t;
+/* From distance t (in a cell above its region's top), walks the 4x4-column regions along the
+ * ray in 2D while the ray stays above each region's highest block. Returns 0 when the ray
+ * reaches the view's edge or `limit` first; else 1 with the distance where the cell walk must
+ * resume and the face a block there would be entered through. */
+static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, float limit,
+                        float *t_out, int *face_out) {
+    int rx = s->x >> 2, rz = s->z >> 2;
+    float x0 = (float)(rx * 4 - fc->ecx) - fc->ex, z0 = (float)(rz * 4 - fc->ecz) - fc->ez;
+    float tmx = d[0] > 0 ? (x0 + 4.0f) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
+    float tmz = d[2] > 0 ? (z0 + 4.0f) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+    float tdx = 4.0f * s->idx, tdz = 4.0f * s->idz;
+    float y0 = (float)fc->ecy + fc->ey; /* eye height */
+    float t_in = t;
+    int face = RFACE_PY;
+    for (;;) {
+        int kx = (rx >> 2) - fc->ccx0, kz = (rz >> 2) - fc->ccz0;
+        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
+        int k = kz * FRAME_CHUNK_DIM + kx, top = 0;
+        if (fc->chunks[k]) {
+            chunk_top(fc, k);
+            top = fc->region_tops[k][(rz & 3) * 4 + (rx & 3)];
+        }
+        float t_exit = tmx < tmz ? tmx : tmz;
+        /* the ray's lowest point in this region: where it enters (going up) or leaves */
+        float t_low = d[1] >= 0.0f ? t_in : (t_exit < limit ? t_exit : limit);
+        if (y0 + d[1] * t_low < (float)top) {
+            float tr = t_in;
+            if (d[1] < 0.0f) {
+                float t_top = ((float)top - y0) / d[1];
+                if (t_top > tr) tr = t_top, face = RFACE_PY;
+            }
+            if (tr >= limit) return 0;
+            *t_out = tr;
+            *face_out = face;
+            return 1;
+        }
+        if (t_exit >= limit) return 0;
+        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
+        t_in = t_exit;
+        if (tmx < tmz) {
+            rx += s->sx;
+            tmx += tdx;
+            face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+        } else {
+            rz += s->sz;
+            tmz += tdz;
+            face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+        }
+    }
 }
 
 typedef struct Water {
@@ -472,33 +538,49 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
 static void trace(FrameCtx *fc, Ray *ray, float *out) {
     const float *d = ray->d;
     Dda s;
+    dda_init(d, &s);
     dda_start(fc, d, 0.0f, &s);
     float t = 0.0f, limit = ray->t_limit;
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
+    int ccx = INT32_MIN, ccz = 0, k = -1; /* chunk of the current cell, cached */
+    const uint8_t *ch = NULL;
     for (;;) {
         if (t >= limit) break;
-        int kx = (s.x >> 4) - fc->ccx0, kz = (s.z >> 4) - fc->ccz0;
-        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) break;
-        if ((s.y >= WORLD_H && d[1] >= 0) || (s.y < 0 && d[1] <= 0)) break;
+        if ((s.x >> 4) != ccx || (s.z >> 4) != ccz) {
+            ccx = s.x >> 4, ccz = s.z >> 4;
+            int kx = ccx - fc->ccx0, kz = ccz - fc->ccz0;
+            if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) break;
+            k = kz * FRAME_CHUNK_DIM + kx;
+            ch = fc->chunks[k];
+            if (ch) chunk_top(fc, k);
+        }
         int block = BLOCK_AIR;
-        if (s.y >= 0 && s.y < WORLD_H) {
-            int k = kz * FRAME_CHUNK_DIM + kx;
-            const uint8_t *ch = fc->chunks[k];
-            int top = ch ? chunk_top(fc, k) : 0;
-            if (s.y >= top && !w.inside) {
-                int jf;
-                float tj = column_exit(fc, d, kx, kz, top, &jf);
-                if (tj > t + 1e-3f) {
-                    t = tj;
-                    face = jf;
-                    dda_start(fc, d, t + 1e-4f, &s);
-                    prev = BLOCK_AIR;
-                    continue;
-                }
+        int lx = s.x & 15, lz = s.z & 15;
+        int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
+        if (s.y >= top && !w.inside) {
+            /* above everything in this 4x4-column region: walk regions in 2D until the ray
+             * comes down below one's top, then resume the cell walk there */
+            float tr;
+            int jf;
+            if (s.y >= WORLD_H && d[1] >= 0.0f) break;
+            if (!skip_regions(fc, d, &s, t, limit, &tr, &jf)) {
+                t = limit;
+                break;
             }
-            if (ch) block = ch[(s.y * 16 + (s.z & 15)) * 16 + (s.x & 15)];
+            if (tr > t + 1e-4f || s.y >= WORLD_H) {
+                t = tr;
+                face = jf;
+                dda_start(fc, d, t + 1e-4f, &s);
+                prev = BLOCK_AIR;
+                continue;
+            }
+        }
+        if ((unsigned)s.y < WORLD_H) {
+            if (ch) block = ch[(s.y * 16 + lz) * 16 + lx];
+        } else if ((s.y >= WORLD_H) == (d[1] >= 0)) {
+            break; /* above the world going up, or below it going down */
         }
         if (w.inside && block != BLOCK_WATER) {
             w.dist += t - w.enter;
@@ -549,7 +631,9 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
                          70.0f + 110.0f * fc->daylight};
         const float *wc = w.surface ? w.color : deep;
-        float a = (w.surface ? 0.45f : 0.2f) + 0.55f * (1.0f - expf(-w.dist / 6.0f));
+        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
+        float a = w.surface ? 0.45f + 0.55f * (1.0f - expf(-w.dist / 6.0f))
+                            : 0.15f + 0.85f * (1.0f - expf(-w.dist / 5.0f));
         mix3(col, wc, clampf(a, 0.0f, 0.95f));
     }
     memcpy(out, col, sizeof col);

@@ -62,32 +62,37 @@ typedef struct RenderItemEntity {
 #define RENDER_MAX_ITEMS 64
 #define RENDER_MAX_MOBS 32
 #define RENDER_MAX_GUI_SLOTS 64
-#define RENDER_MAX_GUI_BUTTONS 32
 
 /* A rectangle in the 640x360 GUI space. */
 typedef struct RenderRect {
     int x, y, w, h;
 } RenderRect;
 
+/* How a GUI element is drawn. */
+typedef enum RenderGuiStyle {
+    RENDER_GUI_SLOT = 0, /* an inventory/grid/furnace slot */
+    RENDER_GUI_OUTPUT,   /* a crafting or furnace output slot */
+    RENDER_GUI_RECIPE,   /* a recipe book button (the recipe's result) */
+    RENDER_GUI_PAGE_PREV,
+    RENDER_GUI_PAGE_NEXT,
+} RenderGuiStyle;
+
 /* The open GUI screen as the renderer sees it (copied from the sim's layout and state). */
 typedef struct RenderGui {
-    int open;          /* 0: no GUI (HUD only) */
-    const char *title; /* "Crafting", "Furnace", "Inventory" (static storage) */
-    RenderRect panel;  /* the grey background panel */
-    int n_slots;
-    RenderRect slot[RENDER_MAX_GUI_SLOTS];
-    ItemStack slot_stack[RENDER_MAX_GUI_SLOTS];
-    uint8_t slot_is_output[RENDER_MAX_GUI_SLOTS];
-    int n_buttons; /* recipe book buttons */
-    RenderRect button[RENDER_MAX_GUI_BUTTONS];
-    ItemId button_item[RENDER_MAX_GUI_BUTTONS];
-    RenderRect book_panel;                /* w == 0: no recipe book panel */
-    int hovered_slot;                     /* -1 none */
-    int hovered_button;                   /* -1 none */
+    int open;              /* 0: no GUI (HUD only) */
+    const char *title;     /* "Crafting", "Furnace", "Inventory" (static storage) */
+    RenderRect panel;      /* the grey background panel */
+    RenderRect book_panel; /* w == 0: no recipe book panel */
+    int n_elems;
+    RenderRect rect[RENDER_MAX_GUI_SLOTS];
+    ItemStack stack[RENDER_MAX_GUI_SLOTS];
+    uint8_t style[RENDER_MAX_GUI_SLOTS];  /* RenderGuiStyle */
+    int hovered;                          /* element under the cursor, -1 none */
     float furnace_progress, furnace_fuel; /* 0..1; < 0 when not a furnace */
     RenderRect progress_arrow, fuel_flame;
-    int cursor_x, cursor_y; /* GUI pixels */
+    float cursor_x, cursor_y; /* GUI pixels */
     ItemStack cursor_stack;
+    int hide_cursor; /* 1: no arrow (tests compare frames with and without it) */
 } RenderGui;
 
 /* Everything one frame shows. render_scene_from_env fills it from an Env; tools may edit it

@@ -8,6 +8,10 @@
 #include "core/log.h"
 #include "render/internal.h"
 #include "sim/env.h"
+#include "sim/furnace.h"
+#include "sim/gui.h"
+#include "sim/mob.h"
+#include "sim/recipe.h"
 
 static const uint8_t *world_blocks_cb(const void *ctx, int cx, int cz) {
     return world_chunk_blocks((const World *)ctx, cx, cz);
@@ -31,6 +35,103 @@ static void scene_items(const Env *env, RenderScene *sc) {
         it->count = e->stack.count;
         it->age = e->age;
     }
+}
+
+static void scene_mobs(const Env *env, RenderScene *sc) {
+    sc->n_mobs = 0;
+    int n = env_mob_count(env);
+    for (int i = 0; i < n && sc->n_mobs < RENDER_MAX_MOBS; i++) {
+        const Mob *m = env_mob_get(env, i);
+        RenderMob *rm = &sc->mobs[sc->n_mobs++];
+        static const int TYPE[MOB_TYPE_COUNT] = {RENDER_MOB_PIG, RENDER_MOB_COW, RENDER_MOB_SHEEP,
+                                                 RENDER_MOB_ZOMBIE};
+        rm->type = TYPE[m->type];
+        rm->x = m->x;
+        rm->y = m->y;
+        rm->z = m->z;
+        rm->yaw = m->yaw;
+        rm->hurt = m->hurt_timer;
+    }
+}
+
+static RenderRect rect_of(GuiRect r) {
+    RenderRect o = {r.x, r.y, r.w, r.h};
+    return o;
+}
+
+/* Copies the sim's GUI layout and state into the scene. inv: the player's 36 slots. */
+static void scene_gui_fill(RenderScene *sc, const Gui *g, const ItemStack *inv_src,
+                           const Furnace *fur, const RecipeSet *recipes) {
+    RenderGui *rg = &sc->gui;
+    const GuiLayout *lay = gui_layout(g->screen);
+    static const char *const TITLES[GUI_SCREEN_COUNT] = {NULL, "Crafting", "Crafting", "Furnace"};
+    ItemStack inv[GUI_INV_SLOTS];
+    memcpy(inv, inv_src, sizeof inv);
+    GuiContext ctx = {inv, recipes, (Furnace *)fur};
+    rg->open = 1;
+    rg->title = TITLES[g->screen];
+    rg->panel = rect_of(lay->panel);
+    rg->book_panel = rect_of(lay->book);
+    rg->progress_arrow = rect_of(lay->arrow);
+    rg->fuel_flame = rect_of(lay->flame);
+    rg->furnace_progress = fur ? furnace_cook_fraction(fur) : -1.0f;
+    rg->furnace_fuel = fur ? furnace_burn_fraction(fur) : -1.0f;
+    rg->cursor_x = g->cursor_x;
+    rg->cursor_y = g->cursor_y;
+    rg->cursor_stack = g->cursor;
+    rg->hovered = gui_hovered(g);
+    rg->n_elems = lay->n_elems < RENDER_MAX_GUI_SLOTS ? lay->n_elems : RENDER_MAX_GUI_SLOTS;
+    for (int i = 0; i < rg->n_elems; i++) {
+        const GuiElem *e = &lay->elems[i];
+        ItemStack st = {ITEM_NONE, 0, 0};
+        int style = RENDER_GUI_SLOT;
+        switch (e->kind) {
+        case GUI_ELEM_INVENTORY:
+            st = inv[e->index];
+            break;
+        case GUI_ELEM_GRID:
+            st = g->grid[e->index];
+            break;
+        case GUI_ELEM_OUTPUT:
+            st = gui_output(g, &ctx);
+            style = RENDER_GUI_OUTPUT;
+            break;
+        case GUI_ELEM_FURNACE_INPUT:
+            st = fur ? fur->input : st;
+            break;
+        case GUI_ELEM_FURNACE_FUEL:
+            st = fur ? fur->fuel : st;
+            break;
+        case GUI_ELEM_FURNACE_OUTPUT:
+            st = fur ? fur->output : st;
+            style = RENDER_GUI_OUTPUT;
+            break;
+        case GUI_ELEM_RECIPE: {
+            int rid = gui_book_recipe(g, e->index);
+            if (rid >= 0) {
+                st.item = recipes->recipes[rid].result;
+                st.count = (uint8_t)recipes->recipes[rid].count;
+            }
+            style = RENDER_GUI_RECIPE;
+            break;
+        }
+        case GUI_ELEM_PAGE_PREV:
+            style = RENDER_GUI_PAGE_PREV;
+            break;
+        case GUI_ELEM_PAGE_NEXT:
+            style = RENDER_GUI_PAGE_NEXT;
+            break;
+        default:
+            break;
+        }
+        rg->rect[i] = rect_of(e->rect);
+        rg->stack[i] = st;
+        rg->style[i] = (uint8_t)style;
+    }
+}
+
+static void scene_gui(RenderScene *sc, const Gui *g, const Furnace *fur, const RecipeSet *rs) {
+    scene_gui_fill(sc, g, sc->inventory, fur, rs);
 }
 
 void render_scene_from_env(const Env *env, RenderScene *sc) {
@@ -63,9 +164,9 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     sc->selected = p->inventory.selected;
     sc->swing = 0;
     scene_items(env, sc);
-    sc->gui.open = 0;
-    sc->gui.hovered_slot = -1;
-    sc->gui.hovered_button = -1;
+    scene_mobs(env, sc);
+    const Gui *g = env_gui(env);
+    if (g->screen != GUI_NONE) scene_gui(sc, g, env_open_furnace(env), env_recipes(env));
     sc->show_hud = 1;
 }
 
@@ -99,8 +200,19 @@ void render_batch(const Renderer *r, ThreadPool *pool, const Env *const *envs, i
 }
 
 Status render_scene_open_gui(RenderScene *sc, const Env *env, const char *name) {
-    (void)sc;
-    (void)env;
-    LOG_ERROR("render", "GUI screen '%s': not available in this build", name);
-    return STATUS_INVALID_ARGUMENT;
+    GuiScreen screen = gui_screen_from_name(name);
+    if (screen == GUI_NONE) {
+        LOG_ERROR("render", "unknown GUI screen '%s' (inventory, crafting_table, furnace)", name);
+        return STATUS_INVALID_ARGUMENT;
+    }
+    ItemStack inv[GUI_INV_SLOTS];
+    memcpy(inv, sc->inventory, sizeof inv);
+    Furnace fur;
+    memset(&fur, 0, sizeof fur);
+    fur.used = 1;
+    GuiContext ctx = {inv, env_recipes(env), screen == GUI_FURNACE ? &fur : NULL};
+    Gui g;
+    gui_open(&g, screen, 0, &ctx);
+    scene_gui_fill(sc, &g, sc->inventory, screen == GUI_FURNACE ? &fur : NULL, env_recipes(env));
+    return STATUS_OK;
 }

@@ -31,10 +31,17 @@ static const struct {
     const char *name;
     ActionKey key;
 } KEYBOARD[] = {
-    {"w", KEY_FORWARD},          {"s", KEY_BACK},          {"a", KEY_LEFT},
-    {"d", KEY_RIGHT},            {"space", KEY_JUMP},      {"left.shift", KEY_SNEAK},
-    {"left.control", KEY_SPRINT}, {"q", KEY_DROP},          {"f", KEY_SWAPHANDS},
-    {"e", KEY_INVENTORY},        {"escape", KEY_ESC},
+    {"w", KEY_FORWARD},
+    {"s", KEY_BACK},
+    {"a", KEY_LEFT},
+    {"d", KEY_RIGHT},
+    {"space", KEY_JUMP},
+    {"left.shift", KEY_SNEAK},
+    {"left.control", KEY_SPRINT},
+    {"q", KEY_DROP},
+    {"f", KEY_SWAPHANDS},
+    {"e", KEY_INVENTORY},
+    {"escape", KEY_ESC},
 };
 
 ActionKey action_key_from_keyboard(const char *name) {
@@ -50,9 +57,13 @@ ActionKey action_key_from_keyboard(const char *name) {
 
 ActionKey action_key_from_mouse_button(int button) {
     switch (button) {
-    case 0: return KEY_ATTACK;
-    case 1: return KEY_USE;
-    case 2: return KEY_PICKITEM;
-    default: return KEY_COUNT;
+    case 0:
+        return KEY_ATTACK;
+    case 1:
+        return KEY_USE;
+    case 2:
+        return KEY_PICKITEM;
+    default:
+        return KEY_COUNT;
     }
 }

@@ -51,20 +51,21 @@ static void stream_chunks(Env *e, int max_new) {
 }
 
 /* Finds a land column near the preset's spawn (default generator) from the terrain fields,
- * without generating chunks. */
+ * without generating chunks: square rings of growing radius, sampled every 8 blocks. */
+static int is_land(const WorldGen *g, int x, int z) {
+    return gen_surface_height(g, x, z) >= SEA_LEVEL + 1 && gen_biome(g, x, z) != BIOME_OCEAN;
+}
+
 static void find_land(const WorldGen *g, double *x, double *z) {
     int x0 = (int)floor(*x), z0 = (int)floor(*z);
-    for (int r = 0; r <= 512; r += 8) {
-        for (int k = 0; k < (r ? 8 * r / 8 : 1); k++) {
-            /* walk the square ring of radius r in steps of 8 */
-            int side = r ? (k * 8) / (2 * r) : 0, off = r ? (k * 8) % (2 * r) : 0;
-            int dx = side == 0 ? -r + off : side == 1 ? r : side == 2 ? r - off : -r;
-            int dz = side == 0 ? -r : side == 1 ? -r + off : side == 2 ? r : r - off;
-            int h = gen_surface_height(g, x0 + dx, z0 + dz);
-            GenBiome b = gen_biome(g, x0 + dx, z0 + dz);
-            if (h >= SEA_LEVEL + 1 && b != BIOME_OCEAN) {
-                *x = x0 + dx + 0.5;
-                *z = z0 + dz + 0.5;
+    if (is_land(g, x0, z0)) return;
+    for (int r = 8; r <= 1024; r += 8) {
+        for (int k = -r; k < r; k += 8) {
+            const int cand[4][2] = {{k, -r}, {r, k}, {-k, r}, {-r, -k}};
+            for (int c = 0; c < 4; c++) {
+                if (!is_land(g, x0 + cand[c][0], z0 + cand[c][1])) continue;
+                *x = x0 + cand[c][0] + 0.5;
+                *z = z0 + cand[c][1] + 0.5;
                 return;
             }
         }

@@ -43,7 +43,9 @@ struct Env {
     TaskTracker tracker;
     Stats stats;
     int consumed[ITEM_COUNT]; /* used up this tick by crafting and eating */
-    int pre_on_ground;        /* player state before this tick's movement */
+    int consumed_any;
+    ItemStack held_cache[INVENTORY_SLOTS + 10]; /* inventory, grid, cursor at the last reward */
+    int pre_on_ground;                          /* player state before this tick's movement */
     double pre_pos[3];
     int mob_attacks; /* hits landed on mobs this tick */
 };

@@ -54,6 +54,7 @@ Furnace *furnace_table_get(FurnaceTable *t, int x, int y, int z) {
         if (!t->f[i].used) {
             memset(&t->f[i], 0, sizeof t->f[i]);
             t->f[i].used = 1;
+            t->n_used++;
             t->f[i].x = x;
             t->f[i].y = y;
             t->f[i].z = z;

@@ -28,6 +28,7 @@ typedef struct Furnace {
 
 typedef struct FurnaceTable {
     Furnace f[FURNACE_MAX];
+    int n_used; /* furnaces in use (0: nothing to tick) */
 } FurnaceTable;
 
 /* One tick of one furnace. Returns 1 when an item finished smelting this tick. */

@@ -7,10 +7,12 @@
  * every item a GUI operation throws out becomes an item entity in front of the player; what
  * the player holds for reward accounting = inventory + cursor + crafting grid. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "sim/env_internal.h"
+#include "sim/trace.h"
 
 #define MOB_REACH 3.0
 
@@ -24,12 +26,12 @@ static void apply_fx(Env *e, const GuiEffects *fx) {
     Player *p = &e->player;
     for (int i = 0; i < fx->n_dropped; i++) {
         env_throw_stack(e, fx->dropped[i], 0);
-        e->stats.dropped[fx->dropped[i].item] += fx->dropped[i].count;
         env_event(e, ENV_EVENT_DROPPED, fx->dropped[i].item, fx->dropped[i].count, (int)floor(p->x),
                   (int)floor(p->y), (int)floor(p->z), 0);
     }
     for (int i = 1; i < ITEM_COUNT; i++) {
         e->consumed[i] += fx->consumed[i];
+        e->consumed_any |= fx->consumed[i] != 0;
         if (fx->crafted[i]) {
             e->stats.crafted[i] += (uint32_t)fx->crafted[i];
             env_event(e, ENV_EVENT_CRAFTED, i, fx->crafted[i], 0, 0, 0, 0);
@@ -44,6 +46,8 @@ void items_env_reset(Env *e) {
     survival_init(&e->survival);
     stats_init(&e->stats);
     memset(e->consumed, 0, sizeof e->consumed);
+    e->consumed_any = 0;
+    memset(e->held_cache, 0, sizeof e->held_cache);
     if (!e->recipes) e->recipes = recipe_set_default();
     if (!e->task_set) {
         const char *name = e->preset.task;
@@ -118,7 +122,8 @@ int items_phase_gui(Env *e, const Action *a) {
     Player *p = &e->player;
     e->pre_on_ground = p->on_ground;
     e->pre_pos[0] = p->x, e->pre_pos[1] = p->y, e->pre_pos[2] = p->z;
-    memset(e->consumed, 0, sizeof e->consumed);
+    if (e->consumed_any) memset(e->consumed, 0, sizeof e->consumed);
+    e->consumed_any = 0;
     e->mob_attacks = 0;
     if (e->gui.screen == GUI_NONE) {
         if (env_key_pressed(e, a, KEY_INVENTORY) && p->health > 0) {
@@ -136,6 +141,11 @@ int items_phase_gui(Env *e, const Action *a) {
         gui_click_env(e, action_key_down(a, KEY_SNEAK) ? GUI_CLICK_SHIFT_LEFT : GUI_CLICK_LEFT, 0);
     if (env_key_pressed(e, a, KEY_USE)) gui_click_env(e, GUI_CLICK_RIGHT, 0);
     if (env_key_pressed(e, a, KEY_DROP)) gui_click_env(e, GUI_CLICK_LEFT, 1);
+    for (int k = 0; k < 9; k++) {
+        if (!env_key_pressed(e, a, (ActionKey)(KEY_HOTBAR_1 + k))) continue;
+        GuiContext ctx = gui_ctx(e);
+        gui_hotbar_swap(&e->gui, k, &ctx);
+    }
     return 1;
 }
 
@@ -215,7 +225,7 @@ int items_mob_blocks_place(const Env *e, int x, int y, int z) {
 
 /* Furnaces tick; a furnace whose block is gone drops its contents. */
 static void furnaces_tick(Env *e) {
-    for (int i = 0; i < FURNACE_MAX; i++) {
+    for (int i = 0; i < FURNACE_MAX && e->furnaces.n_used > 0; i++) {
         Furnace *f = &e->furnaces.f[i];
         if (!f->used) continue;
         if (world_block_get(e->world, f->x, f->y, f->z) != BLOCK_FURNACE) {
@@ -226,6 +236,7 @@ static void furnaces_tick(Env *e) {
                     env_item_spawn(e, f->x + 0.5, f->y + 0.3, f->z + 0.5, *s[k],
                                    ITEM_PICKUP_DELAY_BLOCK);
             memset(f, 0, sizeof *f);
+            e->furnaces.n_used--;
             continue;
         }
         furnace_tick(f, e->recipes);
@@ -267,6 +278,7 @@ void items_phase_survival(Env *e, const Action *a) {
     ItemId eaten = sel->item;
     if (survival_eat(&e->survival, use, p->inventory.selected, sel, &b)) {
         e->consumed[eaten]++;
+        e->consumed_any = 1;
         e->stats.used[eaten]++;
         env_event(e, ENV_EVENT_ATE, eaten, 1, 0, 0, 0, 0);
     }
@@ -319,11 +331,19 @@ void items_phase_reward(Env *e, StepResult *r) {
         const EnvEvent *ev = &r->events[i];
         if (ev->type == ENV_EVENT_MINED && ev->item < BLOCK_COUNT) e->stats.mined[ev->item]++;
         if (ev->type == ENV_EVENT_PICKED_UP) e->stats.picked_up[ev->item] += (uint32_t)ev->count;
+        if (ev->type == ENV_EVENT_DROPPED) e->stats.dropped[ev->item] += (uint32_t)ev->count;
         if (ev->type == ENV_EVENT_PLACED) e->stats.used[ev->item]++;
         if (ev->type == ENV_EVENT_DAMAGED)
             e->stats.damage_taken_x10 += (uint32_t)lround(ev->amount * 10.0f);
     }
     e->stats.play_ticks++;
+    /* Fast path: nothing held changed and nothing was used up -> no reward, no new item. */
+    ItemStack now[INVENTORY_SLOTS + 10];
+    memcpy(now, e->player.inventory.slots, sizeof(ItemStack) * INVENTORY_SLOTS);
+    memcpy(now + INVENTORY_SLOTS, e->gui.grid, sizeof(ItemStack) * 9);
+    now[INVENTORY_SLOTS + 9] = e->gui.cursor;
+    if (!e->consumed_any && memcmp(now, e->held_cache, sizeof now) == 0) return;
+    memcpy(e->held_cache, now, sizeof now);
     int held[ITEM_COUNT];
     items_held_counts(e, held);
     ItemId firsts[ITEM_COUNT];
@@ -396,4 +416,43 @@ const TaskTracker *env_task_tracker(const Env *e) { return &e->tracker; }
 const Task *env_task(const Env *e) { return &e->task; }
 int env_mob_spawn(Env *e, int type, double x, double y, double z) {
     return mob_spawn(&e->mobs, (MobType)type, x, y, z);
+}
+
+void env_trace_write_items(const Env *e, FILE *out) {
+    const Gui *g = &e->gui;
+    const char *name = gui_screen_name(g->screen);
+    if (name)
+        fprintf(out, ",\"gui\":\"%s\"", name);
+    else
+        fputs(",\"gui\":null", out);
+    fprintf(out, ",\"cursor\":{\"x\":%.1f,\"y\":%.1f},\"hovered\":", (double)g->cursor_x,
+            (double)g->cursor_y);
+    int h = gui_hovered(g);
+    if (h >= 0) {
+        const GuiElem *el = &gui_layout(g->screen)->elems[h];
+        fprintf(out, "{\"kind\":\"%s\",\"index\":%d", gui_elem_kind_name(el->kind), el->index);
+        if (el->kind == GUI_ELEM_RECIPE) {
+            int r = gui_book_recipe(g, el->index);
+            if (r >= 0)
+                fprintf(out, ",\"recipe\":\"%s\"", item_name(e->recipes->recipes[r].result));
+        }
+        fputc('}', out);
+    } else {
+        fputs("null", out);
+    }
+    if (g->cursor.count)
+        fprintf(out, ",\"cursor_stack\":{\"type\":\"%s\",\"quantity\":%d}",
+                item_name(g->cursor.item), g->cursor.count);
+    else
+        fputs(",\"cursor_stack\":null", out);
+    fputs(",\"obtained\":{", out);
+    int first = 1;
+    for (int k = 0; k < e->task.n_items; k++) {
+        ItemId it = e->task.items[k].item;
+        if (e->tracker.first_tick[it] < 0) continue;
+        fprintf(out, "%s\"%s\":%lld", first ? "" : ",", item_name(it),
+                (long long)e->tracker.first_tick[it]);
+        first = 0;
+    }
+    fputc('}', out);
 }

@@ -83,6 +83,15 @@ static int move_mob(const World *w, Mob *m) {
 }
 
 static void physics(const World *w, Mob *m, double ax, double az) {
+    /* Resting on solid ground with no input and no motion: nothing can change (the cheap path
+     * most animals take most of the time). */
+    if (m->on_ground && ax == 0.0 && az == 0.0 && fabs(m->vx) < 0.003 && fabs(m->vz) < 0.003 &&
+        !m->in_water &&
+        block_is_solid(
+            world_block_get(w, (int)floor(m->x), (int)floor(m->y - 0.01), (int)floor(m->z)))) {
+        m->vx = m->vy = m->vz = 0.0;
+        return;
+    }
     uint8_t at = world_block_get(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
     m->in_water = at == BLOCK_WATER;
     double fr = m->on_ground ? FRICTION_GROUND : FRICTION_AIR;
@@ -206,7 +215,10 @@ static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az,
     if (m->type == MOB_ZOMBIE && v->player_alive) {
         double dx = v->px - m->x, dz = v->pz - m->z, dy = v->py - m->y;
         double d2 = dx * dx + dz * dz;
-        if (d2 < 24.0 * 24.0) {
+        /* A zombie notices the player within 24 blocks and follows until 40 apart. */
+        if (d2 < MOB_NOTICE_RADIUS * MOB_NOTICE_RADIUS) m->chasing = 1;
+        if (d2 > MOB_FOLLOW_RADIUS * MOB_FOLLOW_RADIUS) m->chasing = 0;
+        if (m->chasing) {
             double len = sqrt(d2) + 1e-9;
             m->yaw = (float)(atan2(-dx, dz) / DEG2RAD);
             if (len > 0.8) {
@@ -232,15 +244,17 @@ static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az,
         *az = 2.0 * ti->walk_speed * dz / len;
         return;
     }
-    if (--m->ai_timer <= 0) { /* new wander/idle state */
-        m->walking = rng_below(&t->rng, 3) != 0;
+    if (--m->ai_timer <= 0) {                    /* new wander/idle state */
+        m->walking = rng_below(&t->rng, 3) == 0; /* mostly idle, like Minecraft's animals */
         m->yaw = (float)rng_below(&t->rng, 360);
+        m->dir_x = (float)-sin(m->yaw * DEG2RAD);
+        m->dir_z = (float)cos(m->yaw * DEG2RAD);
         m->ai_timer =
-            m->walking ? 20 + (int)rng_below(&t->rng, 60) : 40 + (int)rng_below(&t->rng, 120);
+            m->walking ? 20 + (int)rng_below(&t->rng, 60) : 80 + (int)rng_below(&t->rng, 160);
     }
     if (m->walking) {
-        *ax = -sin(m->yaw * DEG2RAD) * ti->walk_speed;
-        *az = cos(m->yaw * DEG2RAD) * ti->walk_speed;
+        *ax = m->dir_x * ti->walk_speed;
+        *az = m->dir_z * ti->walk_speed;
     }
 }
 
@@ -286,16 +300,21 @@ void mob_table_tick(MobTable *t, const MobView *v, MobTickOut *out) {
     int day = !is_night(v->time_of_day);
     for (int i = 0; i < t->n; i++) {
         Mob *m = &t->mobs[i];
-        if (!world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
-                                world_chunk_coord((int)floor(m->z))) ||
+        /* Removal when the chunk unloaded, checked once a second per mob (staggered). */
+        if (((t->ticks + m->id) % 20 == 0 &&
+             !world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
+                                 world_chunk_coord((int)floor(m->z)))) ||
             m->y < -64.0) {
             remove_mob(t, i--);
             continue;
         }
         if (m->hurt_timer > 0) m->hurt_timer--;
-        double ax, az;
-        think(t, m, v, &ax, &az, out);
-        physics(v->world, m, ax, az);
+        double pdx = m->x - v->px, pdz = m->z - v->pz;
+        if (pdx * pdx + pdz * pdz < MOB_ACTIVE_RADIUS * MOB_ACTIVE_RADIUS) {
+            double ax, az;
+            think(t, m, v, &ax, &az, out);
+            physics(v->world, m, ax, az);
+        }
         if (m->type == MOB_ZOMBIE && day && (t->ticks % 20) == 0) { /* burns in daylight */
             int hx = (int)floor(m->x), hy = (int)floor(m->y + 1.8), hz = (int)floor(m->z);
             if ((world_light_get(v->world, hx, hy, hz) >> 4) == 15) {

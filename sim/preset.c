@@ -63,10 +63,8 @@ void preset_deinit(WorldPreset *p) {
 
 void preset_copy(WorldPreset *dst, const WorldPreset *src) {
     *dst = *src;
-    if (src->n_inventory >= 0) {
-        dst->gen.blocks = NULL;
-        dst->gen.boxes = NULL;
-    }
+    dst->gen.blocks = NULL;
+    dst->gen.boxes = NULL;
     if (src->gen.n_blocks) {
         dst->gen.blocks = MEM_NEW_ARRAY(GenBlock, src->gen.n_blocks);
         memcpy(dst->gen.blocks, src->gen.blocks, (size_t)src->gen.n_blocks * sizeof(GenBlock));

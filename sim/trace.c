@@ -50,12 +50,14 @@ void env_trace_write(const Env *e, const StepResult *r, FILE *out) {
             what = ev->item < ITEM_COUNT ? item_name(ev->item) : "?";
         }
         fprintf(out, "%s{\"type\":\"%s\",\"item\":\"%s\",\"count\":%d,\"x\":%d,\"y\":%d,\"z\":%d",
-                i ? "," : "", env_event_name((EnvEventType)ev->type), what, ev->count, ev->x,
-                ev->y, ev->z);
+                i ? "," : "", env_event_name((EnvEventType)ev->type), what, ev->count, ev->x, ev->y,
+                ev->z);
         if (ev->amount != 0) fprintf(out, ",\"amount\":%g", (double)ev->amount);
         fputc('}', out);
     }
-    fprintf(out, "],\"reward\":%g,\"done\":%s}\n", r ? (double)r->reward : 0.0,
+    fputc(']', out);
+    env_trace_write_items(e, out); /* issue 4: gui, cursor, hovered, cursor_stack, obtained */
+    fprintf(out, ",\"reward\":%g,\"done\":%s}\n", r ? (double)r->reward : 0.0,
             r && r->done ? "true" : "false");
 }
 

@@ -18,6 +18,11 @@
 /* Writes one trace line (with a trailing newline) for the state after a step. */
 void env_trace_write(const Env *env, const StepResult *r, FILE *out);
 
+/* Issue 4's fields, each preceded by a comma: "gui" (screen name or null), "cursor" {x, y},
+ * "hovered" ({kind, index} or null), "cursor_stack" ({type, quantity} or null), "obtained"
+ * ({item: first tick} for the task items obtained so far). Implemented in items_env.c. */
+void env_trace_write_items(const Env *env, FILE *out);
+
 /* Fills *a from one parsed line of a VPT action log (`keyboard.keys`, `mouse.dx`, `mouse.dy`,
  * `mouse.buttons`; other fields are ignored, missing ones mean "nothing"). Wrong types fail
  * with a message naming `where` (e.g. "run.jsonl:12") and the field. */

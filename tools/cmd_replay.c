@@ -32,6 +32,7 @@ static int replay_run(const ReplayArgs *ra, Env *env, FILE *in, FILE *trace_out)
     float reward = 0;
     while ((len = getline(&line, &cap, in)) >= 0) {
         lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
         int blank = 1;
         for (ssize_t i = 0; i < len; i++)
             if (line[i] != ' ' && line[i] != '\n' && line[i] != '\r' && line[i] != '\t') blank = 0;
@@ -96,8 +97,8 @@ int cmd_replay(int argc, char **argv) {
     }
     char path[1024];
     if (sim_preset_path(ra.world, path, sizeof path)) {
-        fprintf(stderr, "vpt replay: --world: no preset file '%s' (nor worlds/%s.json)\n",
-                ra.world, ra.world);
+        fprintf(stderr, "vpt replay: --world: no preset file '%s' (nor worlds/%s.json)\n", ra.world,
+                ra.world);
         return 2;
     }
     WorldPreset preset;

@@ -20,6 +20,8 @@ int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_video(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
 
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];

@@ -15,6 +15,8 @@ const VptCommand VPT_COMMANDS[] = {
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},
     {"pipeline", "the end-to-end job on its embedded default (runs what exists)", cmd_pipeline},
     {"dataset", "episode folders: index, check, dedup, sample the loader", cmd_dataset},
+    {"fetch", "download a URL list or dataset manifest (resume, retries, SHA-256)", cmd_fetch},
+    {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);

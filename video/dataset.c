@@ -93,6 +93,11 @@ Status video_manifest_load(const char *dir, VideoManifest *out) {
         LOG_ERROR("video", "%s: no manifest (run `vpt dataset index %s` first)", path, dir);
         return STATUS_NOT_FOUND;
     }
+    return video_manifest_load_file(path, out);
+}
+
+Status video_manifest_load_file(const char *path, VideoManifest *out) {
+    memset(out, 0, sizeof *out);
     char *data = NULL;
     size_t len = 0;
     Status st = fs_read_file(path, &data, &len);

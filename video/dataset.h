@@ -39,6 +39,8 @@ typedef struct VideoManifest {
 
 /* Reads DIR/manifest.jsonl (a missing file is STATUS_NOT_FOUND). Errors name file:line:field. */
 Status video_manifest_load(const char *dir, VideoManifest *out);
+/* Same, from any manifest file (e.g. one just downloaded). */
+Status video_manifest_load_file(const char *path, VideoManifest *out);
 /* Writes DIR/manifest.jsonl atomically. */
 Status video_manifest_save(const char *dir, const VideoManifest *m);
 void video_manifest_free(VideoManifest *m);

@@ -118,10 +118,10 @@ static const uint8_t *view_chunk(const void *ctx, int cx, int cz) {
     return k < 0 ? NULL : w->blocks[k];
 }
 
-static uint8_t view_light(const void *ctx, int x, int y, int z) {
+static const uint8_t *view_light(const void *ctx, int cx, int cz) {
     const SynthWorld *w = ctx;
-    int k, i = cell(x, y, z, &k);
-    return i < 0 ? (y >= 128 ? 0xF0 : 0) : w->light[k][i];
+    int k = chunk_index(cx, cz);
+    return k < 0 ? NULL : w->light[k];
 }
 
 RenderWorldView synth_world_view(const SynthWorld *w) {

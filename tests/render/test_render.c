@@ -1,0 +1,242 @@
+/* test_render.c: the renderer's tests: textures (deterministic, every block and item distinct),
+ * PNG round trip and failures, determinism across runs and thread counts (scene rows over a
+ * pool, frame batches over a pool), the GUI cursor hit-test agreement with the sim, and the
+ * golden images (test_render_golden.c). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "render/png.h"
+#include "render/render.h"
+#include "scenes.h"
+#include "sim/env.h"
+#include "sim/gui.h"
+#include "tests/check.h"
+
+static Renderer *R;
+
+static void test_block_textures_distinct(void) {
+    /* every block's six faces together differ from every other block's */
+    for (int a = 1; a < BLOCK_COUNT; a++)
+        for (int b = a + 1; b < BLOCK_COUNT; b++) {
+            int same = 1;
+            for (int f = 0; f < 6 && same; f++)
+                same = memcmp(render_block_face_rgba(R, a, f), render_block_face_rgba(R, b, f),
+                              16 * 16 * 4) == 0;
+            CHECK_MSG(!same, "blocks %d and %d look the same", a, b);
+        }
+    /* each block's side face is itself distinct from every other block's side face, except
+     * blocks that share a texture on purpose (none do on their +x face) */
+    for (int a = 1; a < BLOCK_COUNT; a++)
+        for (int b = a + 1; b < BLOCK_COUNT; b++)
+            CHECK_MSG(
+                memcmp(render_block_face_rgba(R, a, 1), render_block_face_rgba(R, b, 1), 1024),
+                "side faces of blocks %d and %d are identical", a, b);
+    /* textures are not flat colours: at least 8 distinct texel values */
+    for (int a = 1; a < BLOCK_COUNT; a++) {
+        const uint8_t *t = render_block_face_rgba(R, a, 1);
+        int distinct = 0;
+        for (int i = 0; i < 256 && distinct < 8; i++) {
+            int seen = 0;
+            for (int j = 0; j < i && !seen; j++) seen = memcmp(t + 4 * i, t + 4 * j, 4) == 0;
+            distinct += !seen;
+        }
+        CHECK_MSG(distinct >= 3, "block %d texture is nearly flat", a);
+    }
+    CHECK(render_block_face_rgba(R, BLOCK_AIR, 0) == NULL);
+}
+
+static void test_item_icons_distinct(void) {
+    for (int a = 1; a < ITEM_COUNT; a++) {
+        const uint8_t *ia = render_item_icon_rgba(R, a);
+        int opaque = 0;
+        for (int i = 0; i < 256; i++) opaque += ia[4 * i + 3] >= 128;
+        CHECK_MSG(opaque >= 12, "item %d icon is (nearly) empty", a);
+        for (int b = a + 1; b < ITEM_COUNT; b++)
+            CHECK_MSG(memcmp(ia, render_item_icon_rgba(R, b), 1024),
+                      "items %d and %d share an icon", a, b);
+    }
+}
+
+static void test_textures_deterministic(void) {
+    Renderer *r2 = render_create(NULL);
+    for (int b = 1; b < BLOCK_COUNT; b++)
+        for (int f = 0; f < 6; f++)
+            CHECK(memcmp(render_block_face_rgba(R, b, f), render_block_face_rgba(r2, b, f), 1024) ==
+                  0);
+    for (int i = 1; i < ITEM_COUNT; i++)
+        CHECK(memcmp(render_item_icon_rgba(R, i), render_item_icon_rgba(r2, i), 1024) == 0);
+    render_destroy(r2);
+    render_destroy(NULL);
+}
+
+static void test_png_roundtrip_and_errors(void) {
+    uint8_t img[7 * 5 * 3];
+    for (int i = 0; i < (int)sizeof img; i++) img[i] = (uint8_t)(i * 37);
+    CHECK_EQ_INT(render_png_write("rt.png", img, 7, 5), STATUS_OK);
+    uint8_t *back = NULL;
+    int w = 0, h = 0;
+    CHECK_EQ_INT(render_png_read("rt.png", &back, &w, &h), STATUS_OK);
+    CHECK_EQ_INT(w, 7);
+    CHECK_EQ_INT(h, 5);
+    CHECK(back && memcmp(back, img, sizeof img) == 0);
+    mem_free(back);
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK_EQ_INT(fs_write_atomic("notpng.png", "hello world, not a png", 22), STATUS_OK);
+    CHECK_EQ_INT(render_png_read("notpng.png", &back, &w, &h), STATUS_PARSE);
+    CHECK(back == NULL);
+    /* a truncated PNG fails to decode */
+    char *data = NULL;
+    size_t len = 0;
+    CHECK_EQ_INT(fs_read_file("rt.png", &data, &len), STATUS_OK);
+    CHECK_EQ_INT(fs_write_atomic("trunc.png", data, len / 2), STATUS_OK);
+    mem_free(data);
+    CHECK(render_png_read("trunc.png", &back, &w, &h) != STATUS_OK);
+    CHECK(render_png_read("missing-file.png", &back, &w, &h) != STATUS_OK);
+    CHECK(render_png_write("no/such/dir/x.png", img, 7, 5) != STATUS_OK);
+    CHECK(!fs_exists("no/such/dir/x.png"));
+    log_set_level(LOG_LEVEL_WARN);
+}
+
+static void test_scene_threads_identical(void) {
+    RenderScene *sc = mem_calloc(1, sizeof *sc);
+    scenes_synth(sc, 0.5, 67.6, -3.5, 0.0f, 10.0f, 6000);
+    const int W = 96, H = 54;
+    uint8_t *a = mem_alloc(W * H * 3), *b = mem_alloc(W * H * 3);
+    render_scene(R, sc, a, W, H);
+    render_scene(R, sc, b, W, H);
+    CHECK(memcmp(a, b, W * H * 3) == 0);
+    for (int threads = 2; threads <= 3; threads++) {
+        ThreadPool *pool = pool_create(threads);
+        memset(b, 0, W * H * 3);
+        render_scene_pool(R, pool, sc, b, W, H);
+        CHECK_MSG(memcmp(a, b, W * H * 3) == 0, "%d threads differ", threads);
+        pool_destroy(pool);
+    }
+    /* the view changes with the pose: not a constant image */
+    scenes_synth(sc, 0.5, 67.6, -3.5, 90.0f, 10.0f, 6000);
+    render_scene(R, sc, b, W, H);
+    CHECK(memcmp(a, b, W * H * 3) != 0);
+    mem_free(a);
+    mem_free(b);
+    mem_free(sc);
+}
+
+static Env *flat_env(uint64_t seed) {
+    WorldPreset p;
+    preset_builtin_flat(&p);
+    p.mobs = 0;
+    Env *e = env_create(&p, seed);
+    preset_deinit(&p);
+    env_load_all(e);
+    return e;
+}
+
+static void test_batch_matches_serial(void) {
+    enum { N = 3, W = 64, H = 64 };
+    Env *envs[N];
+    for (int i = 0; i < N; i++) {
+        envs[i] = flat_env(10 + (uint64_t)i);
+        Action a = {0, (float)(i * 40), 20.0f};
+        env_step(envs[i], &a);
+    }
+    uint8_t *serial = mem_alloc(N * W * H * 3), *batch = mem_alloc(N * W * H * 3);
+    for (int i = 0; i < N; i++) render_frame(R, envs[i], serial + i * W * H * 3, W, H);
+    for (int threads = 1; threads <= 3; threads++) {
+        ThreadPool *pool = threads > 1 ? pool_create(threads) : NULL;
+        memset(batch, 0, N * W * H * 3);
+        render_batch(R, pool, (const Env *const *)envs, N, batch, W, H);
+        CHECK_MSG(memcmp(serial, batch, N * W * H * 3) == 0, "batch on %d threads differs",
+                  threads);
+        pool_destroy(pool);
+    }
+    CHECK(memcmp(serial, serial + W * H * 3, W * H * 3) != 0); /* different views */
+    mem_free(serial);
+    mem_free(batch);
+    for (int i = 0; i < N; i++) env_destroy(envs[i]);
+}
+
+/* Finds the rendered cursor's tip: the first pixel (raster order) where the frame with the
+ * cursor differs from the same scene without the arrow. */
+static int find_cursor_tip(const RenderScene *sc, int W, int H, int *px, int *py) {
+    RenderScene *off = mem_alloc(sizeof *off);
+    memcpy(off, sc, sizeof *off);
+    off->gui.hide_cursor = 1; /* same highlight and stack: only the arrow differs */
+    uint8_t *a = mem_alloc((size_t)W * H * 3), *b = mem_alloc((size_t)W * H * 3);
+    render_scene(R, sc, a, W, H);
+    render_scene(R, off, b, W, H);
+    int found = 0;
+    for (int i = 0; i < W * H && !found; i++)
+        if (memcmp(a + 3 * i, b + 3 * i, 3) != 0) *px = i % W, *py = i / W, found = 1;
+    mem_free(a);
+    mem_free(b);
+    mem_free(off);
+    return found;
+}
+
+static void step_cursor_to(Env *env, float x, float y) {
+    const Gui *g = env_gui(env);
+    Action a = {0, x - g->cursor_x, y - g->cursor_y};
+    env_step(env, &a);
+}
+
+static void test_gui_cursor_matches_hit_test(void) {
+    Env *env = flat_env(3);
+    Action open = {ACTION_KEY_BIT(KEY_INVENTORY), 0, 0}, none = {0, 0, 0};
+    env_step(env, &none);
+    env_step(env, &open);
+    CHECK_EQ_INT(env_gui(env)->screen, GUI_INVENTORY);
+    const GuiLayout *lay = gui_layout(GUI_INVENTORY);
+    static const int SIZES[3][2] = {{640, 360}, {128, 128}, {64, 64}};
+    RenderScene *sc = mem_alloc(sizeof *sc);
+    for (int s = 0; s < 3; s++) {
+        int W = SIZES[s][0], H = SIZES[s][1];
+        for (int i = 0; i < lay->n_elems; i += (s == 0 ? 3 : 5)) {
+            const GuiRect *r = &lay->elems[i].rect;
+            step_cursor_to(env, (float)r->x + r->w / 2, (float)r->y + r->h / 2);
+            render_scene_from_env(env, sc);
+            int px = -1, py = -1;
+            CHECK(find_cursor_tip(sc, W, H, &px, &py));
+            /* the GUI point the tip pixel shows, and the element the layout has there */
+            float gx = ((float)px + 0.5f) * 640.0f / (float)W,
+                  gy = ((float)py + 0.5f) * 360.0f / (float)H;
+            int drawn = -1;
+            for (int k = 0; k < lay->n_elems; k++) {
+                const GuiRect *q = &lay->elems[k].rect;
+                if (gx >= q->x && gx < q->x + q->w && gy >= q->y && gy < q->y + q->h) drawn = k;
+            }
+            int sim = gui_hovered(env_gui(env));
+            CHECK_MSG(drawn == sim && sim == i,
+                      "%dx%d: cursor drawn over element %d, sim hit-test %d, aimed %d", W, H, drawn,
+                      sim, i);
+        }
+    }
+    /* off any element: the sim reports none, and so does the drawn cursor */
+    step_cursor_to(env, 289.0f, 4.0f);
+    render_scene_from_env(env, sc);
+    CHECK_EQ_INT(gui_hovered(env_gui(env)), -1);
+    CHECK_EQ_INT(sc->gui.hovered, -1);
+    mem_free(sc);
+    env_destroy(env);
+}
+
+/* The golden images live in test_render_golden.c (its own check state: count it here). */
+static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
+
+int main(void) {
+    log_set_level(LOG_LEVEL_WARN);
+    R = render_create(NULL);
+    TEST_RUN(test_block_textures_distinct);
+    TEST_RUN(test_item_icons_distinct);
+    TEST_RUN(test_textures_deterministic);
+    TEST_RUN(test_png_roundtrip_and_errors);
+    TEST_RUN(test_scene_threads_identical);
+    TEST_RUN(test_batch_matches_serial);
+    TEST_RUN(test_gui_cursor_matches_hit_test);
+    TEST_RUN(test_golden);
+    render_destroy(R);
+    return check_finish();
+}
