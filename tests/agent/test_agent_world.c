@@ -22,6 +22,7 @@
 #include "render/render.h"
 #include "sim/env.h"
 #include "sim/inventory.h"
+#include "sim/mob.h"
 #include "sim/preset.h"
 #include "video/actionlog.h"
 #include "video/codec.h"
@@ -139,6 +140,62 @@ static void test_builder_shelter(void) {
     episode_run(ag, env, 3, &opt, &ep);
     int used = 64 - count_item(env, BLOCK_OAK_PLANKS);
     CHECK_MSG(used >= 12, "builder placed %d planks", used);
+    agent_destroy(ag);
+    env_destroy(env);
+    preset_deinit(&pr);
+}
+
+/* A zombie next to the player: the speedrunner turns and hits it until it dies. */
+static void test_fights_zombie(void) {
+    WorldPreset pr;
+    CHECK(preset_load_string("{\"generator\": \"flat\", \"mobs\": false, \"time_of_day\": 18000, "
+                             "\"fixed_time\": true, \"inventory\": [{\"item\": \"stone_sword\", "
+                             "\"count\": 1, \"slot\": 4}]}",
+                             "test", &pr) == STATUS_OK);
+    Env *env = env_create(&pr, 5);
+    Agent *ag = agent_create("scripted:speedrunner", 5);
+    agent_reset(ag, env, 5);
+    const Player *p = env_player(env);
+    CHECK(env_mob_spawn(env, MOB_ZOMBIE, p->x + 3.0, p->y, p->z + 1.0) >= 0);
+    int zombies = 1, hits = 0;
+    for (int t = 0; t < 600 && zombies; t++) {
+        Action a;
+        agent_act(ag, env, NULL, 0, 0, &a, NULL);
+        hits += action_key_down(&a, KEY_ATTACK);
+        env_step(env, &a);
+        zombies = 0;
+        for (int i = 0; i < env_mob_count(env); i++)
+            zombies += env_mob_get(env, i)->type == MOB_ZOMBIE;
+    }
+    CHECK_MSG(zombies == 0, "zombie still alive after %d attack ticks", hits);
+    CHECK(hits > 0);
+    agent_destroy(ag);
+    env_destroy(env);
+    preset_deinit(&pr);
+}
+
+/* Hungry with food only in the main inventory: the player moves it to the hotbar through the
+ * inventory screen and eats it. */
+static void test_eats_when_hungry(void) {
+    WorldPreset pr;
+    CHECK(preset_load_string("{\"generator\": \"flat\", \"mobs\": false, \"inventory\": ["
+                             "{\"item\": \"dirt\", \"count\": 1, \"slot\": 0}, "
+                             "{\"item\": \"cooked_beef\", \"count\": 3, \"slot\": 20}]}",
+                             "test", &pr) == STATUS_OK);
+    Env *env = env_create(&pr, 6);
+    env_player_mut(env)->food = 8;
+    Agent *ag = agent_create("scripted:speedrunner", 6);
+    agent_reset(ag, env, 6);
+    int ate = 0;
+    for (int t = 0; t < 600 && !ate; t++) {
+        Action a;
+        agent_act(ag, env, NULL, 0, 0, &a, NULL);
+        StepResult r = env_step(env, &a);
+        for (int i = 0; i < r.n_events; i++) ate |= r.events[i].type == ENV_EVENT_ATE;
+    }
+    CHECK(ate);
+    CHECK(env_player(env)->food > 8);
+    CHECK(inventory_count(&env_player(env)->inventory, ITEM_COOKED_BEEF) == 2);
     agent_destroy(ag);
     env_destroy(env);
     preset_deinit(&pr);
@@ -318,6 +375,8 @@ int main(void) {
     TEST_RUN(test_speedrunner_progress_and_replay);
     TEST_RUN(test_act_never_changes_env);
     TEST_RUN(test_builder_shelter);
+    TEST_RUN(test_fights_zombie);
+    TEST_RUN(test_eats_when_hungry);
     TEST_RUN(test_eval_jobs_invariant);
     TEST_RUN(test_gendata_replays_bit_identically);
     TEST_RUN(test_cli_bad_input);
