@@ -342,6 +342,36 @@ static void test_gendata_replays_bit_identically(void) {
         CHECK_MSG(strstr(line, want) != NULL, "vpt replay said %s, options say %s", line, want);
     }
     render_destroy(r);
+
+    /* --no-actions: video and options in DIR, actions only under ground_truth/, manifest of
+     * the unlabeled corpus without any jsonl. */
+    char out2[600];
+    snprintf(out2, sizeof out2, "%s/web", dir);
+    cfg.out_dir = out2;
+    cfg.no_actions = 1;
+    cfg.episodes = 1;
+    cfg.episode_ticks = 20;
+    CHECK(gendata_run(&cfg, &rep) == STATUS_OK);
+    {
+        PersonaId p = gendata_persona_for_seed(cfg.seed0, cfg.personas, cfg.n_personas);
+        char name[128], path[900];
+        gendata_episode_name(cfg.seed0, p, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s.jsonl", out2, name);
+        CHECK(!fs_exists(path));
+        snprintf(path, sizeof path, "%s/ground_truth/%s.jsonl", out2, name);
+        CHECK(fs_exists(path));
+        snprintf(path, sizeof path, "%s/%s.mp4", out2, name);
+        CHECK(fs_exists(path));
+        snprintf(path, sizeof path, "%s/manifest.jsonl", out2);
+        char *text = NULL;
+        size_t len = 0;
+        CHECK(fs_read_file(path, &text, &len) == STATUS_OK);
+        if (text) {
+            CHECK(strstr(text, "\"provenance\":\"web\"") != NULL);
+            CHECK(strstr(text, ".jsonl") == NULL);
+            mem_free(text);
+        }
+    }
     preset_deinit(&pr);
     char rm[700];
     snprintf(rm, sizeof rm, "rm -rf %s", dir);
