@@ -270,9 +270,25 @@ static int plan_hotbar(Scripted *s) {
     return 0;
 }
 
+/* Underground in the dark with torches in the hotbar: light the way now and then. */
+static int plan_torch(Scripted *s) {
+    if (!sk_in_hotbar(s, BLOCK_TORCH) || s->tick - s->last_torch_tick < 400) return 0;
+    int x = (int)floor(s->pv.x), y = (int)floor(s->pv.y + 0.05), z = (int)floor(s->pv.z);
+    uint8_t light = view_light(s->env, x, y + 1, z);
+    if ((light >> 4) > 6 || (light & 15) > 6) return 0;
+    if (rng_float(&s->rng) >= s->persona.torch_rate) {
+        s->last_torch_tick = s->tick;
+        return 0;
+    }
+    s->last_torch_tick = s->tick;
+    task_start(s, TASK_TORCH, BLOCK_TORCH, BLOCK_TORCH, 1);
+    return 1;
+}
+
 static void plan_next(Scripted *s) {
     if (plan_hotbar(s)) return;
     if (plan_urgent(s)) return;
+    if (plan_torch(s)) return;
     switch (s->persona.id) {
     case PERSONA_BUILDER:
         plan_builder(s);

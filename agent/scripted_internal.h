@@ -85,6 +85,7 @@ typedef struct Scripted {
     int hand_craft;
     int idle_left;
     int shelter_built, fail_streak, last_task, last_arg, mistake_left;
+    int64_t last_torch_tick;
     uint32_t mistake_keys;
     float idle_yaw, idle_pitch;
     int bad[SK_MAX_BAD][3];

@@ -13,6 +13,7 @@
 #include "sim/preset.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/sim_preset_path.h"
 
 int cmd_eval(int argc, char **argv) {
     const char *policy = "scripted:speedrunner", *seeds = NULL, *json_out = NULL, *world = NULL;
@@ -52,7 +53,13 @@ int cmd_eval(int argc, char **argv) {
     }
     WorldPreset preset;
     if (world) {
-        if (preset_load_file(world, &preset) != STATUS_OK) return 1;
+        char wpath[1024];
+        if (sim_preset_path(world, wpath, sizeof wpath) != 0) {
+            fprintf(stderr, "vpt eval: --world: no preset file '%s' (nor worlds/%s.json)\n", world,
+                    world);
+            return 1;
+        }
+        if (preset_load_file(wpath, &preset) != STATUS_OK) return 1;
     } else {
         preset_init_default(&preset);
     }

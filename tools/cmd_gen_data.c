@@ -10,6 +10,7 @@
 #include "sim/preset.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/sim_preset_path.h"
 
 int cmd_gen_data(int argc, char **argv) {
     const char *out = NULL, *personas = "speedrunner,builder,explorer,casual,clumsy";
@@ -62,8 +63,14 @@ int cmd_gen_data(int argc, char **argv) {
     long long a = 0, b = 1000000;
     if (seeds && cli_parse_range("gen-data", "--seeds", seeds, &a, &b) != 0) return 2;
     WorldPreset preset;
+    char wpath[1024] = "";
     if (world) {
-        if (preset_load_file(world, &preset) != STATUS_OK) return 1;
+        if (sim_preset_path(world, wpath, sizeof wpath) != 0) {
+            fprintf(stderr, "vpt gen-data: --world: no preset file '%s' (nor worlds/%s.json)\n",
+                    world, world);
+            return 1;
+        }
+        if (preset_load_file(wpath, &preset) != STATUS_OK) return 1;
     } else {
         preset_init_default(&preset);
     }
@@ -81,7 +88,7 @@ int cmd_gen_data(int argc, char **argv) {
     }
     cfg.out_dir = out;
     cfg.preset = &preset;
-    cfg.world_name = world ? world : "builtin:default";
+    cfg.world_name = world ? wpath : "builtin:default";
     cfg.seed0 = (uint64_t)a;
     cfg.episodes = (int)episodes;
     cfg.episode_ticks = ticks;
