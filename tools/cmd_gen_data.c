@@ -12,6 +12,29 @@
 #include "tools/commands.h"
 #include "tools/sim_preset_path.h"
 
+/* Resolves --world (a file or a name under worlds/) and loads it; the built-in default when
+ * world is NULL. Returns 0 on success; prints the reason otherwise. */
+static int load_world(const char *world, char *wpath, size_t n, WorldPreset *preset) {
+    if (!world) {
+        preset_init_default(preset);
+        return 0;
+    }
+    if (sim_preset_path(world, wpath, n) != 0) {
+        fprintf(stderr, "vpt gen-data: --world: no preset file '%s' (nor worlds/%s.json)\n", world,
+                world);
+        return -1;
+    }
+    return preset_load_file(wpath, preset) == STATUS_OK ? 0 : -1;
+}
+
+static void print_report(const GenDataReport *rep, const GenDataConfig *cfg, int jobs) {
+    double video_s = rep->frames / 20.0;
+    printf("{\"episodes\": %d, \"frames\": %lld, \"hours\": %.4f, \"seconds\": %.2f, "
+           "\"realtime_factor\": %.2f, \"jobs\": %d, \"size\": \"%dx%d\"}\n",
+           rep->episodes, (long long)rep->frames, video_s / 3600.0, rep->seconds,
+           rep->seconds > 0 ? video_s / rep->seconds : 0.0, jobs, cfg->width, cfg->height);
+}
+
 int cmd_gen_data(int argc, char **argv) {
     const char *out = NULL, *personas = "speedrunner,builder,explorer,casual,clumsy";
     const char *seeds = NULL, *size = "640x360", *world = NULL;
@@ -64,16 +87,7 @@ int cmd_gen_data(int argc, char **argv) {
     if (seeds && cli_parse_range("gen-data", "--seeds", seeds, &a, &b) != 0) return 2;
     WorldPreset preset;
     char wpath[1024] = "";
-    if (world) {
-        if (sim_preset_path(world, wpath, sizeof wpath) != 0) {
-            fprintf(stderr, "vpt gen-data: --world: no preset file '%s' (nor worlds/%s.json)\n",
-                    world, world);
-            return 1;
-        }
-        if (preset_load_file(wpath, &preset) != STATUS_OK) return 1;
-    } else {
-        preset_init_default(&preset);
-    }
+    if (load_world(world, wpath, sizeof wpath, &preset) != 0) return 1;
     int ticks = episode_ticks ? (int)episode_ticks : preset.episode_length;
     if (ticks <= 0) ticks = 12000;
     long long frames = (long long)(hours * 3600.0 * 20.0 + 0.5);
@@ -101,11 +115,6 @@ int cmd_gen_data(int argc, char **argv) {
     Status st = gendata_run(&cfg, &rep);
     preset_deinit(&preset);
     if (st != STATUS_OK) return status_exit_code(st);
-    double video_s = rep.frames / 20.0;
-    printf("{\"episodes\": %d, \"frames\": %lld, \"hours\": %.4f, \"seconds\": %.2f, "
-           "\"realtime_factor\": %.2f, \"jobs\": %d, \"size\": \"%dx%d\"}\n",
-           rep.episodes, (long long)rep.frames, video_s / 3600.0, rep.seconds,
-           rep.seconds > 0 ? video_s / rep.seconds : 0.0, jobs ? (int)jobs : 0, cfg.width,
-           cfg.height);
+    print_report(&rep, &cfg, (int)jobs);
     return 0;
 }
