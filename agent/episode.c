@@ -55,7 +55,8 @@ static void eval_range(void *ctx, int64_t begin, int64_t end, int worker) {
     EvalJob *job = ctx;
     for (int64_t i = begin; i < end; i++) {
         uint64_t seed = job->cfg->seed0 + (uint64_t)i;
-        Agent *agent = agent_create(job->cfg->policy, seed);
+        Agent *agent = job->cfg->factory ? job->cfg->factory(job->cfg->factory_ctx, seed)
+                                         : agent_create(job->cfg->policy, seed);
         if (!agent) {
             atomic_store(&job->bad, 1);
             return;
@@ -70,9 +71,11 @@ static void eval_range(void *ctx, int64_t begin, int64_t end, int worker) {
 }
 
 Status eval_run(const EvalConfig *cfg, EvalEpisode *eps) {
-    Agent *probe = agent_create(cfg->policy, 0);
-    if (!probe) return STATUS_INVALID_ARGUMENT;
-    agent_destroy(probe);
+    if (!cfg->factory) {
+        Agent *probe = agent_create(cfg->policy, 0);
+        if (!probe) return STATUS_INVALID_ARGUMENT;
+        agent_destroy(probe);
+    }
     EvalJob job = {cfg, eps, 0, 0};
     int jobs = cfg->jobs > 0 ? cfg->jobs : pool_cpu_count();
     if (jobs > cfg->episodes) jobs = cfg->episodes;

@@ -31,14 +31,20 @@ typedef struct EpisodeOptions {
 void episode_run(Agent *agent, Env *env, uint64_t seed, const EpisodeOptions *opt,
                  EvalEpisode *out);
 
+/* Makes one agent per episode (learned policies plug into evaluation here); must be
+ * thread-safe. */
+typedef Agent *(*AgentFactoryFn)(void *ctx, uint64_t seed);
+
 typedef struct EvalConfig {
-    const char *policy;        /* "scripted[:persona]" | "random" */
+    const char *policy;        /* "scripted[:persona]" | "random" (or a label with `factory`) */
     const WorldPreset *preset; /* the world */
     uint64_t seed0;            /* episode i uses seed0 + i */
     int episodes;
-    int jobs;      /* threads; <= 0 means one per CPU */
-    int max_ticks; /* <= 0: the preset's episode length */
-    int progress;  /* 1: show a progress bar */
+    int jobs;               /* threads; <= 0 means one per CPU */
+    int max_ticks;          /* <= 0: the preset's episode length */
+    int progress;           /* 1: show a progress bar */
+    AgentFactoryFn factory; /* optional: used instead of agent_create(policy, seed) */
+    void *factory_ctx;
 } EvalConfig;
 
 /* Runs the evaluation; eps receives `episodes` results in seed order. STATUS_INVALID_ARGUMENT

@@ -63,8 +63,15 @@ int cmd_eval(int argc, char **argv) {
     } else {
         preset_init_default(&preset);
     }
-    EvalConfig cfg = {policy,    &preset,    (uint64_t)a,    (int)episodes,
-                      (int)jobs, (int)ticks, !log_is_quiet()};
+    EvalConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.policy = policy;
+    cfg.preset = &preset;
+    cfg.seed0 = (uint64_t)a;
+    cfg.episodes = (int)episodes;
+    cfg.jobs = (int)jobs;
+    cfg.max_ticks = (int)ticks;
+    cfg.progress = !log_is_quiet();
     EvalEpisode *eps = MEM_NEW_ARRAY(EvalEpisode, (size_t)episodes);
     Status st = eval_run(&cfg, eps);
     if (st != STATUS_OK) {

@@ -201,12 +201,17 @@ static void test_eats_when_hungry(void) {
     preset_deinit(&pr);
 }
 
+static Agent *scripted_factory(void *ctx, uint64_t seed) {
+    (void)ctx;
+    return agent_create("scripted", seed);
+}
+
 /* Evaluation results do not depend on the number of threads. */
 static void test_eval_jobs_invariant(void) {
     WorldPreset pr;
     preset_init_default(&pr);
     EvalEpisode a[3], b[3];
-    EvalConfig cfg = {"scripted", &pr, 20, 3, 1, 600, 0};
+    EvalConfig cfg = {"scripted", &pr, 20, 3, 1, 600, 0, NULL, NULL};
     CHECK(eval_run(&cfg, a) == STATUS_OK);
     cfg.jobs = 2;
     CHECK(eval_run(&cfg, b) == STATUS_OK);
@@ -214,6 +219,13 @@ static void test_eval_jobs_invariant(void) {
         CHECK(a[i].reward == b[i].reward);
         CHECK(memcmp(a[i].first_tick, b[i].first_tick, sizeof a[i].first_tick) == 0);
     }
+    /* A policy plugged in through a factory (how learned policies join): same results as the
+     * built-in name. */
+    cfg.factory = scripted_factory;
+    cfg.policy = "factory";
+    CHECK(eval_run(&cfg, b) == STATUS_OK);
+    for (int i = 0; i < 3; i++) CHECK(a[i].reward == b[i].reward);
+    cfg.factory = NULL;
     log_set_level(LOG_LEVEL_SILENT);
     cfg.policy = "nobody";
     CHECK(eval_run(&cfg, a) == STATUS_INVALID_ARGUMENT);
