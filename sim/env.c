@@ -53,7 +53,7 @@ static void stream_chunks(Env *e, int max_new) {
 /* Finds a land column near the preset's spawn (default generator) from the terrain fields,
  * without generating chunks: square rings of growing radius, sampled every 8 blocks. */
 static int is_land(const WorldGen *g, int x, int z) {
-    return gen_surface_height(g, x, z) >= SEA_LEVEL + 1 && gen_biome(g, x, z) != BIOME_OCEAN;
+    return gen_surface_height(g, x, z) >= SEA_LEVEL + 1; /* (ocean is exactly below sea level) */
 }
 
 static void find_land(const WorldGen *g, double *x, double *z) {
@@ -211,6 +211,7 @@ static void phase_reward_and_time(Env *e, StepResult *r) {
 }
 
 StepResult env_step(Env *e, const Action *a) {
+    ASSERT(e && a);
     StepResult r;
     r.reward = 0;
     r.done = 0;
@@ -243,6 +244,7 @@ static void batch_range(void *ctx, int64_t begin, int64_t end, int worker) {
 
 void env_step_batch(Env *const *envs, int n, const Action *actions, StepResult *results,
                     ThreadPool *pool) {
+    ASSERT(n >= 0 && (n == 0 || (envs && actions && results)));
     BatchJob j = {envs, actions, results};
     pool_parallel_for(pool, n, 1, batch_range, &j);
 }

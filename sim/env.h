@@ -139,6 +139,8 @@ const Gui *env_gui(const Env *env);
 /* The furnace of the open furnace screen (progress: furnace_cook_fraction/burn_fraction), or
  * NULL. */
 const Furnace *env_open_furnace(const Env *env);
+/* What the crafting output slot shows now (count 0 when the grid makes nothing). */
+ItemStack env_gui_output(const Env *env);
 const RecipeSet *env_recipes(const Env *env);
 /* Mobs: type, feet position, yaw, health, hurt timer (sim/mob.h). */
 int env_mob_count(const Env *env);

@@ -411,6 +411,13 @@ const Furnace *env_open_furnace(const Env *e) {
     return e->gui.furnace >= 0 ? &e->furnaces.f[e->gui.furnace] : NULL;
 }
 const RecipeSet *env_recipes(const Env *e) { return e->recipes; }
+ItemStack env_gui_output(const Env *e) {
+    if (e->gui.grid_w == 0) return (ItemStack){0};
+    int r = recipe_match(e->recipes, e->gui.grid, e->gui.grid_w);
+    if (r < 0) return (ItemStack){0};
+    return (ItemStack){.item = e->recipes->recipes[r].result,
+                       .count = (uint8_t)e->recipes->recipes[r].count};
+}
 const Stats *env_stats(const Env *e) { return &e->stats; }
 const TaskTracker *env_task_tracker(const Env *e) { return &e->tracker; }
 const Task *env_task(const Env *e) { return &e->task; }

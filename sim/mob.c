@@ -269,15 +269,21 @@ static void try_spawn(MobTable *t, const MobView *v) {
         else
             passive++;
     }
+    /* Caps scale with the loaded area like Minecraft's (cap x chunks / 289): here one animal
+     * per 4 loaded chunks and one zombie per 8, up to the fixed caps. */
+    int cap_passive = n_loaded / 4, cap_hostile = n_loaded / 8;
+    if (cap_passive < 1) cap_passive = 1;
+    if (cap_passive > MOB_PASSIVE_CAP) cap_passive = MOB_PASSIVE_CAP;
+    if (cap_hostile < 1) cap_hostile = 1;
+    if (cap_hostile > MOB_HOSTILE_CAP) cap_hostile = MOB_HOSTILE_CAP;
     for (int kind = 0; kind < 2; kind++) {
         int cx, cz;
         world_loaded_coords(v->world, (int)rng_below(&t->rng, (uint32_t)n_loaded), &cx, &cz);
         int x = cx * CHUNK_SIZE + (int)rng_below(&t->rng, CHUNK_SIZE);
         int z = cz * CHUNK_SIZE + (int)rng_below(&t->rng, CHUNK_SIZE);
         MobType type = kind == 0 ? (MobType)rng_below(&t->rng, 3) : MOB_ZOMBIE;
-        if (kind == 0 && (!v->spawn_passive || passive >= MOB_PASSIVE_CAP)) continue;
-        if (kind == 1 &&
-            (!v->spawn_hostile || hostile >= MOB_HOSTILE_CAP || !is_night(v->time_of_day)))
+        if (kind == 0 && (!v->spawn_passive || passive >= cap_passive)) continue;
+        if (kind == 1 && (!v->spawn_hostile || hostile >= cap_hostile || !is_night(v->time_of_day)))
             continue;
         int y = world_top_solid(v->world, x, z);
         if (y < 0 || y + 3 >= WORLD_HEIGHT) continue;

@@ -3,13 +3,13 @@
  * drag 0.98, ground friction 0.546, jump 0.42, swept AABB collision against solid blocks).
  *
  * Spawning (every 40 ticks): animals on grass with sky light >= 9 in loaded chunks, 8 or more
- * blocks from the player, up to MOB_PASSIVE_CAP; zombies at night (time of day 13000..23000) on
- * solid ground with no block light, 24 or more blocks away, up to MOB_HOSTILE_CAP. A mob whose
- * chunk unloads is removed; zombies burn (1 HP a second) in daylight under open sky.
- * Behaviour: animals idle or wander in random directions, flee for 5 s when hit; zombies
- * notice the player within 24 blocks, follow it up to 40 blocks away and hit for 3 HP once a second
- * when within reach. Mobs beyond MOB_ACTIVE_RADIUS of the player are frozen (no AI, no physics).
- * Every random draw takes the table's Rng, so mobs are deterministic.
+ * blocks from the player, one per 4 loaded chunks up to MOB_PASSIVE_CAP; zombies at night (time of
+ * day 13000..23000) on solid ground with no block light, 24 or more blocks away, one per 8 loaded
+ * chunks up to MOB_HOSTILE_CAP. A mob whose chunk unloads is removed; zombies burn (1 HP a second)
+ * in daylight under open sky. Behaviour: animals idle or wander in random directions, flee for 5 s
+ * when hit; zombies notice the player within 24 blocks, follow it up to 40 blocks away and hit for
+ * 3 HP once a second when within reach. Mobs beyond MOB_ACTIVE_RADIUS of the player are frozen (no
+ * AI, no physics). Every random draw takes the table's Rng, so mobs are deterministic.
  *
  * Invariants: mobs[0..n) are alive (removal swaps the last one in); health > 0. */
 #ifndef SIM_MOB_H

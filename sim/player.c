@@ -33,6 +33,7 @@ void player_spawn(Player *p, double x, double y, double z, float yaw, float pitc
 }
 
 void player_turn(Player *p, float mouse_dx, float mouse_dy) {
+    if (!isfinite(mouse_dx) || !isfinite(mouse_dy)) return; /* garbage in: no turn */
     float yaw = p->yaw + mouse_dx * 0.15f;
     while (yaw >= 180.0f) yaw -= 360.0f;
     while (yaw < -180.0f) yaw += 360.0f;
@@ -111,7 +112,13 @@ static void player_accelerate(Player *p, const World *w, const PlayerInput *in) 
         forward *= PHYS_SNEAK_FACTOR;
         strafe *= PHYS_SNEAK_FACTOR;
     }
-    p->sprinting = in->sprint && in->forward > 0 && !in->sneak && p->food > 6 && !p->collided_h;
+    /* Sprint latches like Minecraft's: it starts when the sprint key is down while moving
+     * forward, and lasts until forward is released, sneaking, a wall, or hunger (food <= 6) */
+    int can_sprint = in->forward > 0 && !in->sneak && p->food > 6 && !p->collided_h;
+    if (!can_sprint)
+        p->sprinting = 0;
+    else if (in->sprint)
+        p->sprinting = 1;
     p->in_water = water_check(p, w);
     if (in->jump) {
         if (p->in_water) {

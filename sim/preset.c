@@ -230,6 +230,11 @@ static Status parse_inventory(const json_t *arr, const char *where, WorldPreset 
             snprintf(field, sizeof field, "inventory[%zu].count", i);
             return bad(where, field, "more than one stack in a single slot");
         }
+        for (int k = 0; slot >= 0 && k < p->n_inventory; k++)
+            if (p->inventory[k].slot == slot) {
+                snprintf(field, sizeof field, "inventory[%zu].slot", i);
+                return bad(where, field, "slot already used by an earlier entry");
+            }
         p->inventory[p->n_inventory++] = (PresetItem){id, (int)count, (int)slot};
     }
     return STATUS_OK;

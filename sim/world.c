@@ -1,4 +1,4 @@
-/* world.c: chunk storage (a power-of-two slot grid over a fixed chunk pool), lazy loading
+/* world.c: chunk storage (a power-of-two slot grid over a bounded chunk pool), lazy loading
  * around a center, edits that survive unloading, snapshots and the world hash.
  *
  * Invariants: every loaded chunk sits in slot (cz & mask, cx & mask) and no two loaded chunks
@@ -27,10 +27,9 @@ World *world_create(const WorldGen *gen, int view_radius) {
     w->mask = w->grid - 1;
     w->slots = MEM_NEW_ARRAY(Chunk *, (size_t)w->grid * w->grid);
     w->pool_cap = side * side;
-    w->pool = mem_alloc_aligned(64, (size_t)w->pool_cap * sizeof(Chunk));
+    w->owned = MEM_NEW_ARRAY(Chunk *, w->pool_cap);
     w->free_list = MEM_NEW_ARRAY(Chunk *, w->pool_cap);
-    for (int i = 0; i < w->pool_cap; i++) w->free_list[i] = &w->pool[w->pool_cap - 1 - i];
-    w->n_free = w->pool_cap;
+    w->n_free = w->n_owned = 0;
     return w;
 }
 
@@ -44,7 +43,8 @@ void world_destroy(World *w) {
     edits_free(w);
     mem_free(w->edits);
     mem_free(w->slots);
-    mem_free(w->pool);
+    for (int i = 0; i < w->n_owned; i++) mem_free(w->owned[i]);
+    mem_free(w->owned);
     mem_free(w->free_list);
     light_queue_free(&w->add_q);
     light_queue_free(&w->rem_q);
@@ -77,6 +77,16 @@ void world_clear(World *w) {
     edits_free(w);
 }
 
+/* A chunk from the free list, or a new one while fewer than pool_cap exist (chunks are
+ * allocated on first need and reused after, so an env's memory follows what it loaded). */
+static Chunk *chunk_take(World *w) {
+    if (w->n_free > 0) return w->free_list[--w->n_free];
+    ASSERT(w->n_owned < w->pool_cap);
+    Chunk *c = mem_alloc(sizeof(Chunk));
+    w->owned[w->n_owned++] = c;
+    return c;
+}
+
 static void chunk_top_compute(Chunk *c) {
     for (int i = 0; i < CHUNK_AREA; i++) {
         int y = WORLD_HEIGHT - 1;
@@ -86,8 +96,7 @@ static void chunk_top_compute(Chunk *c) {
 }
 
 static void chunk_load(World *w, int cx, int cz) {
-    ASSERT(w->n_free > 0);
-    Chunk *c = w->free_list[--w->n_free];
+    Chunk *c = chunk_take(w);
     c->cx = cx;
     c->cz = cz;
     c->edited = 0;
@@ -180,7 +189,7 @@ uint8_t world_light_get(const World *w, int x, int y, int z) {
 
 int world_chunk_loaded(const World *w, int cx, int cz) { return world_chunk_at(w, cx, cz) != NULL; }
 
-int world_loaded_count(const World *w) { return w->pool_cap - w->n_free; }
+int world_loaded_count(const World *w) { return w->n_owned - w->n_free; }
 
 void world_loaded_coords(const World *w, int i, int *cx, int *cz) {
     int k = 0;
@@ -285,7 +294,7 @@ void world_restore(World *w, const WorldSnapshot *s) {
     world_clear(w);
     ASSERT(s->n_chunks <= w->pool_cap);
     for (int i = 0; i < s->n_chunks; i++) {
-        Chunk *c = w->free_list[--w->n_free];
+        Chunk *c = chunk_take(w);
         memcpy(c, &s->chunks[i], sizeof(Chunk));
         w->slots[(c->cz & w->mask) * w->grid + (c->cx & w->mask)] = c;
     }

@@ -33,11 +33,11 @@ typedef struct LightQueue {
 struct World {
     const WorldGen *gen;
     int view_radius;
-    int grid, mask; /* slot grid side: power of two >= 2 * (radius + margin) + 1 */
-    Chunk **slots;  /* grid * grid, indexed by (cz & mask) * grid + (cx & mask) */
-    Chunk *pool;    /* pool_cap chunks */
-    Chunk **free_list;
-    int n_free, pool_cap;
+    int grid, mask;    /* slot grid side: power of two >= 2 * (radius + margin) + 1 */
+    Chunk **slots;     /* grid * grid, indexed by (cz & mask) * grid + (cx & mask) */
+    Chunk **owned;     /* n_owned chunks allocated so far (at most pool_cap) */
+    Chunk **free_list; /* owned chunks not loaded now */
+    int n_free, n_owned, pool_cap;
     EditedChunk *edits; /* edited chunks that are not loaded */
     int n_edits, cap_edits;
     LightQueue add_q, rem_q;

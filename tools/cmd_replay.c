@@ -1,8 +1,10 @@
 /* cmd_replay.c: `vpt replay --world PRESET --seed S --actions FILE.jsonl [--trace OUT.jsonl]`:
  * runs a VPT-format action log through the sim, one line per tick, and optionally writes the
- * per-tick state trace (sim/trace.h). A malformed line stops the run with FILE:LINE and the
- * field; the trace is written atomically, so a failed run leaves no trace file. Prints a
- * summary JSON object (ticks, final position, state hash) on stdout. */
+ * per-tick state trace (sim/trace.h). A line's `hotbar` (the recorder's selected slot) that
+ * differs from the sim's selects that slot, as scrolling did in the recording. A malformed line
+ * stops the run with FILE:LINE and the field; the trace is written atomically, so a failed run
+ * leaves no trace file. Prints a summary JSON object (ticks, final position, state hash) on stdout.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,18 @@ static int replay_run(const ReplayArgs *ra, Env *env, FILE *in, FILE *trace_out)
         }
         Action a;
         Status st = action_from_vpt_json(j, where, &a);
+        /* VPT logs record the selected slot as `hotbar`; a change made with the scroll wheel
+         * has no key, so a differing value selects that slot with its hotbar key */
+        const json_t *hb = json_object_get(j, "hotbar");
+        if (!st && hb && json_is_integer(hb)) {
+            json_int_t h = json_integer_value(hb);
+            if (h < 0 || h > 8) {
+                LOG_ERROR("replay", "%s: field 'hotbar': expected an integer in [0, 8]", where);
+                st = STATUS_PARSE;
+            } else if (h != env_player(env)->inventory.selected) {
+                action_key_set(&a, (ActionKey)(KEY_HOTBAR_1 + h), 1);
+            }
+        }
         json_decref(j);
         if (st) {
             rc = 1;

@@ -159,6 +159,7 @@ static void test_env_craft_every_recipe(void) {
             click_at(r, GUI_ELEM_GRID, cell, GUI_CLICK_RIGHT);
             click_at(r, GUI_ELEM_INVENTORY, 9 + k, GUI_CLICK_LEFT);
         }
+        CHECK_EQ_INT(env_gui_output(r->env).item, rc->result);
         int crafted_before = r->events[ENV_EVENT_CRAFTED];
         click_at(r, GUI_ELEM_OUTPUT, 0, GUI_CLICK_LEFT);
         const Gui *g = env_gui(r->env);
@@ -291,6 +292,35 @@ static void test_env_recipe_book_and_rewards(void) {
     run_destroy(r);
 }
 
+/* At the crafting table the book offers 3x3 recipes: a wooden pickaxe from planks and sticks;
+ * shift-clicking the button fills as many sets as the inventory allows. */
+static void test_env_recipe_book_table(void) {
+    Run *r = run_create(WORKSHOP, 13);
+    clear_inventory(r);
+    give(r, 9, BLOCK_OAK_PLANKS, 6);
+    give(r, 10, ITEM_STICK, 4);
+    open_table(r);
+    const Gui *g = env_gui(r->env);
+    const RecipeSet *rs = env_recipes(r->env);
+    int button = -1;
+    for (int b = 0; b < GUI_BOOK_BUTTONS; b++) {
+        int k = gui_book_recipe(g, b);
+        if (k >= 0 && rs->recipes[k].result == ITEM_WOODEN_PICKAXE) button = b;
+        if (k >= 0) CHECK(rs->recipes[k].result != ITEM_STONE_PICKAXE); /* no cobblestone */
+    }
+    CHECK(button >= 0);
+    click_at(r, GUI_ELEM_RECIPE, button, GUI_CLICK_SHIFT_LEFT);
+    CHECK_EQ_INT(g->grid[0].count, 2); /* two sets: 6 planks, 4 sticks */
+    CHECK_EQ_INT(g->grid[4].item, ITEM_STICK);
+    CHECK_EQ_INT(count_item(r->env, BLOCK_OAK_PLANKS) + count_item(r->env, ITEM_STICK), 0);
+    click_at(r, GUI_ELEM_OUTPUT, 0, GUI_CLICK_SHIFT_LEFT); /* both pickaxes into the inventory */
+    CHECK_EQ_INT(count_item(r->env, ITEM_WOODEN_PICKAXE), 2);
+    /* the setup's planks and sticks count as obtained; the pickaxe is rewarded once */
+    CHECK_NEAR(r->reward, 6.0 / 20 + 4.0 / 16 + 1.0, 1e-6);
+    press(r, K(KEY_ESC));
+    run_destroy(r);
+}
+
 /* ---- shift-click, right-click split, drop from the GUI ----------------------------------------
  */
 
@@ -376,6 +406,33 @@ static void test_env_furnace_each_fuel(void) {
     CHECK_EQ_INT(furnace_run(ITEM_RAW_BEEF, ITEM_STICK, 2, ITEM_COOKED_BEEF, 1000), 1);
     CHECK_EQ_INT(furnace_run(BLOCK_OAK_LOG, ITEM_COAL, 1, ITEM_CHARCOAL, 300), 1);
     CHECK_EQ_INT(furnace_run(ITEM_RAW_PORKCHOP, ITEM_COAL, 1, ITEM_COOKED_PORKCHOP, 450), 2);
+}
+
+/* Breaking a furnace drops what it holds (and the furnace block). */
+static void test_env_furnace_break_drops(void) {
+    Run *r = run_create(WORKSHOP, 14);
+    clear_inventory(r);
+    give(r, 0, ITEM_STONE_PICKAXE, 1);
+    give(r, 9, BLOCK_IRON_ORE, 5);
+    give(r, 10, ITEM_COAL, 2);
+    open_furnace(r);
+    click_at(r, GUI_ELEM_INVENTORY, 9, GUI_CLICK_SHIFT_LEFT);
+    click_at(r, GUI_ELEM_INVENTORY, 10, GUI_CLICK_SHIFT_LEFT);
+    press(r, K(KEY_ESC));
+    for (int t = 0; t < 200 && r->events[ENV_EVENT_MINED] == 0; t++) step(r, K(KEY_ATTACK), 0, 0);
+    CHECK_EQ_INT(r->events[ENV_EVENT_MINED], 1);
+    idle(r, 2);
+    int ore = 0, coal = 0, furnace = 0;
+    for (int i = 0; i < env_item_count(r->env); i++) {
+        const ItemStack *s = &env_item_get(r->env, i)->stack;
+        if (s->item == BLOCK_IRON_ORE) ore += s->count;
+        if (s->item == ITEM_COAL) coal += s->count;
+        if (s->item == BLOCK_FURNACE) furnace += s->count;
+    }
+    CHECK_EQ_INT(ore, 5);  /* cooking had not finished one yet (under 200 ticks) */
+    CHECK_EQ_INT(coal, 1); /* one coal burning */
+    CHECK_EQ_INT(furnace, 1);
+    run_destroy(r);
 }
 
 /* ---- survival -----------------------------------------------------------------------------------
@@ -634,8 +691,10 @@ int main(void) {
     TEST_RUN(test_env_craft_every_recipe);
     TEST_RUN(test_env_craft_positions);
     TEST_RUN(test_env_recipe_book_and_rewards);
+    TEST_RUN(test_env_recipe_book_table);
     TEST_RUN(test_env_shift_split_drop);
     TEST_RUN(test_env_furnace_each_fuel);
+    TEST_RUN(test_env_furnace_break_drops);
     TEST_RUN(test_env_eating);
     TEST_RUN(test_env_drowning_death_respawn);
     TEST_RUN(test_env_mob_spawning);

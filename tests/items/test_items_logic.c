@@ -269,6 +269,28 @@ static void test_gui_recipe_book(void) {
     free(f);
 }
 
+static void test_gui_book_pages(void) {
+    Fixture *f = fixture(GUI_CRAFTING_TABLE);
+    f->inv[9] = st(BLOCK_OAK_PLANKS, 64);
+    f->inv[10] = st(ITEM_STICK, 64);
+    f->inv[11] = st(BLOCK_COBBLESTONE, 64);
+    f->inv[12] = st(ITEM_IRON_INGOT, 64);
+    f->inv[13] = st(ITEM_DIAMOND, 64);
+    f->inv[14] = st(ITEM_COAL, 64);
+    gui_refresh_book(&f->gui, &f->ctx);
+    CHECK(f->gui.book_n > GUI_BOOK_BUTTONS);
+    CHECK_EQ_INT(gui_book_pages(&f->gui), 2);
+    CHECK_EQ_INT(gui_book_recipe(&f->gui, 0), f->gui.book[0]);
+    click(&f->gui, &f->ctx, GUI_ELEM_PAGE_NEXT, 0, GUI_CLICK_LEFT, &f->fx);
+    CHECK_EQ_INT(f->gui.book_page, 1);
+    CHECK_EQ_INT(gui_book_recipe(&f->gui, 0), f->gui.book[GUI_BOOK_BUTTONS]);
+    click(&f->gui, &f->ctx, GUI_ELEM_PAGE_NEXT, 0, GUI_CLICK_LEFT, &f->fx); /* stays on the last */
+    CHECK_EQ_INT(f->gui.book_page, 1);
+    click(&f->gui, &f->ctx, GUI_ELEM_PAGE_PREV, 0, GUI_CLICK_LEFT, &f->fx);
+    CHECK_EQ_INT(f->gui.book_page, 0);
+    free(f);
+}
+
 /* Random clicks never create or destroy items except by crafting (recorded in fx). */
 static void test_gui_conservation_property(void) {
     Rng rng = rng_stream(7, 1);
@@ -500,6 +522,7 @@ int main(void) {
     TEST_RUN(test_gui_shift_click);
     TEST_RUN(test_gui_craft_output);
     TEST_RUN(test_gui_recipe_book);
+    TEST_RUN(test_gui_book_pages);
     TEST_RUN(test_gui_conservation_property);
     TEST_RUN(test_furnace_fuels);
     TEST_RUN(test_survival_hunger_regen_starve);

@@ -41,6 +41,14 @@ out2=$("$vpt" replay --world "$tmp/world.json" --seed 3 --actions "$tmp/actions.
 # presets by name from worlds/
 (cd "$src" && "$vpt" replay --world flat --actions "$tmp/actions.jsonl" >/dev/null 2>&1) || fail "--world flat by name"
 
+# a `hotbar` change without a key (the scroll wheel in a recording) selects that slot
+printf '{"keyboard":{"keys":[]},"hotbar":0}\n{"keyboard":{"keys":[]},"hotbar":3}\n{"keyboard":{"keys":[]},"hotbar":3}\n' > "$tmp/scroll.jsonl"
+"$vpt" replay --world "$tmp/world.json" --actions "$tmp/scroll.jsonl" --trace "$tmp/scroll_trace.jsonl" >/dev/null 2>&1 || fail "scroll replay failed"
+[ "$(sed -n 2p "$tmp/scroll_trace.jsonl" | grep -o '"hotbar":[0-9]')" = '"hotbar":3' ] || fail "hotbar not selected: $(sed -n 2p "$tmp/scroll_trace.jsonl")"
+printf '{"keyboard":{"keys":[]},"hotbar":12}\n' > "$tmp/bad4.jsonl"
+out=$("$vpt" replay --world "$tmp/world.json" --actions "$tmp/bad4.jsonl" 2>&1) && fail "hotbar 12 accepted"
+grep -q "bad4.jsonl:1: field 'hotbar'" <<<"$out" || fail "hotbar message: $out"
+
 # malformed lines: line number, non-zero exit, no trace file
 printf '{"keyboard":{"keys":[]}}\n{"keyboard":{"keys":[]}\n' > "$tmp/bad1.jsonl"
 out=$("$vpt" replay --world "$tmp/world.json" --actions "$tmp/bad1.jsonl" --trace "$tmp/t1.jsonl" 2>&1) && fail "bad json accepted"

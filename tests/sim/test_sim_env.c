@@ -171,6 +171,23 @@ static void test_spawn_on_land(void) {
     env_destroy(e);
 }
 
+static void test_create_from_file(void) {
+    Status st = STATUS_OK;
+    Env *e = env_create_from_file(VPT_SOURCE_DIR "/worlds/void.json", 3, &st);
+    CHECK(e && st == STATUS_OK);
+    if (e) {
+        CHECK_STR_EQ(env_preset(e)->name, "void");
+        CHECK_EQ_INT(env_seed(e), 3);
+        CHECK_EQ_INT(inventory_count(&env_player(e)->inventory, BLOCK_DIRT), 64);
+        CHECK_NEAR(env_player(e)->y, 64, 0);
+    }
+    env_destroy(e);
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK(env_create_from_file("/nonexistent/preset.json", 3, &st) == NULL);
+    CHECK(st != STATUS_OK);
+    log_set_level(LOG_LEVEL_WARN);
+}
+
 static void test_episode_and_time(void) {
     Env *e = test_env("{\"generator\":\"flat\",\"episode_length\":5,\"time_of_day\":23998,"
                       "\"day_length\":24000}",
@@ -244,6 +261,7 @@ int main(void) {
     TEST_RUN(test_threads);
     TEST_RUN(test_snapshot_restore);
     TEST_RUN(test_spawn_on_land);
+    TEST_RUN(test_create_from_file);
     TEST_RUN(test_episode_and_time);
     TEST_RUN(test_vpt_action_and_trace);
     return check_finish();

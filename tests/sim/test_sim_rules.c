@@ -90,6 +90,20 @@ static void test_speeds(void) {
     CHECK_NEAR(speed_with(K(FORWARD)), 4.317, 0.002);
     CHECK_NEAR(speed_with(K(FORWARD) | K(SPRINT)), 5.612, 0.002);
     CHECK_NEAR(speed_with(K(FORWARD) | K(SNEAK)), 1.295, 0.002);
+    /* sprint latches: one tick of the sprint key, then forward alone keeps sprinting... */
+    Env *l = arena("\"spawn\":{\"x\":0.5,\"z\":0.5,\"yaw\":0}");
+    Action tap = act_keys(K(FORWARD) | K(SPRINT)), fw = act_keys(K(FORWARD));
+    env_step(l, &tap);
+    step_n(l, &fw, 59);
+    double lz = env_player(l)->z;
+    step_n(l, &fw, 40);
+    CHECK_NEAR((env_player(l)->z - lz) / 2.0, 5.612, 0.002);
+    CHECK(env_player(l)->sprinting);
+    /* ...until forward is released */
+    Action idle = act_keys(0);
+    env_step(l, &idle);
+    CHECK(!env_player(l)->sprinting);
+    env_destroy(l);
     /* diagonal is not faster than straight */
     Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":0.5,\"yaw\":0}");
     Action a = act_keys(K(FORWARD) | K(LEFT));
@@ -168,6 +182,26 @@ static void test_fall_damage(void) {
     }
     CHECK(expected_fall(2.5) < 3); /* the cases cover no damage and damage */
     CHECK_NEAR(ceil(expected_fall(10.5) - 3), 7, 0);
+}
+
+/* Falling ~115 blocks (about 3 blocks per tick at the end) onto a 1-block platform: the swept
+ * collision lands on it instead of tunnelling through. */
+static void test_no_tunnelling(void) {
+    Env *e = test_env("{\"generator\":\"void\",\"boxes\":[{\"from\":[-2,5,-2],\"to\":[2,5,2],"
+                      "\"block\":\"stone\"}],\"spawn\":{\"x\":0.5,\"y\":120,\"z\":0.5}}",
+                      1);
+    Action none = act_keys(0);
+    double vmin = 0;
+    int died_at = -1000;
+    for (int t = 0; t < 200 && died_at == -1000; t++) {
+        StepResult r = env_step(e, &none);
+        for (int i = 0; i < r.n_events; i++)
+            if (r.events[i].type == ENV_EVENT_DIED) died_at = r.events[i].y;
+        if (died_at == -1000 && env_player(e)->vy < vmin) vmin = env_player(e)->vy;
+    }
+    CHECK(vmin < -2.5);       /* over 2.5 blocks per tick before the landing */
+    CHECK_EQ_INT(died_at, 6); /* died on top of the platform, not in the void below it */
+    env_destroy(e);
 }
 
 static void test_collisions_and_steps(void) {
@@ -281,6 +315,13 @@ static void test_camera(void) {
     a.mouse_dy = -5000;
     env_step(e, &a);
     CHECK_NEAR(env_player(e)->pitch, -90.0, 0);
+    Action bad = {0, NAN, INFINITY}; /* not a number: ignored, not propagated */
+    env_step(e, &bad);
+    CHECK(isfinite(env_player(e)->yaw) && env_player(e)->pitch == -90.0f);
+    a.mouse_dy = 0;
+    a.mouse_dx = 1200; /* 180 degrees: yaw stays in [-180, 180) */
+    env_step(e, &a);
+    CHECK_NEAR(env_player(e)->yaw, -165.0, 1e-4);
     env_destroy(e);
 }
 
@@ -352,6 +393,22 @@ static void test_mining(void) {
     CHECK_EQ_INT(mine_once("bedrock", "diamond_pickaxe", 3000, BLOCK_BEDROCK, &got), 0);
 }
 
+/* A broken block's drop waits 10 ticks before it can be picked up, even inside reach. */
+static void test_block_drop_delay(void) {
+    Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":1.5},\"blocks\":[{\"pos\":[0,64,2],"
+                   "\"block\":\"dirt\"}],\"inventory\":[{\"item\":\"wooden_shovel\",\"slot\":0}]");
+    Action down = {ACTION_KEY_BIT(KEY_ATTACK), 0, 300.0f}; /* 45 degrees down: the dirt */
+    env_step(e, &down);
+    Action at = act_keys(K(ATTACK)), none = act_keys(0);
+    CHECK(step_until_event(e, &at, 50, ENV_EVENT_MINED, NULL) > 0);
+    CHECK_EQ_INT(env_item_count(e), 1);
+    CHECK_EQ_INT(env_item_get(e, 0)->pickup_delay, ITEM_PICKUP_DELAY_BLOCK - 1);
+    int t = step_until_event(e, &none, 40, ENV_EVENT_PICKED_UP, NULL);
+    CHECK_EQ_INT(t, ITEM_PICKUP_DELAY_BLOCK - 1); /* the first tick the delay allows */
+    CHECK_EQ_INT(inventory_count(&env_player(e)->inventory, BLOCK_DIRT), 1);
+    env_destroy(e);
+}
+
 static void test_mining_progress_resets(void) {
     Env *e = arena("\"spawn\":{\"x\":0.5,\"z\":1.5},\"blocks\":[{\"pos\":[0,65,2],"
                    "\"block\":\"oak_log\"},{\"pos\":[1,65,2],\"block\":\"oak_log\"}]");
@@ -415,6 +472,32 @@ static void test_placing(void) {
     CHECK_EQ_INT(env_player(e)->inventory.selected, 1);
     CHECK_EQ_INT(step_until_event(e, &use, 5, ENV_EVENT_PLACED, NULL), 1);
     CHECK_EQ_INT(world_block_get(env_world(e), 0, 64, 0), BLOCK_TORCH);
+    /* but not under a ceiling block's bottom face */
+    Env *c = arena("\"blocks\":[{\"pos\":[0,67,1],\"block\":\"stone\"}],"
+                   "\"inventory\":[{\"item\":\"torch\",\"count\":2,\"slot\":0}]");
+    Action up = {0, 0, -400.0f}; /* 60 degrees up: the stone's bottom face */
+    env_step(c, &up);
+    CHECK(env_player(c)->target.has_target && env_player(c)->target.face == FACE_DOWN);
+    CHECK_EQ_INT(step_until_event(c, &use, 5, ENV_EVENT_PLACED, NULL), 0);
+    env_destroy(c);
+    env_destroy(e);
+}
+
+static void test_pick_block(void) {
+    Env *e = arena("\"blocks\":[{\"pos\":[0,65,2],\"block\":\"oak_planks\"}],"
+                   "\"inventory\":[{\"item\":\"stick\",\"slot\":0},{\"item\":\"oak_planks\","
+                   "\"count\":7,\"slot\":20},{\"item\":\"dirt\",\"slot\":5}]");
+    Action pick = act_keys(K(PICKITEM)), none = act_keys(0);
+    env_step(e, &pick); /* planks are in the main inventory: swapped into the held slot */
+    const Inventory *inv = &env_player(e)->inventory;
+    CHECK(inv->selected == 0 && inv->slots[0].item == BLOCK_OAK_PLANKS && inv->slots[0].count == 7);
+    CHECK(inv->slots[20].item == ITEM_STICK);
+    Action h6 = act_keys(K(HOTBAR_6));
+    env_step(e, &h6);
+    CHECK_EQ_INT(inv->selected, 5);
+    env_step(e, &none);
+    env_step(e, &pick); /* now in the hotbar: selected */
+    CHECK_EQ_INT(inv->selected, 0);
     env_destroy(e);
 }
 
@@ -502,6 +585,7 @@ int main(void) {
     TEST_RUN(test_jump);
     TEST_RUN(test_gravity_terminal);
     TEST_RUN(test_fall_damage);
+    TEST_RUN(test_no_tunnelling);
     TEST_RUN(test_collisions_and_steps);
     TEST_RUN(test_box_and_eye);
     TEST_RUN(test_sneak_edge);
@@ -509,9 +593,11 @@ int main(void) {
     TEST_RUN(test_camera);
     TEST_RUN(test_targeting);
     TEST_RUN(test_mining);
+    TEST_RUN(test_block_drop_delay);
     TEST_RUN(test_mining_progress_resets);
     TEST_RUN(test_tool_durability);
     TEST_RUN(test_placing);
+    TEST_RUN(test_pick_block);
     TEST_RUN(test_drop_and_pickup);
     TEST_RUN(test_death_and_respawn);
     TEST_RUN(test_light);
