@@ -62,6 +62,9 @@ typedef struct FrameCtx {
     float light_tab[256][3]; /* light byte (sky << 4 | block) -> RGB brightness */
     /* target */
     int has_target, tx, ty, tz, crack_stage; /* crack_stage -1 = none */
+    /* opaque GUI panels (pixels, half-open) that hide the world: not traced */
+    int n_occluders;
+    int occ[2][4];
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;

@@ -1,9 +1,11 @@
 /* raycast.c: the world pass, a voxel ray caster (Amanatides-Woo DDA over chunk arrays).
  *
  * Per pixel: one ray from the eye; entity boxes (items, mobs) are intersected first and cap
- * the ray length; then the DDA walks cells. Empty-space skipping: each chunk column's
- * highest non-air y ("top", computed lazily once per frame per chunk) lets a ray above it
- * jump straight to where it leaves the column or comes down to its top. Opaque blocks end
+ * the ray length; then the DDA walks cells. Empty-space skipping: the highest non-air y of
+ * each chunk and of each of its 4x4-column regions ("tops", computed lazily once per frame
+ * per chunk) let a ray that is above a region walk the regions in 2D (whole chunks at a
+ * time where it is above the chunk) until it comes down below one's top, and resume the
+ * cell walk there; the skip is exact (only regions the ray passes above). Opaque blocks end
  * the ray; leaves and glass are alpha-tested per texel; water is a translucent tinted volume
  * whose opacity grows with the distance travelled in it; torches are small boxes in their
  * cell. Colour = texel x face shade x max(sky light x daylight, torch light), fogged to the
@@ -151,6 +153,17 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->crack_stage = st > 9 ? 9 : st;
     }
     render_entities_setup(fc);
+    fc->n_occluders = 0;
+    if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
+        const RenderRect *rs[2] = {&sc->gui.panel, &sc->gui.book_panel};
+        for (int i = 0; i < 2; i++) {
+            const RenderRect *q = rs[i];
+            if (q->w <= 0 || q->h <= 0) continue;
+            int *o = fc->occ[fc->n_occluders++];
+            o[0] = q->x * width / 640, o[1] = q->y * height / 360;
+            o[2] = (q->x + q->w) * width / 640, o[3] = (q->y + q->h) * height / 360;
+        }
+    }
 }
 
 /* ---- per-ray helpers -------------------------------------------------------------------- */
@@ -227,7 +240,8 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
 }
 
 /* Light at an air cell next to a hit, as an RGB multiplier. */
-void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
+/* The light table entry for cell (x, y, z) (inlined on the hit path). */
+static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {
     uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
     if (y < 0) {
         l = 0;
@@ -238,7 +252,11 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
             if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
         }
     }
-    memcpy(out, fc->light_tab[l], 3 * sizeof(float));
+    return fc->light_tab[l];
+}
+
+void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
+    memcpy(out, light_at(fc, x, y, z), 3 * sizeof(float));
 }
 
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
@@ -315,11 +333,10 @@ static float torch_hit(const float *o, const float *d, int *face) {
 }
 
 /* Shades a surface texel at cell (x, y, z) hit on `face` at distance t. */
-static void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
-                      float *out) {
-    float l[3];
+static inline void shade_hit(const FrameCtx *fc, const Texel *tx, int face, int x, int y, int z,
+                             float *out) {
     const int *n = RFACE_NORMAL[face];
-    render_light_rgb(fc, x + n[0], y + n[1], z + n[2], l);
+    const float *l = light_at(fc, x + n[0], y + n[1], z + n[2]);
     float s = RFACE_SHADE[face];
     out[0] = tx->r * s * l[0];
     out[1] = tx->g * s * l[1];
@@ -428,27 +445,65 @@ static inline void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s
     dda_axis(fc->ez, d[2], s->idz, t, fc->ecz, &s->z, &s->tmz);
 }
 
+/* Distances at which the ray crosses the next x and z boundaries of the size-wide column
+ * cell whose corner is (cx, cz) (world coordinates). */
+static inline void cell_bounds(const FrameCtx *fc, const float *d, const Dda *s, int cx, int cz,
+                               float size, float *tx, float *tz) {
+    float x0 = (float)(cx - fc->ecx) - fc->ex, z0 = (float)(cz - fc->ecz) - fc->ez;
+    *tx = d[0] > 0 ? (x0 + size) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
+    *tz = d[2] > 0 ? (z0 + size) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+}
+
+static inline int floor_to_int(float p) {
+    int ip = (int)p;
+    return ip - ((float)ip > p);
+}
+
 /* From distance t (in a cell above its region's top), walks the 4x4-column regions along the
- * ray in 2D while the ray stays above each region's highest block. Returns 0 when the ray
- * reaches the view's edge or `limit` first; else 1 with the distance where the cell walk must
- * resume and the face a block there would be entered through. */
+ * ray in 2D while the ray stays above each region's highest block, jumping whole chunks when
+ * it is above the chunk's highest block. Returns 0 when the ray reaches the view's edge or
+ * `limit` first; else 1 with the distance where the cell walk must resume and the face a
+ * block there would be entered through. Resuming early is always safe (the cell walk checks
+ * every cell); only regions the ray provably passes above are skipped. */
 static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, float limit,
                         float *t_out, int *face_out) {
     int rx = s->x >> 2, rz = s->z >> 2;
-    float x0 = (float)(rx * 4 - fc->ecx) - fc->ex, z0 = (float)(rz * 4 - fc->ecz) - fc->ez;
-    float tmx = d[0] > 0 ? (x0 + 4.0f) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
-    float tmz = d[2] > 0 ? (z0 + 4.0f) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+    float tmx, tmz;
+    cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
     float tdx = 4.0f * s->idx, tdz = 4.0f * s->idz;
     float y0 = (float)fc->ecy + fc->ey; /* eye height */
     float t_in = t;
     int face = RFACE_PY;
+    int ckx = INT32_MIN, ckz = 0, k = 0, ctop = 0; /* the current chunk, cached */
+    float tcx = 0.0f, tcz = 0.0f, t_cexit = 0.0f;
     for (;;) {
-        int kx = (rx >> 2) - fc->ccx0, kz = (rz >> 2) - fc->ccz0;
-        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
-        int k = kz * FRAME_CHUNK_DIM + kx, top = 0;
-        if (fc->chunks[k]) {
-            chunk_top(fc, k);
-            top = fc->region_tops[k][(rz & 3) * 4 + (rx & 3)];
+        if ((rx >> 2) != ckx || (rz >> 2) != ckz) {
+            ckx = rx >> 2, ckz = rz >> 2;
+            int kx = ckx - fc->ccx0, kz = ckz - fc->ccz0;
+            if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
+            k = kz * FRAME_CHUNK_DIM + kx;
+            ctop = fc->chunks[k] ? chunk_top(fc, k) : 0;
+            cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
+            t_cexit = tcx < tcz ? tcx : tcz;
+        }
+        int top = fc->chunks[k] ? fc->region_tops[k][(rz & 3) * 4 + (rx & 3)] : 0;
+        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
+        /* above the whole chunk until it leaves it: jump to the next chunk */
+        float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
+        if (t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f && y0 + d[1] * t_clow >= (float)ctop) {
+            if (t_cexit >= limit) return 0;
+            t_in = t_cexit;
+            if (tcx < tcz) {
+                rx = (ckx + s->sx) * 4 + (s->sx > 0 ? 0 : 3);
+                rz = (fc->ecz + floor_to_int(fc->ez + d[2] * t_in)) >> 2;
+                face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+            } else {
+                rz = (ckz + s->sz) * 4 + (s->sz > 0 ? 0 : 3);
+                rx = (fc->ecx + floor_to_int(fc->ex + d[0] * t_in)) >> 2;
+                face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+            }
+            cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
+            continue;
         }
         float t_exit = tmx < tmz ? tmx : tmz;
         /* the ray's lowest point in this region: where it enters (going up) or leaves */
@@ -465,7 +520,6 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             return 1;
         }
         if (t_exit >= limit) return 0;
-        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         t_in = t_exit;
         if (tmx < tmz) {
             rx += s->sx;
@@ -534,32 +588,81 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
     return 1;
 }
 
+/* Where the cell walk is: the chunk of the current cell, the cell's index in it (linear in y,
+ * so it stays right while y is outside the world) and its 4x4-column region's top. Updated
+ * incrementally by the steps; recomputed when a step crosses a region boundary. */
+typedef struct Walk {
+    const uint8_t *ch;
+    int k, cell, top;
+} Walk;
+
+/* Returns 0 when the current cell is outside the frame's chunk table. */
+static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
+    int kx = (s->x >> 4) - fc->ccx0, kz = (s->z >> 4) - fc->ccz0;
+    if ((unsigned)kx >= FRAME_CHUNK_DIM || (unsigned)kz >= FRAME_CHUNK_DIM) return 0;
+    int lx = s->x & 15, lz = s->z & 15;
+    wk->k = kz * FRAME_CHUNK_DIM + kx;
+    wk->ch = fc->chunks[wk->k];
+    wk->cell = (s->y * 16 + lz) * 16 + lx;
+    wk->top = 0;
+    if (wk->ch) {
+        chunk_top(fc, wk->k);
+        wk->top = fc->region_tops[wk->k][(lz >> 2) * 4 + (lx >> 2)];
+    }
+    return 1;
+}
+
+/* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
+ * distance, then seen through the water it crossed. col holds the hit colour when hit. */
+static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int hit, float t,
+                       float *col) {
+    float t_end = t;
+    if (!hit) {
+        if (ray->ent_hit) {
+            memcpy(col, ray->ent_color, 3 * sizeof(float));
+            t_end = ray->t_limit;
+        } else {
+            sky_color(fc, ray->d, col);
+            t_end = -1.0f;
+        }
+    }
+    if (t_end > fc->fog_start) {
+        float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+        mix3(col, fc->fog_color, f * f);
+    }
+    if (w->surface || w->dist > 0.0f) {
+        float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
+                         70.0f + 110.0f * fc->daylight};
+        const float *wc = w->surface ? w->color : deep;
+        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
+        float a = w->surface ? 0.45f + 0.55f * (1.0f - expf(-w->dist / 6.0f))
+                             : 0.15f + 0.85f * (1.0f - expf(-w->dist / 5.0f));
+        mix3(col, wc, clampf(a, 0.0f, 0.95f));
+    }
+}
+
 /* Traces one ray through the world; writes the final colour (0..255 floats). */
 static void trace(FrameCtx *fc, Ray *ray, float *out) {
     const float *d = ray->d;
     Dda s;
     dda_init(d, &s);
-    dda_start(fc, d, 0.0f, &s);
+    /* at the eye: its cell, and boundaries from its fractional position (no floor needed) */
+    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
+    s.tmx = d[0] > 0 ? (1.0f - fc->ex) * s.idx : d[0] < 0 ? fc->ex * s.idx : BIG;
+    s.tmy = d[1] > 0 ? (1.0f - fc->ey) * s.idy : d[1] < 0 ? fc->ey * s.idy : BIG;
+    s.tmz = d[2] > 0 ? (1.0f - fc->ez) * s.idz : d[2] < 0 ? fc->ez * s.idz : BIG;
     float t = 0.0f, limit = ray->t_limit;
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
-    int ccx = INT32_MIN, ccz = 0, k = -1; /* chunk of the current cell, cached */
-    const uint8_t *ch = NULL;
-    for (;;) {
-        if (t >= limit) break;
-        if ((s.x >> 4) != ccx || (s.z >> 4) != ccz) {
-            ccx = s.x >> 4, ccz = s.z >> 4;
-            int kx = ccx - fc->ccx0, kz = ccz - fc->ccz0;
-            if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) break;
-            k = kz * FRAME_CHUNK_DIM + kx;
-            ch = fc->chunks[k];
-            if (ch) chunk_top(fc, k);
-        }
+    Walk wk;
+    const int edge_x = s.sx > 0 ? 0 : 3, edge_z = s.sz > 0 ? 0 : 3; /* x & 3 on region entry */
+    int inside = walk_locate(fc, &s, &wk);
+    while (inside && t < limit) {
         int block = BLOCK_AIR;
-        int lx = s.x & 15, lz = s.z & 15;
-        int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
-        if (s.y >= top && !w.inside) {
+        /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
+        if (s.y >= wk.top && !w.inside &&
+            (d[1] >= 0.0f || ((float)fc->ecy + fc->ey + d[1] * t - (float)wk.top) * s.idy > 3.0f)) {
             /* above everything in this 4x4-column region: walk regions in 2D until the ray
              * comes down below one's top, then resume the cell walk there */
             float tr;
@@ -574,11 +677,12 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
                 face = jf;
                 dda_start(fc, d, t + 1e-4f, &s);
                 prev = BLOCK_AIR;
+                inside = walk_locate(fc, &s, &wk);
                 continue;
             }
         }
         if ((unsigned)s.y < WORLD_H) {
-            if (ch) block = ch[(s.y * 16 + lz) * 16 + lx];
+            if (wk.ch) block = wk.ch[wk.cell];
         } else if ((s.y >= WORLD_H) == (d[1] >= 0)) {
             break; /* above the world going up, or below it going down */
         }
@@ -600,42 +704,29 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             t = s.tmx;
             s.tmx += s.idx;
             face = s.sx > 0 ? RFACE_NX : RFACE_PX;
+            if ((s.x & 3) == edge_x)
+                inside = walk_locate(fc, &s, &wk);
+            else
+                wk.cell += s.sx;
         } else if (s.tmy < s.tmz) {
             s.y += s.sy;
             t = s.tmy;
             s.tmy += s.idy;
             face = s.sy > 0 ? RFACE_NY : RFACE_PY;
+            wk.cell += 256 * s.sy;
         } else {
             s.z += s.sz;
             t = s.tmz;
             s.tmz += s.idz;
             face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
+            if ((s.z & 3) == edge_z)
+                inside = walk_locate(fc, &s, &wk);
+            else
+                wk.cell += 16 * s.sz;
         }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
-    float t_end = t;
-    if (!hit) {
-        if (ray->ent_hit) {
-            memcpy(col, ray->ent_color, sizeof col);
-            t_end = ray->t_limit;
-        } else {
-            sky_color(fc, d, col);
-            t_end = -1.0f;
-        }
-    }
-    if (t_end >= 0.0f) {
-        float f = clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
-        mix3(col, fc->fog_color, f * f);
-    }
-    if (w.surface || w.dist > 0.0f) {
-        float deep[3] = {20.0f + 20.0f * fc->daylight, 40.0f + 40.0f * fc->daylight,
-                         70.0f + 110.0f * fc->daylight};
-        const float *wc = w.surface ? w.color : deep;
-        /* seen through the surface: the surface tint plus depth; from inside: dense fog */
-        float a = w.surface ? 0.45f + 0.55f * (1.0f - expf(-w.dist / 6.0f))
-                            : 0.15f + 0.85f * (1.0f - expf(-w.dist / 5.0f));
-        mix3(col, wc, clampf(a, 0.0f, 0.95f));
-    }
+    finish_ray(fc, ray, &w, hit, t, col);
     memcpy(out, col, sizeof col);
 }
 
@@ -649,6 +740,18 @@ void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
         float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)H) * fc->tan_y;
         uint8_t *row = rgb + (size_t)py * W * 3;
         for (int px = 0; px < W; px++) {
+            int hidden = 0;
+            for (int i = 0; i < fc->n_occluders; i++) {
+                const int *o = fc->occ[i];
+                if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
+                    hidden = 1;
+                    break;
+                }
+            }
+            if (hidden) { /* under an opaque GUI panel, drawn over it later */
+                row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
+                continue;
+            }
             float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
             Ray ray;
             for (int k = 0; k < 3; k++) ray.d[k] = fc->fwd[k] + u * fc->right[k] + v * fc->up[k];

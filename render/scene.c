@@ -162,7 +162,11 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     sc->air_max = PLAYER_MAX_AIR;
     memcpy(sc->inventory, p->inventory.slots, sizeof sc->inventory);
     sc->selected = p->inventory.selected;
-    sc->swing = 0;
+    /* the arm swings while attack (mining, hitting) or use is held: a visible cue of the
+     * buttons in the pixels, as in Minecraft */
+    uint32_t keys = env_prev_keys(env);
+    int swinging = (keys & (ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_USE))) != 0;
+    sc->swing = swinging && env_gui(env)->screen == GUI_NONE ? (int)(env_tick(env) % 6) + 1 : 0;
     scene_items(env, sc);
     scene_mobs(env, sc);
     const Gui *g = env_gui(env);

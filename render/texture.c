@@ -363,6 +363,47 @@ static void draw_cow_skin(Texel *img, Rng *rng) {
     }
 }
 
+/* Mob skins and faces, and the first-person hand. */
+static void draw_mob_texture(int id, Texel *img, Rng *rng) {
+    switch (id) {
+    case TEX_PIG_SKIN:
+        draw_skin(img, rng, 240, 168, 168, 8);
+        break;
+    case TEX_PIG_FACE:
+        draw_face(img, rng, 240, 168, 168, 0);
+        break;
+    case TEX_COW_SKIN:
+        draw_cow_skin(img, rng);
+        break;
+    case TEX_COW_FACE:
+        draw_face(img, rng, 70, 50, 36, 1);
+        break;
+    case TEX_SHEEP_WOOL:
+        draw_skin(img, rng, 232, 232, 226, 10);
+        break;
+    case TEX_SHEEP_FACE:
+        draw_face(img, rng, 232, 232, 226, 2);
+        break;
+    case TEX_ZOMBIE_SKIN:
+        draw_skin(img, rng, 82, 140, 70, 10);
+        break;
+    case TEX_ZOMBIE_FACE:
+        draw_face(img, rng, 82, 140, 70, 3);
+        break;
+    case TEX_ZOMBIE_SHIRT:
+        draw_skin(img, rng, 40, 160, 170, 10);
+        break;
+    case TEX_ZOMBIE_PANTS:
+        draw_skin(img, rng, 60, 60, 150, 8);
+        break;
+    case TEX_HAND:
+        draw_skin(img, rng, 214, 160, 120, 6);
+        break;
+    default:
+        break;
+    }
+}
+
 static void draw_block_textures(RenderTextures *t) {
     for (int id = 1; id < TEX_COUNT; id++) {
         Rng rng = rng_stream(TEX_SEED, (uint64_t)id);
@@ -443,41 +484,11 @@ static void draw_block_textures(RenderTextures *t) {
         case TEX_GLASS:
             draw_glass(img, &rng);
             break;
-        case TEX_PIG_SKIN:
-            draw_skin(img, &rng, 240, 168, 168, 8);
-            break;
-        case TEX_PIG_FACE:
-            draw_face(img, &rng, 240, 168, 168, 0);
-            break;
-        case TEX_COW_SKIN:
-            draw_cow_skin(img, &rng);
-            break;
-        case TEX_COW_FACE:
-            draw_face(img, &rng, 70, 50, 36, 1);
-            break;
-        case TEX_SHEEP_WOOL:
-            draw_skin(img, &rng, 232, 232, 226, 10);
-            break;
-        case TEX_SHEEP_FACE:
-            draw_face(img, &rng, 232, 232, 226, 2);
-            break;
-        case TEX_ZOMBIE_SKIN:
-            draw_skin(img, &rng, 82, 140, 70, 10);
-            break;
-        case TEX_ZOMBIE_FACE:
-            draw_face(img, &rng, 82, 140, 70, 3);
-            break;
-        case TEX_ZOMBIE_SHIRT:
-            draw_skin(img, &rng, 40, 160, 170, 10);
-            break;
-        case TEX_ZOMBIE_PANTS:
-            draw_skin(img, &rng, 60, 60, 150, 8);
-            break;
-        case TEX_HAND:
-            draw_skin(img, &rng, 214, 160, 120, 6);
-            break;
         default:
-            if (id >= TEX_CRACK_0 && id <= TEX_CRACK_LAST) draw_crack(img, &rng, id - TEX_CRACK_0);
+            if (id >= TEX_CRACK_0 && id <= TEX_CRACK_LAST)
+                draw_crack(img, &rng, id - TEX_CRACK_0);
+            else
+                draw_mob_texture(id, img, &rng);
             break;
         }
         render_tex_build_mips(img);

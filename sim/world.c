@@ -33,8 +33,45 @@ World *world_create(const WorldGen *gen, int view_radius) {
     return w;
 }
 
+/* ---- the edit store: run-length coded chunks (a chunk of layers codes to a few KB) ---- */
+
+static size_t rle_encode(const uint8_t *src, uint8_t *dst) {
+    size_t n = 0;
+    for (int i = 0; i < CHUNK_VOLUME;) {
+        int run = 1;
+        while (i + run < CHUNK_VOLUME && run < 255 && src[i + run] == src[i]) run++;
+        dst[n++] = (uint8_t)run;
+        dst[n++] = src[i];
+        i += run;
+    }
+    return n;
+}
+
+static void rle_decode(const EditedChunk *e, uint8_t *dst) {
+    size_t o = 0;
+    for (size_t i = 0; i + 1 < e->len; i += 2) {
+        memset(dst + o, e->rle[i + 1], e->rle[i]);
+        o += e->rle[i];
+    }
+    ASSERT(o == CHUNK_VOLUME);
+}
+
+static EditedChunk edit_copy(const EditedChunk *e) {
+    EditedChunk c = *e;
+    c.rle = mem_alloc(e->len);
+    memcpy(c.rle, e->rle, e->len);
+    return c;
+}
+
+static void edits_reserve(World *w, int n) {
+    if (w->cap_edits >= n) return;
+    w->cap_edits = n > 2 * w->cap_edits ? n : 2 * w->cap_edits;
+    if (w->cap_edits < 16) w->cap_edits = 16;
+    w->edits = mem_realloc(w->edits, (size_t)w->cap_edits * sizeof *w->edits);
+}
+
 static void edits_free(World *w) {
-    for (int i = 0; i < w->n_edits; i++) mem_free(w->edits[i].blocks);
+    for (int i = 0; i < w->n_edits; i++) mem_free(w->edits[i].rle);
     w->n_edits = 0;
 }
 
@@ -42,6 +79,7 @@ void world_destroy(World *w) {
     if (!w) return;
     edits_free(w);
     mem_free(w->edits);
+    mem_free(w->rle_scratch);
     mem_free(w->slots);
     for (int i = 0; i < w->n_owned; i++) mem_free(w->owned[i]);
     mem_free(w->owned);
@@ -53,15 +91,14 @@ void world_destroy(World *w) {
 
 static void chunk_unload(World *w, Chunk *c) {
     if (c->edited) {
-        if (w->n_edits == w->cap_edits) {
-            w->cap_edits = w->cap_edits ? 2 * w->cap_edits : 16;
-            w->edits = mem_realloc(w->edits, (size_t)w->cap_edits * sizeof *w->edits);
-        }
+        edits_reserve(w, w->n_edits + 1);
+        if (!w->rle_scratch) w->rle_scratch = mem_alloc(2 * CHUNK_VOLUME);
         EditedChunk *e = &w->edits[w->n_edits++];
         e->cx = c->cx;
         e->cz = c->cz;
-        e->blocks = mem_alloc(CHUNK_VOLUME);
-        memcpy(e->blocks, c->blocks, CHUNK_VOLUME);
+        e->len = rle_encode(c->blocks, w->rle_scratch);
+        e->rle = mem_alloc(e->len);
+        memcpy(e->rle, w->rle_scratch, e->len);
     }
     w->slots[(c->cz & w->mask) * w->grid + (c->cx & w->mask)] = NULL;
     w->free_list[w->n_free++] = c;
@@ -102,8 +139,8 @@ static void chunk_load(World *w, int cx, int cz) {
     c->edited = 0;
     for (int i = 0; i < w->n_edits; i++) {
         if (w->edits[i].cx != cx || w->edits[i].cz != cz) continue;
-        memcpy(c->blocks, w->edits[i].blocks, CHUNK_VOLUME);
-        mem_free(w->edits[i].blocks);
+        rle_decode(&w->edits[i], c->blocks);
+        mem_free(w->edits[i].rle);
         w->edits[i] = w->edits[--w->n_edits];
         c->edited = 1;
         break;
@@ -205,10 +242,16 @@ void world_loaded_coords(const World *w, int i, int *cx, int *cz) {
 }
 
 size_t world_memory_bytes(const World *w) {
-    return (size_t)world_loaded_count(w) * sizeof(Chunk) + (size_t)w->n_edits * CHUNK_VOLUME;
+    return (size_t)world_loaded_count(w) * sizeof(Chunk) + world_edit_store_bytes(w);
 }
 
 int world_edit_store_count(const World *w) { return w->n_edits; }
+
+size_t world_edit_store_bytes(const World *w) {
+    size_t b = 0;
+    for (int i = 0; i < w->n_edits; i++) b += w->edits[i].len;
+    return b;
+}
 
 int world_top_solid(const World *w, int x, int z) {
     const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);
@@ -222,7 +265,8 @@ int world_top_solid(const World *w, int x, int z) {
 
 typedef struct HashItem {
     int cx, cz;
-    const uint8_t *blocks;
+    const uint8_t *blocks;   /* a loaded chunk's blocks, or */
+    const EditedChunk *edit; /* a stored one */
 } HashItem;
 
 static int hash_item_cmp(const void *a, const void *b) {
@@ -250,17 +294,24 @@ uint64_t world_hash(const World *w) {
     int k = 0;
     for (int s = 0; s < w->grid * w->grid; s++) {
         const Chunk *c = w->slots[s];
-        if (c && c->edited) items[k++] = (HashItem){c->cx, c->cz, c->blocks};
+        if (c && c->edited) items[k++] = (HashItem){c->cx, c->cz, c->blocks, NULL};
     }
     for (int i = 0; i < w->n_edits; i++)
-        items[k++] = (HashItem){w->edits[i].cx, w->edits[i].cz, w->edits[i].blocks};
+        items[k++] = (HashItem){w->edits[i].cx, w->edits[i].cz, NULL, &w->edits[i]};
     qsort(items, (size_t)k, sizeof *items, hash_item_cmp);
+    uint8_t *tmp = w->n_edits ? mem_alloc(CHUNK_VOLUME) : NULL;
     uint64_t h = 0x5157;
     for (int i = 0; i < k; i++) {
         h = rng_mix64(h ^ (uint64_t)(uint32_t)items[i].cx ^
                       ((uint64_t)(uint32_t)items[i].cz << 32));
-        h = hash_bytes(h, items[i].blocks, CHUNK_VOLUME);
+        const uint8_t *b = items[i].blocks;
+        if (!b) {
+            rle_decode(items[i].edit, tmp);
+            b = tmp;
+        }
+        h = hash_bytes(h, b, CHUNK_VOLUME);
     }
+    mem_free(tmp);
     mem_free(items);
     return h;
 }
@@ -281,12 +332,7 @@ WorldSnapshot *world_snapshot(const World *w) {
         if (w->slots[i]) memcpy(&s->chunks[k++], w->slots[i], sizeof(Chunk));
     s->n_edits = w->n_edits;
     s->edits = MEM_NEW_ARRAY(EditedChunk, s->n_edits > 0 ? s->n_edits : 1);
-    for (int i = 0; i < w->n_edits; i++) {
-        s->edits[i].cx = w->edits[i].cx;
-        s->edits[i].cz = w->edits[i].cz;
-        s->edits[i].blocks = mem_alloc(CHUNK_VOLUME);
-        memcpy(s->edits[i].blocks, w->edits[i].blocks, CHUNK_VOLUME);
-    }
+    for (int i = 0; i < w->n_edits; i++) s->edits[i] = edit_copy(&w->edits[i]);
     return s;
 }
 
@@ -298,22 +344,14 @@ void world_restore(World *w, const WorldSnapshot *s) {
         memcpy(c, &s->chunks[i], sizeof(Chunk));
         w->slots[(c->cz & w->mask) * w->grid + (c->cx & w->mask)] = c;
     }
-    if (w->cap_edits < s->n_edits) {
-        w->cap_edits = s->n_edits;
-        w->edits = mem_realloc(w->edits, (size_t)w->cap_edits * sizeof *w->edits);
-    }
-    for (int i = 0; i < s->n_edits; i++) {
-        w->edits[i].cx = s->edits[i].cx;
-        w->edits[i].cz = s->edits[i].cz;
-        w->edits[i].blocks = mem_alloc(CHUNK_VOLUME);
-        memcpy(w->edits[i].blocks, s->edits[i].blocks, CHUNK_VOLUME);
-    }
+    edits_reserve(w, s->n_edits);
+    for (int i = 0; i < s->n_edits; i++) w->edits[i] = edit_copy(&s->edits[i]);
     w->n_edits = s->n_edits;
 }
 
 void world_snapshot_destroy(WorldSnapshot *s) {
     if (!s) return;
-    for (int i = 0; i < s->n_edits; i++) mem_free(s->edits[i].blocks);
+    for (int i = 0; i < s->n_edits; i++) mem_free(s->edits[i].rle);
     mem_free(s->edits);
     mem_free(s->chunks);
     mem_free(s);

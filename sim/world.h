@@ -70,8 +70,9 @@ int world_loaded_count(const World *w);
 void world_loaded_coords(const World *w, int i, int *cx, int *cz);
 /* Bytes held by loaded chunks and the edit store. */
 size_t world_memory_bytes(const World *w);
-/* Edited chunks kept (unloaded) in the edit store. */
+/* Edited chunks kept (unloaded) in the edit store, and the bytes they take. */
 int world_edit_store_count(const World *w);
+size_t world_edit_store_bytes(const World *w);
 
 /* Hash of the world state that matters for determinism: the contents of every edited chunk
  * (loaded or stored), in coordinate order. Unedited chunks are a function of the seed. */

@@ -15,7 +15,8 @@ typedef struct Chunk {
 
 typedef struct EditedChunk {
     int cx, cz;
-    uint8_t *blocks; /* CHUNK_VOLUME, owned */
+    uint8_t *rle; /* run-length coded blocks: (run 1..255, block id) byte pairs, owned */
+    size_t len;   /* bytes in rle */
 } EditedChunk;
 
 typedef struct LightNode {
@@ -38,7 +39,8 @@ struct World {
     Chunk **owned;     /* n_owned chunks allocated so far (at most pool_cap) */
     Chunk **free_list; /* owned chunks not loaded now */
     int n_free, n_owned, pool_cap;
-    EditedChunk *edits; /* edited chunks that are not loaded */
+    EditedChunk *edits;   /* edited chunks that are not loaded (run-length coded) */
+    uint8_t *rle_scratch; /* 2 * CHUNK_VOLUME bytes for coding */
     int n_edits, cap_edits;
     LightQueue add_q, rem_q;
 };

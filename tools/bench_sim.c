@@ -114,7 +114,7 @@ static double bench_ticks(Env *env, const Action *acts, long ticks, double *path
 }
 
 typedef struct RunStats {
-    size_t bytes_per_chunk;
+    size_t bytes_per_chunk, stored_bytes;
     int loaded, stored;
 } RunStats;
 
@@ -129,9 +129,9 @@ static double run_stream(const WorldPreset *preset, int radius, const Action *ac
     const World *w = env_world(env);
     st->loaded = world_loaded_count(w);
     st->stored = world_edit_store_count(w);
-    st->bytes_per_chunk = st->loaded ? (world_memory_bytes(w) - (size_t)st->stored * CHUNK_VOLUME) /
-                                           (size_t)st->loaded
-                                     : 0;
+    st->stored_bytes = world_edit_store_bytes(w);
+    st->bytes_per_chunk =
+        st->loaded ? (world_memory_bytes(w) - st->stored_bytes) / (size_t)st->loaded : 0;
     env_destroy(env);
     return tps;
 }
@@ -253,10 +253,11 @@ int bench_sim(int argc, char **argv) {
            "\"batch_threads\": %lld, "
            "\"batch_envs\": %lld, \"batch_ticks_per_s\": %.0f, \"batch_ticks_per_cpu_s\": %.0f, "
            "\"loaded_chunks\": %d, "
-           "\"edited_chunks_stored\": %d, \"blocks_walked_per_1000_ticks\": %.1f, "
+           "\"edited_chunks_stored\": %d, \"edited_store_bytes\": %zu, "
+           "\"blocks_walked_per_1000_ticks\": %.1f, "
            "\"clock\": \"thread cpu time (batch: wall)\"}\n",
            tps1, p.view_radius, tps_v, cps, sv.bytes_per_chunk, reset_ms, reset_full_ms, threads,
-           threads * 32, batch_tps, batch_cpu, sv.loaded, sv.stored,
+           threads * 32, batch_tps, batch_cpu, sv.loaded, sv.stored, sv.stored_bytes,
            1000.0 * path_v / (double)ticks);
     mem_free(acts);
     preset_deinit(&p);

@@ -11,6 +11,7 @@
 #include "render/png.h"
 #include "render/render.h"
 #include "sim/env.h"
+#include "sim/gui.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -88,6 +89,32 @@ static int give_items(Env *env, const char *spec) {
     return 0;
 }
 
+typedef struct FrameOpts {
+    int view, tod, no_hud, w, h;
+    const char *gui;
+} FrameOpts;
+
+/* Renders the env's current state with the options and writes the PNG. */
+static Status write_frame(const Env *env, const FrameOpts *o, const char *out) {
+    RenderOptions ro = {o->view, 1};
+    Renderer *r = render_create(&ro);
+    RenderScene *sc = mem_alloc(sizeof *sc);
+    render_scene_from_env(env, sc);
+    if (o->tod >= 0) sc->time_of_day = o->tod;
+    sc->show_hud = !o->no_hud;
+    Status st = o->gui ? render_scene_open_gui(sc, env, o->gui) : STATUS_OK;
+    if (st == STATUS_OK) {
+        uint8_t *rgb = mem_alloc((size_t)o->w * o->h * 3);
+        render_scene(r, sc, rgb, o->w, o->h);
+        st = render_png_write(out, rgb, o->w, o->h);
+        mem_free(rgb);
+        if (st == STATUS_OK) LOG_INFO("render", "wrote %s (%dx%d)", out, o->w, o->h);
+    }
+    mem_free(sc);
+    render_destroy(r);
+    return st;
+}
+
 int cmd_render(int argc, char **argv) {
     const char *world = NULL, *pose_s = NULL, *size_s = "640x360", *out = NULL, *gui = NULL;
     uint64_t seed = 0;
@@ -139,6 +166,13 @@ int cmd_render(int argc, char **argv) {
                 pose_s);
         return 2;
     }
+    if (gui && gui_screen_from_name(gui) == GUI_NONE) {
+        fprintf(stderr,
+                "vpt render: --gui: unknown screen '%s' (inventory, crafting_table, furnace)\n",
+                gui);
+        return 2;
+    }
+    FrameOpts opt = {(int)view, (int)tod, no_hud, w, h, gui};
     int seed_given = 0;
     for (int i = 1; i < argc; i++) seed_given |= strcmp(argv[i], "--seed") == 0;
     Env *env = render_tool_open_world(world, seed, seed_given);
@@ -153,30 +187,7 @@ int cmd_render(int argc, char **argv) {
     }
     if (pose_s) render_tool_set_pose(env, pose);
     env_load_all(env);
-    RenderOptions ro = {(int)view, 1};
-    Renderer *r = render_create(&ro);
-    RenderScene *sc = mem_alloc(sizeof *sc);
-    render_scene_from_env(env, sc);
-    if (tod >= 0) sc->time_of_day = (int)tod;
-    sc->show_hud = !no_hud;
-    int ok = 1;
-    if (gui && render_scene_open_gui(sc, env, gui) != STATUS_OK) {
-        fprintf(stderr,
-                "vpt render: --gui: unknown screen '%s' (inventory, crafting_table, furnace)\n",
-                gui);
-        ok = 0;
-    }
-    Status st = STATUS_OK;
-    if (ok) {
-        uint8_t *rgb = mem_alloc((size_t)w * h * 3);
-        render_scene(r, sc, rgb, w, h);
-        st = render_png_write(out, rgb, w, h);
-        mem_free(rgb);
-        if (st == STATUS_OK) LOG_INFO("render", "wrote %s (%dx%d)", out, w, h);
-    }
-    mem_free(sc);
-    render_destroy(r);
+    Status st = write_frame(env, &opt, out);
     env_destroy(env);
-    if (!ok) return 2;
     return status_exit_code(st);
 }

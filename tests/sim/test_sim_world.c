@@ -174,6 +174,15 @@ static void test_flat_void_and_edits(void) {
     world_load_around(w, 40, 40, 2, -1); /* far away: the edited chunk unloads */
     CHECK(!world_chunk_loaded(w, 0, -1));
     CHECK(world_hash(w) == h1);
+    CHECK_EQ_INT(world_edit_store_count(w), 1);
+    CHECK(world_edit_store_bytes(w) < 2048); /* run-length coded: layers code small */
+    /* a snapshot holding the stored edit restores it */
+    WorldSnapshot *snap = world_snapshot(w);
+    world_clear(w);
+    CHECK(world_hash(w) != h1);
+    world_restore(w, snap);
+    world_snapshot_destroy(snap);
+    CHECK(world_hash(w) == h1);
     world_load_around(w, 0, 0, 2, -1);
     CHECK_EQ_INT(world_block_get(w, 5, 3, -7), BLOCK_COBBLESTONE);
     CHECK(world_hash(w) == h1);
