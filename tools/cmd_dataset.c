@@ -94,6 +94,7 @@ static int ds_sample(int argc, char **argv) {
     unsigned long long seed = 1;
     double val = 0.0;
     const char *size = "64x64", *split = "train";
+    int skip_dups = 0;
     const CliOption opts[] = {
         {"--T", CLI_INT, &T, "T", "window length (default 16)", 1, 100000},
         {"--size", CLI_STRING, &size, "WxH", "frame size (default 64x64)", 0, 0},
@@ -103,12 +104,14 @@ static int ds_sample(int argc, char **argv) {
         {"--seed", CLI_U64, &seed, "S", "seed (default 1)", 0, 0},
         {"--val-fraction", CLI_DOUBLE, &val, "F", "held-out share (default 0)", 0, 1},
         {"--split", CLI_STRING, &split, "S", "train|val|all (default train)", 0, 0},
+        {"--skip-duplicates", CLI_FLAG, &skip_dups, NULL, "leave out DIR/dedup.json's segments", 0,
+         0},
     };
     const CliSpec spec = {"dataset sample",
                           "DIR [--T T] [--windows N] [--seed S]",
                           "draw windows from the loader and list them",
                           opts,
-                          8,
+                          (int)(sizeof opts / sizeof opts[0]),
                           1,
                           1,
                           "DIR"};
@@ -120,7 +123,8 @@ static int ds_sample(int argc, char **argv) {
                             .threads = (int)threads,
                             .shuffle = (int)shuffle,
                             .seed = seed,
-                            .val_fraction = val};
+                            .val_fraction = val,
+                            .skip_duplicates = skip_dups};
     if (cli_parse_size("dataset sample", "--size", size, &o.width, &o.height) != 0) return 2;
     o.split = strcmp(split, "val") == 0   ? VIDEO_SPLIT_VAL
               : strcmp(split, "all") == 0 ? VIDEO_SPLIT_ALL

@@ -9,6 +9,7 @@
 int cmd_fetch(int argc, char **argv) {
     long long parallel = 4, retries = 5;
     double backoff = 0.5, timeout = 30;
+    const char *cacert = NULL;
     const char *token = NULL, *base = NULL;
     const CliOption opts[] = {
         {"--parallel", CLI_INT, &parallel, "N", "concurrent downloads (default 4)", 1, 64},
@@ -17,6 +18,7 @@ int cmd_fetch(int argc, char **argv) {
          0.001, 60},
         {"--timeout", CLI_DOUBLE, &timeout, "S", "connect/stall timeout in seconds (30)", 0.1,
          3600},
+        {"--cacert", CLI_STRING, &cacert, "FILE", "CA certificates (PEM) for https", 0, 0},
         {"--token", CLI_STRING, &token, "T", "bearer token", 0, 0},
         {"--base-url", CLI_STRING, &base, "URL", "where a local manifest's files live", 0, 0},
     };
@@ -24,7 +26,7 @@ int cmd_fetch(int argc, char **argv) {
                           "MANIFEST_OR_URL_LIST DIR [--parallel N] [--retries N]",
                           "download files (http, https, file) with resume and SHA-256 checks",
                           opts,
-                          6,
+                          (int)(sizeof opts / sizeof opts[0]),
                           2,
                           2,
                           "SRC DIR"};
@@ -36,6 +38,7 @@ int cmd_fetch(int argc, char **argv) {
                               .backoff_s = backoff,
                               .timeout_s = timeout,
                               .token = token,
+                              .ca_file = cacert,
                               .base_url = base};
     VideoTransferReport r;
     Status st = video_fetch_source(pos[0], pos[1], &o, &r);

@@ -10,9 +10,11 @@
 int cmd_upload(int argc, char **argv) {
     long long retries = 5;
     double backoff = 0.5, timeout = 30;
+    const char *cacert = NULL;
     const char *token = NULL;
     int delete_after = 0, no_verify = 0;
     const CliOption opts[] = {
+        {"--cacert", CLI_STRING, &cacert, "FILE", "CA certificates (PEM) for https", 0, 0},
         {"--token", CLI_STRING, &token, "T", "bearer token (Authorization header)", 0, 0},
         {"--delete-after", CLI_FLAG, &delete_after, NULL,
          "delete local episodes once the server confirmed them", 0, 0},
@@ -27,7 +29,7 @@ int cmd_upload(int argc, char **argv) {
                           "DIR URL [--token T] [--delete-after]",
                           "upload a dataset folder with HTTP PUT, confirmed file by file",
                           opts,
-                          6,
+                          (int)(sizeof opts / sizeof opts[0]),
                           2,
                           2,
                           "DIR URL"};
@@ -38,6 +40,7 @@ int cmd_upload(int argc, char **argv) {
                               .backoff_s = backoff,
                               .timeout_s = timeout,
                               .token = token,
+                              .ca_file = cacert,
                               .delete_after = delete_after,
                               .verify_hash = no_verify ? -1 : 1};
     VideoTransferReport r;

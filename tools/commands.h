@@ -23,6 +23,10 @@ int cmd_dataset(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 
+int cmd_play(int argc, char **argv);   /* window commands: built with VPT_WINDOW */
+int cmd_watch(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+
 /* The table lives in main.c; cmd_help lists it. */
 extern const VptCommand VPT_COMMANDS[];
 extern const int VPT_N_COMMANDS;

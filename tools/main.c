@@ -18,6 +18,10 @@ const VptCommand VPT_COMMANDS[] = {
     {"fetch", "download a URL list or dataset manifest (resume, retries, SHA-256)", cmd_fetch},
     {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
+#ifdef VPT_HAVE_WINDOW
+    {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
+    {"record", "contractor mode: play while recording mp4 + VPT jsonl segments", cmd_record},
+#endif
 };
 const int VPT_N_COMMANDS = (int)(sizeof VPT_COMMANDS / sizeof VPT_COMMANDS[0]);
 

@@ -6,7 +6,9 @@
  * `stop`, wakes everyone and joins. */
 #include "video/loader.h"
 
+#include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -15,6 +17,7 @@
 #include "video/actionlog.h"
 #include "video/codec.h"
 #include "video/dataset.h"
+#include "core/fsutil.h"
 
 enum { LANE_QUEUE = 4 };
 
@@ -28,8 +31,16 @@ typedef struct Lane {
     struct VideoLoader *owner;
 } Lane;
 
+typedef struct DupRange {
+    int episode; /* index in names */
+    int64_t begin, end;
+} DupRange;
+
 struct VideoLoader {
     VideoLoaderOptions opt;
+    DupRange *dups;
+    int n_dups;
+    _Atomic long long dropped;
     char dir[4096];
     char (*names)[256];
     int n_eps;
@@ -83,9 +94,49 @@ static int lane_push(Lane *ln, VideoWindow *w) {
     return ok;
 }
 
+static int overlaps_duplicate(const VideoLoader *l, int ep, int64_t begin, int64_t end) {
+    for (int i = 0; i < l->n_dups; i++)
+        if (l->dups[i].episode == ep && begin < l->dups[i].end && l->dups[i].begin < end) return 1;
+    return 0;
+}
+
+/* Reads DIR/dedup.json into l->dups (episodes outside the split are ignored). */
+static Status load_dups(VideoLoader *l) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/dedup.json", l->dir);
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    if (!root) {
+        if (!fs_exists(path)) return STATUS_OK;
+        LOG_ERROR("video", "%s:%d: %s", path, err.line, err.text);
+        return STATUS_PARSE;
+    }
+    json_t *seg = json_object_get(root, "segment_frames"), *d = json_object_get(root, "duplicates");
+    if (!json_is_integer(seg) || json_integer_value(seg) < 1 || !json_is_array(d)) {
+        LOG_ERROR("video", "%s: expected 'segment_frames' and 'duplicates'", path);
+        json_decref(root);
+        return STATUS_PARSE;
+    }
+    l->dups = MEM_NEW_ARRAY(DupRange, json_array_size(d) + 1);
+    size_t i;
+    json_t *o;
+    json_array_foreach(d, i, o) {
+        const char *name = json_string_value(json_object_get(o, "episode"));
+        json_t *start = json_object_get(o, "start");
+        for (int e = 0; name && json_is_integer(start) && e < l->n_eps; e++)
+            if (strcmp(l->names[e], name) == 0) {
+                int64_t b = json_integer_value(start);
+                l->dups[l->n_dups++] = (DupRange){e, b, b + json_integer_value(seg)};
+            }
+    }
+    json_decref(root);
+    return STATUS_OK;
+}
+
 /* Decodes one episode into windows. Returns 0 when stopping. */
-static int lane_episode(Lane *ln, const char *name, Rng *rng) {
+static int lane_episode(Lane *ln, int ep, Rng *rng) {
     VideoLoader *l = ln->owner;
+    const char *name = l->names[ep];
     const VideoLoaderOptions *o = &l->opt;
     char vpath[4400], apath[4400];
     snprintf(vpath, sizeof vpath, "%s/%s.mp4", l->dir, name);
@@ -122,9 +173,18 @@ static int lane_episode(Lane *ln, const char *name, Rng *rng) {
             w->actions[t] = fr.action;
             w->vpt_null[t] = (uint8_t)fr.vpt_null;
             if (t + 1 == o->T) {
-                running = lane_push(ln, w);
-                if (!running) video_window_free(w), mem_free(w);
-                w = NULL;
+                if (overlaps_duplicate(l, ep, w->start, w->start + o->T)) {
+                    atomic_fetch_add(&l->dropped, 1);
+                    running = !l->stop;
+                } else {
+                    running = lane_push(ln, w);
+                    if (running) w = NULL;
+                }
+                if (w) {
+                    video_window_free(w);
+                    mem_free(w);
+                    w = NULL;
+                }
             }
         }
         idx++;
@@ -164,7 +224,7 @@ static void *lane_main(void *arg) {
         epoch_order(l, epoch, order);
         for (int pos = ln->index; pos < l->n_eps && !l->stop; pos += l->n_lanes) {
             Rng r = rng_stream(l->opt.seed ^ ((uint64_t)epoch << 32), (uint64_t)pos + 1);
-            if (!lane_episode(ln, l->names[order[pos]], &r)) break;
+            if (!lane_episode(ln, order[pos], &r)) break;
         }
         if (l->n_eps <= ln->index && l->opt.epochs == 0) break; /* idle lane */
     }
@@ -213,6 +273,12 @@ Status video_loader_create(VideoLoader **out, const VideoLoaderOptions *opt) {
         mem_free(l->names);
         mem_free(l);
         return STATUS_NOT_FOUND;
+    }
+    if (opt->skip_duplicates && load_dups(l) != STATUS_OK) {
+        mem_free(l->names);
+        mem_free(l->dups);
+        mem_free(l);
+        return STATUS_PARSE;
     }
     rng_seed(&l->rng, opt->seed ^ 0xb0ffe7ull);
     l->buf = MEM_NEW_ARRAY(VideoWindow *, opt->shuffle);
@@ -282,6 +348,8 @@ int video_loader_episodes(const VideoLoader *l) { return l->n_eps; }
 
 int video_loader_errors(const VideoLoader *l) { return l->errors; }
 
+int64_t video_loader_dropped(const VideoLoader *l) { return atomic_load(&l->dropped); }
+
 void video_loader_destroy(VideoLoader *l) {
     if (!l) return;
     l->stop = 1;
@@ -310,5 +378,6 @@ void video_loader_destroy(VideoLoader *l) {
     mem_free(l->buf);
     mem_free(l->lanes);
     mem_free(l->names);
+    mem_free(l->dups);
     mem_free(l);
 }

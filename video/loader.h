@@ -31,7 +31,9 @@ typedef struct VideoLoaderOptions {
     uint64_t seed;
     double val_fraction; /* share of episodes held out for validation, [0, 1] */
     VideoSplit split;
-    int epochs; /* passes over the episodes; 0 means forever */
+    int epochs;          /* passes over the episodes; 0 means forever */
+    int skip_duplicates; /* drop windows that overlap a duplicate segment listed in
+                            DIR/dedup.json (`vpt dataset dedup`); no file = nothing dropped */
 } VideoLoaderOptions;
 
 typedef struct VideoWindow {
@@ -56,6 +58,8 @@ Status video_loader_create(VideoLoader **out, const VideoLoaderOptions *opt);
 Status video_loader_next(VideoLoader *l, VideoWindow *w, int *got);
 /* Episodes in the loader's split. */
 int video_loader_episodes(const VideoLoader *l);
+/* Windows dropped because they overlapped a duplicate segment. */
+int64_t video_loader_dropped(const VideoLoader *l);
 /* Episodes skipped because they failed to decode or parse. */
 int video_loader_errors(const VideoLoader *l);
 void video_loader_destroy(VideoLoader *l); /* accepts NULL; stops the threads */

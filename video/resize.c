@@ -9,6 +9,7 @@
 #include <libavutil/log.h>
 #include <libavutil/pixfmt.h>
 #include <libswscale/swscale.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -115,7 +116,13 @@ static void ffmpeg_log(void *avcl, int level, const char *fmt, va_list vl) {
     log_msg(level <= AV_LOG_ERROR ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "ffmpeg", "%s", line);
 }
 
-void video_ffmpeg_log_init(void) {
+static void ffmpeg_log_install(void) {
     av_log_set_level(AV_LOG_INFO);
     av_log_set_callback(ffmpeg_log);
+}
+
+void video_ffmpeg_log_init(void) {
+    /* Decoders open on loader threads concurrently: install the hook exactly once. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, ffmpeg_log_install);
 }

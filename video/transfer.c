@@ -62,6 +62,7 @@ void video_curl_common(CURL *e, const VideoTransferOptions *o, char *errbuf,
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "vpt/0.1");
+    if (o->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
     if (o->token) {
         char h[1024];
         snprintf(h, sizeof h, "Authorization: Bearer %s", o->token);
@@ -175,11 +176,17 @@ static int job_finish(Job *j, CURLcode rc, const VideoTransferOptions *o) {
         if (v == 1) return commit_part(j) == STATUS_OK ? 1 : -1;
         unlink(j->part); /* wrong bytes: never resume from them */
         verdict = 0;
+    } else if (rc == CURLE_RANGE_ERROR) {
+        /* The server ignores Range: our part cannot be continued, start it over. */
+        LOG_WARN("video", "%s: server cannot resume; restarting from zero", j->it->url);
+        unlink(j->part);
+        verdict = 0;
     } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
         LOG_WARN("video", "%s: HTTP %ld", j->it->url, code);
         verdict = video_http_retryable(code) ? 0 : -1;
     } else if (rc == CURLE_FILE_COULDNT_READ_FILE || rc == CURLE_UNSUPPORTED_PROTOCOL ||
-               rc == CURLE_URL_MALFORMAT || rc == CURLE_REMOTE_FILE_NOT_FOUND) {
+               rc == CURLE_URL_MALFORMAT || rc == CURLE_REMOTE_FILE_NOT_FOUND ||
+               rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
         LOG_WARN("video", "%s: %s", j->it->url, j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
         verdict = -1;
     } else {

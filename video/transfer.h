@@ -25,10 +25,12 @@
 
 typedef struct VideoTransferOptions {
     int parallel;         /* concurrent downloads (default 4) */
-    int retries;          /* retries after the first attempt (default 5) */
+    int retries;          /* retries after the first attempt (default 5; a zeroed struct,
+                             retries 0 and backoff_s 0, also means 5) */
     double backoff_s;     /* first retry delay, doubled each time, capped at 30 s (default 0.5) */
     double timeout_s;     /* connect timeout, and abort when under 1 byte/s this long (30) */
     const char *token;    /* bearer token (NULL: none) */
+    const char *ca_file;  /* PEM file of CA certificates for https (NULL: the system's) */
     const char *base_url; /* for a local manifest: where its files live */
     int delete_after;     /* upload: delete confirmed episodes' local files */
     int verify_hash;      /* upload: read back and hash (default 1; -1 means 0) */

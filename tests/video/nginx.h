@@ -5,7 +5,11 @@
  *             /slow/   GET at 300 KB/s (to cut connections mid-transfer)
  *             /auth/   PUT/GET only with "Authorization: Bearer secret"
  *             /corrupt/ accepts PUT, but GET/HEAD read another (missing) path
- *             /full/   PUT into DIR/full (a tiny tmpfs when the test could mount one) */
+ *             /full/   PUT into DIR/full (a tiny tmpfs when the test could mount one)
+ *             /swap/   accepts PUT, but GET/HEAD serve /swapsrc/ (same sizes, other bytes)
+ *             /norange/ ignores Range headers (max_ranges 0): always 200 with the whole file
+ * When the openssl CLI can make a self-signed certificate for 127.0.0.1 (DIR/cert.pem), the same
+ * web root is also served over https on ssl_port (0 when not). */
 #ifndef TESTS_VIDEO_NGINX_H
 #define TESTS_VIDEO_NGINX_H
 
@@ -21,7 +25,7 @@
 
 typedef struct TestNginx {
     char dir[600], www[700];
-    int port;
+    int port, ssl_port;
     pid_t pid;
 } TestNginx;
 
@@ -74,9 +78,18 @@ static inline int tn_write_config(const TestNginx *n) {
             "      if ($request_method != PUT) { rewrite ^/corrupt/(.*)$ /elsewhere/$1 break; } "
             "}\n"
             "    location /full/ { root %s; dav_methods PUT; create_full_put_path on; }\n"
-            "  }\n}\n",
+            "    location /norange/ { max_ranges 0; }\n"
+            "    location /swap/ { dav_methods PUT; create_full_put_path on;\n"
+            "      if ($request_method != PUT) { rewrite ^/swap/(.*)$ /swapsrc/$1 break; } }\n"
+            "  }\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->www, n->dir,
             n->dir);
+    if (n->ssl_port > 0)
+        fprintf(f,
+                "  server {\n    listen 127.0.0.1:%d ssl;\n    root %s;\n"
+                "    ssl_certificate %s/cert.pem;\n    ssl_certificate_key %s/key.pem;\n  }\n",
+                n->ssl_port, n->www, n->dir, n->dir);
+    fprintf(f, "}\n");
     fclose(f);
     return 0;
 }
@@ -118,6 +131,11 @@ static inline int tn_create(TestNginx *n, const char *parent) {
              n->www, n->www);
     if (system(cmd) != 0) return -1;
     n->port = tn_free_port();
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
+             "-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             n->dir);
+    n->ssl_port = system(cmd) == 0 ? tn_free_port() : 0;
     if (n->port <= 0 || tn_write_config(n) != 0) return -1;
     return tn_start(n);
 }

@@ -295,6 +295,34 @@ static void test_dedup(void) {
     CHECK(tu_sh("'%s/vpt' dataset dedup '%s' --segment 20 --sample-every 5 | grep -q "
                 "'\"duplicate_segments\": 3'",
                 VPT_BINARY_DIR, dir) == 0);
+    /* The loader leaves the repeated footage out when asked. */
+    VideoLoaderOptions lo = {.dir = dir,
+                             .T = 10,
+                             .width = 16,
+                             .height = 16,
+                             .threads = 2,
+                             .shuffle = 4,
+                             .seed = 1,
+                             .split = VIDEO_SPLIT_ALL,
+                             .epochs = 1,
+                             .skip_duplicates = 1};
+    VideoLoader *l = NULL;
+    CHECK_EQ_INT(video_loader_create(&l, &lo), STATUS_OK);
+    if (!l) return;
+    VideoWindow w;
+    video_window_alloc(&w, 10, 16, 16);
+    int got = 1, n = 0, from_reenc = 0;
+    while (got) {
+        CHECK_EQ_INT(video_loader_next(l, &w, &got), STATUS_OK);
+        if (!got) break;
+        n++;
+        from_reenc += strcmp(w.episode, "reenc") == 0;
+    }
+    CHECK(n >= 10);
+    CHECK_EQ_INT(from_reenc, 0);
+    CHECK(video_loader_dropped(l) >= 5);
+    video_window_free(&w);
+    video_loader_destroy(l);
 }
 
 int main(void) {

@@ -20,6 +20,16 @@
 static char tmp[512];
 static TestNginx ngx;
 
+typedef struct LogCapture {
+    int sha_warnings;
+} LogCapture;
+
+static void capture_sink(void *user, LogLevel level, const char *tag, const char *msg) {
+    (void)tag;
+    (void)level;
+    if (strstr(msg, "SHA-256")) ((LogCapture *)user)->sha_warnings++;
+}
+
 static void write_random(const char *path, size_t n, unsigned seed) {
     FILE *f = fopen(path, "wb");
     if (!f) return;
@@ -85,6 +95,33 @@ static void test_fetch_success(void) {
     CHECK(tu_sh("'%s/vpt' fetch '%s' '%s/out-file' --quiet | grep -q '\"ok\": 1'", VPT_BINARY_DIR,
                 list, tmp) == 0);
     snprintf(a, sizeof a, "%s/out-file/b.bin", tmp);
+    CHECK(same_file(a, b));
+}
+
+static void test_fetch_https(void) {
+    if (ngx.ssl_port <= 0) {
+        fprintf(stderr, "  (openssl could not make a certificate: https case skipped)\n");
+        return;
+    }
+    char list[1200], out[1200], ca[800], a[1600], b[1600];
+    snprintf(list, sizeof list, "%s/listtls.txt", tmp);
+    FILE *f = fopen(list, "w");
+    fprintf(f, "https://127.0.0.1:%d/b.bin\n", ngx.ssl_port);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/outtls", tmp);
+    snprintf(ca, sizeof ca, "%s/cert.pem", ngx.dir);
+    VideoTransferOptions o = fast_opts(3);
+    VideoTransferReport r;
+    /* An untrusted certificate is refused at once (no retries). */
+    LogLevel lv = log_get_level();
+    log_set_level(LOG_LEVEL_SILENT);
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_NETWORK);
+    log_set_level(lv);
+    CHECK_EQ_INT(r.retries, 0);
+    o.ca_file = ca;
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_OK);
+    snprintf(a, sizeof a, "%s/b.bin", out);
+    snprintf(b, sizeof b, "%s/b.bin", ngx.www);
     CHECK(same_file(a, b));
 }
 
@@ -199,6 +236,29 @@ static void test_fetch_cut_then_resume(void) {
     CHECK(same_file(a, p));
     /* The second request resumed: nginx answered 206 Partial Content. */
     CHECK(tu_sh("grep -q '\" 206 ' '%s/access.log'", ngx.dir) == 0);
+}
+
+/* A stale .part exists, but the server ignores Range and sends the whole file: the part must
+ * be restarted, not appended to. */
+static void test_fetch_server_ignores_range(void) {
+    char p[1600], list[1200], out[1200], a[1600];
+    snprintf(p, sizeof p, "%s/norange/c.bin", ngx.www);
+    tu_sh("mkdir -p '%s/norange'", ngx.www);
+    write_random(p, 100000, 4);
+    snprintf(out, sizeof out, "%s/outnorange", tmp);
+    tu_sh("mkdir -p '%s' && head -c 30000 /dev/zero > '%s/c.bin.part'", out, out);
+    snprintf(list, sizeof list, "%s/listnorange.txt", tmp);
+    FILE *f = fopen(list, "w");
+    fprintf(f, "http://127.0.0.1:%d/norange/c.bin\n", ngx.port);
+    fclose(f);
+    VideoTransferOptions o = fast_opts(1);
+    VideoTransferReport r;
+    LogLevel lv = log_get_level();
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK_EQ_INT(video_fetch_source(list, out, &o, &r), STATUS_OK);
+    log_set_level(lv);
+    snprintf(a, sizeof a, "%s/c.bin", out);
+    CHECK(same_file(a, p));
 }
 
 static void test_fetch_checksum_mismatch(void) {
@@ -394,6 +454,32 @@ static void test_upload_not_confirmed_keeps_files(void) {
     CHECK(tu_sh("cmp -s '%s/rec4.mp4' '%s/auth/rec4.mp4'", ds, ngx.www) == 0);
 }
 
+/* The server answers 2xx and reports the right sizes, but holds other bytes: only the hash
+ * check can catch it, and nothing may be confirmed or deleted. */
+static void test_upload_hash_mismatch(void) {
+    char ds[1200], url[256];
+    snprintf(ds, sizeof ds, "%s/up6", tmp);
+    make_dataset(ds, "rec6", 10);
+    tu_sh("mkdir -p '%s/swapsrc' && cd '%s' && for f in rec6.mp4 rec6.jsonl rec6-options.json "
+          "manifest.jsonl; do head -c $(stat -c %%s $f) /dev/urandom > '%s/swapsrc/'$f; done",
+          ngx.www, ds, ngx.www);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/swap", ngx.port);
+    VideoTransferOptions o = fast_opts(1);
+    o.delete_after = 1;
+    VideoTransferReport r;
+    LogCapture cap = {0};
+    log_set_sink(capture_sink, &cap);
+    CHECK_EQ_INT(video_upload(ds, url, &o, &r), STATUS_NETWORK);
+    log_set_sink(NULL, NULL);
+    CHECK(cap.sha_warnings > 0);
+    CHECK(episode_files_present(ds, "rec6"));
+    CHECK(tu_sh("test -e '%s/uploaded.jsonl'", ds) != 0);
+    /* By size only (--no-verify-hash) it would have been accepted: the hash is what caught it. */
+    o.verify_hash = -1;
+    o.delete_after = 0;
+    CHECK_EQ_INT(video_upload(ds, url, &o, &r), STATUS_OK);
+}
+
 static void test_upload_disk_full(void) {
     char full[1200], ds[700], url[256];
     snprintf(full, sizeof full, "%s/full", ngx.dir);
@@ -427,9 +513,11 @@ int main(void) {
         return 1;
     }
     TEST_RUN(test_fetch_success);
+    TEST_RUN(test_fetch_https);
     TEST_RUN(test_fetch_server_down);
     TEST_RUN(test_fetch_500_then_success);
     TEST_RUN(test_fetch_cut_then_resume);
+    TEST_RUN(test_fetch_server_ignores_range);
     TEST_RUN(test_fetch_checksum_mismatch);
     TEST_RUN(test_fetch_disk_full);
     TEST_RUN(test_fetch_manifest);
@@ -437,6 +525,7 @@ int main(void) {
     TEST_RUN(test_upload_server_down);
     TEST_RUN(test_upload_500_then_success_delete_after);
     TEST_RUN(test_upload_not_confirmed_keeps_files);
+    TEST_RUN(test_upload_hash_mismatch);
     TEST_RUN(test_upload_disk_full);
     tn_kill(&ngx);
     tu_rmrf(tmp);

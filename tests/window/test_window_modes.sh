@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_window_modes.sh VPT RECORD_CHECK SRC_DIR: the window modes under a real X server
+# (Xvfb via xvfb-run) with Mesa GL: each starts, runs scripted input, quits cleanly and
+# leaves a screenshot; `record` driven by the input script writes an mp4 + jsonl whose
+# actions equal the script and whose frame count equals its line count.
+set -u
+vpt="$1"; check="$2"; src="$3"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fails=0; passes=0
+ok() { passes=$((passes+1)); }
+bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+x() { xvfb-run -a -s "-screen 0 1280x720x24" "$@"; }
+
+python3 "$src/make_script.py" "$tmp/script.jsonl" || bad "script generation"
+n=$(wc -l < "$tmp/script.jsonl")
+
+# play: scripted input, quits by itself at the end of the script, screenshot written
+if x "$vpt" play --world flat --seed 1 --input "$tmp/script.jsonl" --screenshot "$tmp/play.png" \
+    --no-vsync --quiet; then ok; else bad "play exited non-zero"; fi
+[ -s "$tmp/play.png" ] && ok || bad "play wrote no screenshot"
+
+# record: mp4 + jsonl equal to the script; an options file and a manifest line
+if x "$vpt" record --world flat --seed 1 --input "$tmp/script.jsonl" --out "$tmp/rec" \
+    --screenshot "$tmp/record.png" --no-vsync --quiet; then ok; else bad "record exited non-zero"; fi
+name=$(ls "$tmp/rec" 2>/dev/null | grep '\.mp4$' | head -1); name="${name%.mp4}"
+if [ -n "$name" ]; then
+    ok
+    "$check" "$tmp/script.jsonl" "$tmp/rec/$name.jsonl" "$tmp/rec/$name.mp4" && ok || bad "record_check"
+    [ -s "$tmp/rec/$name-options.json" ] && ok || bad "no options file"
+    grep -q "\"$name\"" "$tmp/rec/manifest.jsonl" && ok || bad "segment not in manifest.jsonl"
+    frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames \
+        -of csv=p=0 "$tmp/rec/$name.mp4")
+    [ "$frames" = "$n" ] && ok || bad "ffprobe counts $frames frames, script has $n lines"
+else
+    bad "record wrote no segment"
+fi
+
+# segments: a 20-tick segment length splits the same run into several whole segments
+if x "$vpt" record --world flat --seed 1 --input "$tmp/script.jsonl" --out "$tmp/seg" \
+    --segment-ticks 20 --no-vsync --quiet; then ok; else bad "segmented record exited non-zero"; fi
+segs=$(ls "$tmp/seg" | grep -c '\.mp4$')
+[ "$segs" -eq $(( (n + 19) / 20 )) ] && ok || bad "expected $(( (n + 19) / 20 )) segments, got $segs"
+total=0
+for f in "$tmp/seg"/rec-*.jsonl; do total=$((total + $(wc -l < "$f"))); done
+[ "$total" -eq "$n" ] && ok || bad "segments hold $total lines, script $n"
+
+# bad input: a missing script and a bad upload URL fail cleanly with exit 2
+"$vpt" record --input "$tmp/nope.jsonl" --quiet 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "nope.jsonl" "$tmp/err" && ok || bad "missing --input: rc $rc"
+"$vpt" record --upload ftp://x --quiet 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "upload" "$tmp/err" && ok || bad "bad --upload: rc $rc"
+echo '{"keyboard": {"keys": []}, "mouse": {"dx": "left"}}' > "$tmp/badscript.jsonl"
+x "$vpt" play --input "$tmp/badscript.jsonl" --quiet 2>"$tmp/err"; rc=$?
+[ $rc -ne 0 ] && grep -q "badscript.jsonl:1" "$tmp/err" && ok || bad "malformed script: rc $rc $(cat $tmp/err)"
+# no display: a clear message and a non-zero exit, not a crash
+DISPLAY= "$vpt" play --quit-after-ticks 1 --quiet 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -qi "display" "$tmp/err" && ok || bad "no display: rc $rc"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
