@@ -26,10 +26,14 @@ static double clip_axis(const World *w, const double mn[3], const double mx[3], 
     int z0 = fl(lo[2] + EPS), z1 = fl(hi[2] - EPS);
     if (y0 < 0) y0 = 0;
     if (y1 >= WORLD_HEIGHT) y1 = WORLD_HEIGHT - 1;
-    for (int y = y0; y <= y1; y++)
-        for (int z = z0; z <= z1; z++)
-            for (int x = x0; x <= x1; x++) {
-                if (!block_is_solid(world_block_fast(w, x, y, z))) continue;
+    /* column by column: one chunk lookup per (x, z), then a strided walk up the column */
+    for (int z = z0; z <= z1; z++)
+        for (int x = x0; x <= x1; x++) {
+            const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);
+            if (!c) continue; /* unloaded: air */
+            const uint8_t *col = c->blocks + CHUNK_INDEX(x & 15, 0, z & 15);
+            for (int y = y0; y <= y1; y++) {
+                if (!block_is_solid(col[y * CHUNK_AREA])) continue;
                 double bmin = a == 0 ? x : a == 1 ? y : z;
                 if (d > 0) {
                     if (bmin >= mx[a] - EPS && bmin - mx[a] < d) d = bmin - mx[a];
@@ -38,6 +42,7 @@ static double clip_axis(const World *w, const double mn[3], const double mx[3], 
                     if (bmax <= mn[a] + EPS && bmax - mn[a] > d) d = bmax - mn[a];
                 }
             }
+        }
     return d;
 }
 
