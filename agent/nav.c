@@ -205,11 +205,15 @@ typedef struct Cand {
 } Cand;
 
 /* Successors of (x,y,z); returns the count written to out (at most 4*3+3). */
-static int successors(const Env *env, const NavParams *prm, int x, int y, int z, Cand *out) {
+/* `pillared`: the node was reached by pillaring, so a block will stand under it although the
+ * planning snapshot of the world has none there yet. */
+static int successors(const Env *env, const NavParams *prm, int x, int y, int z, int pillared,
+                      Cand *out) {
     static const int DX[4] = {1, -1, 0, 0}, DZ[4] = {0, 0, 1, -1};
     int n = 0;
     uint8_t here = view_block(env, x, y, z);
     int in_water = view_block_liquid(here);
+    int supported = pillared || solid_at(env, x, y - 1, z);
     for (int d = 0; d < 4; d++) {
         int nx = x + DX[d], nz = z + DZ[d];
         int feet = pass_cost(env, prm, nx, y, nz), head = pass_cost(env, prm, nx, y + 1, nz);
@@ -219,7 +223,7 @@ static int successors(const Env *env, const NavParams *prm, int x, int y, int z,
             if (c < NAV_INF) out[n++] = (Cand){nx, y, nz, c, NAV_WALK};
         }
         /* Step up onto (nx, y, nz), which must be solid. */
-        if (solid_at(env, nx, y, nz) && (solid_at(env, x, y - 1, z) || in_water)) {
+        if (solid_at(env, nx, y, nz) && (supported || in_water)) {
             int c = add3(pass_cost(env, prm, x, y + 2, z), pass_cost(env, prm, nx, y + 1, nz),
                          pass_cost(env, prm, nx, y + 2, nz));
             c = add3(c, 9, 0);
@@ -252,7 +256,7 @@ static int successors(const Env *env, const NavParams *prm, int x, int y, int z,
     }
     if (in_water && !solid_at(env, x, y + 2, z)) {
         out[n++] = (Cand){x, y + 1, z, 8, NAV_SWIM_UP};
-    } else if (prm->allow_pillar && solid_at(env, x, y - 1, z)) {
+    } else if (prm->allow_pillar && supported) {
         int c = pass_cost(env, prm, x, y + 2, z);
         if (c < NAV_INF) out[n++] = (Cand){x, y + 1, z, c + 16, NAV_PILLAR};
     }
@@ -305,7 +309,7 @@ int nav_plan(NavPlanner *p, const Env *env, int sx, int sy, int sz, NavGoalFn go
             return 1;
         }
         if (nd->h < p->pool[best].h) best = i;
-        int nc = successors(env, prm, nd->x, nd->y, nd->z, cand);
+        int nc = successors(env, prm, nd->x, nd->y, nd->z, nd->move == NAV_PILLAR, cand);
         for (int c = 0; c < nc; c++) {
             int j = node_get(p, cand[c].x, cand[c].y, cand[c].z, &created);
             if (j < 0) break;

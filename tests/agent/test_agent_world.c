@@ -23,6 +23,7 @@
 #include "sim/env.h"
 #include "sim/inventory.h"
 #include "sim/mob.h"
+#include "sim/world.h"
 #include "sim/preset.h"
 #include "video/actionlog.h"
 #include "video/codec.h"
@@ -204,6 +205,40 @@ static void test_eats_when_hungry(void) {
 static Agent *scripted_factory(void *ctx, uint64_t seed) {
     (void)ctx;
     return agent_create("scripted", seed);
+}
+
+/* At the bottom of a 3-deep shaft with obsidian walls (too slow to dig by hand), the explorer
+ * gets out by pillar-jumping on the dirt it carries. */
+static void test_pillars_out_of_a_shaft(void) {
+    WorldPreset pr;
+    CHECK(preset_load_string("{\"generator\": \"flat\", \"mobs\": false, \"inventory\": "
+                             "[{\"item\": \"dirt\", \"count\": 16, \"slot\": 0}]}",
+                             "test", &pr) == STATUS_OK);
+    Env *env = env_create(&pr, 9);
+    Player *p = env_player_mut(env);
+    World *w = env_world_mut(env);
+    int px = (int)floor(p->x), pz = (int)floor(p->z), top = (int)floor(p->y);
+    for (int y = top - 4; y < top + 2; y++)
+        for (int dx = -1; dx <= 1; dx++)
+            for (int dz = -1; dz <= 1; dz++)
+                world_block_set(w, px + dx, y, pz + dz,
+                                (dx || dz || y == top - 4) ? BLOCK_OBSIDIAN : BLOCK_AIR);
+    p->y = top - 3;
+    p->vy = 0;
+    Agent *ag = agent_create("scripted:explorer", 9);
+    agent_reset(ag, env, 9);
+    int out = 0;
+    for (int t = 0; t < 800 && !out; t++) {
+        Action a;
+        agent_act(ag, env, NULL, 0, 0, &a, NULL);
+        env_step(env, &a);
+        out = env_player(env)->y >= top + 1.9;
+    }
+    CHECK_MSG(out, "still in the shaft at y %.2f (top %d)", env_player(env)->y, top);
+    CHECK(inventory_count(&env_player(env)->inventory, BLOCK_DIRT) < 16);
+    agent_destroy(ag);
+    env_destroy(env);
+    preset_deinit(&pr);
 }
 
 /* Evaluation results do not depend on the number of threads. */
@@ -417,6 +452,7 @@ int main(void) {
     TEST_RUN(test_speedrunner_progress_and_replay);
     TEST_RUN(test_act_never_changes_env);
     TEST_RUN(test_builder_shelter);
+    TEST_RUN(test_pillars_out_of_a_shaft);
     TEST_RUN(test_fights_zombie);
     TEST_RUN(test_eats_when_hungry);
     TEST_RUN(test_eval_jobs_invariant);
