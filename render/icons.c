@@ -89,11 +89,14 @@ static void draw_pickaxe(Texel *img, Rgb m) {
 
 static void draw_axe(Texel *img, Rgb m) {
     handle(img, 2, 13, 10);
-    for (int y = 1; y < 9; y++)
-        for (int x = 6; x < 14; x++) {
-            int on =
-                (x + y >= 12 && x + y <= 17 && x - y >= -1) || (x >= 10 && y <= 4 && x - y <= 11);
-            if (on) px(img, x, y, m, (x - y > 6) ? 25 : -10);
+    /* The blade sits on the upper-left side of the handle's top end: along the handle x - y
+     * runs from -11 (bottom) to 5 (top), and x + y < 15 is the left side. */
+    for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 16; x++) {
+            int along = x - y, side = x + y;
+            if (along < -1 || along > 6 || side < 8 || side > 14) continue;
+            if (side == 8 && (along == -1 || along == 6)) continue; /* rounded edge corners */
+            px(img, x, y, m, side <= 9 ? 30 : (side >= 13 ? -25 : 0));
         }
 }
 

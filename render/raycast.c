@@ -155,6 +155,8 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 
 /* ---- per-ray helpers -------------------------------------------------------------------- */
 
+static const uint8_t ZERO_LAYER[256];
+
 /* Highest non-air y + 1 of chunk k, and of each of its 4x4-column regions (computed once per
  * frame per chunk: a scan down from the top, 8 bytes at a time). */
 static int chunk_top(FrameCtx *fc, int k) {
@@ -166,13 +168,7 @@ static int chunk_top(FrameCtx *fc, int k) {
     int top = 0, found = 0;
     for (int y = WORLD_H - 1; y >= 0 && ch && found < 16; y--) {
         const uint8_t *layer = ch + y * 256;
-        uint64_t acc = 0;
-        for (int i = 0; i < 32; i++) { /* memcpy: chunk arrays need not be 8-byte aligned */
-            uint64_t v;
-            memcpy(&v, layer + 8 * i, 8);
-            acc |= v;
-        }
-        if (!acc) continue;
+        if (memcmp(layer, ZERO_LAYER, 256) == 0) continue; /* libc's vectorised compare */
         if (!top) top = y + 1;
         for (int r = 0; r < 16; r++) {
             if (rt[r]) continue;
@@ -432,19 +428,55 @@ static inline void dda_start(const FrameCtx *fc, const float *d, float t, Dda *s
     dda_axis(fc->ez, d[2], s->idz, t, fc->ecz, &s->z, &s->tmz);
 }
 
-/* Distance at which the ray leaves the size x size column region (x0, z0 its corner,
- * eye-relative) sideways or comes down to height top; *face is the face a block there is
- * entered through. */
-static float region_exit(const FrameCtx *fc, const float *d, float x0, float z0, float size,
-                         int top, int *face) {
-    float tx = d[0] > 0 ? (x0 + size) / d[0] : d[0] < 0 ? x0 / d[0] : BIG;
-    float tz = d[2] > 0 ? (z0 + size) / d[2] : d[2] < 0 ? z0 / d[2] : BIG;
-    float ty = d[1] < 0 ? ((float)(top - fc->ecy) - fc->ey) / d[1] : BIG;
-    float t = tx;
-    *face = d[0] > 0 ? RFACE_NX : RFACE_PX;
-    if (tz < t) t = tz, *face = d[2] > 0 ? RFACE_NZ : RFACE_PZ;
-    if (ty < t) t = ty, *face = RFACE_PY;
-    return t;
+/* From distance t (in a cell above its region's top), walks the 4x4-column regions along the
+ * ray in 2D while the ray stays above each region's highest block. Returns 0 when the ray
+ * reaches the view's edge or `limit` first; else 1 with the distance where the cell walk must
+ * resume and the face a block there would be entered through. */
+static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, float limit,
+                        float *t_out, int *face_out) {
+    int rx = s->x >> 2, rz = s->z >> 2;
+    float x0 = (float)(rx * 4 - fc->ecx) - fc->ex, z0 = (float)(rz * 4 - fc->ecz) - fc->ez;
+    float tmx = d[0] > 0 ? (x0 + 4.0f) * s->idx : d[0] < 0 ? -x0 * s->idx : BIG;
+    float tmz = d[2] > 0 ? (z0 + 4.0f) * s->idz : d[2] < 0 ? -z0 * s->idz : BIG;
+    float tdx = 4.0f * s->idx, tdz = 4.0f * s->idz;
+    float y0 = (float)fc->ecy + fc->ey; /* eye height */
+    float t_in = t;
+    int face = RFACE_PY;
+    for (;;) {
+        int kx = (rx >> 2) - fc->ccx0, kz = (rz >> 2) - fc->ccz0;
+        if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
+        int k = kz * FRAME_CHUNK_DIM + kx, top = 0;
+        if (fc->chunks[k]) {
+            chunk_top(fc, k);
+            top = fc->region_tops[k][(rz & 3) * 4 + (rx & 3)];
+        }
+        float t_exit = tmx < tmz ? tmx : tmz;
+        /* the ray's lowest point in this region: where it enters (going up) or leaves */
+        float t_low = d[1] >= 0.0f ? t_in : (t_exit < limit ? t_exit : limit);
+        if (y0 + d[1] * t_low < (float)top) {
+            float tr = t_in;
+            if (d[1] < 0.0f) {
+                float t_top = ((float)top - y0) / d[1];
+                if (t_top > tr) tr = t_top, face = RFACE_PY;
+            }
+            if (tr >= limit) return 0;
+            *t_out = tr;
+            *face_out = face;
+            return 1;
+        }
+        if (t_exit >= limit) return 0;
+        if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
+        t_in = t_exit;
+        if (tmx < tmz) {
+            rx += s->sx;
+            tmx += tdx;
+            face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+        } else {
+            rz += s->sz;
+            tmz += tdz;
+            face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+        }
+    }
 }
 
 typedef struct Water {
@@ -525,26 +557,27 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             if (ch) chunk_top(fc, k);
         }
         int block = BLOCK_AIR;
-        if ((unsigned)s.y < WORLD_H) {
-            int lx = s.x & 15, lz = s.z & 15;
-            int ctop = ch ? fc->tops[k] : 0;
-            int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
-            if (s.y >= top && !w.inside) {
-                /* above everything in this chunk: skip the chunk column; else the region */
-                int whole = s.y >= ctop, jf;
-                int ox = whole ? 0 : (lx & ~3), oz = whole ? 0 : (lz & ~3);
-                float x0 = (float)(s.x - lx + ox - fc->ecx) - fc->ex;
-                float z0 = (float)(s.z - lz + oz - fc->ecz) - fc->ez;
-                float tj =
-                    region_exit(fc, d, x0, z0, whole ? 16.0f : 4.0f, whole ? ctop : top, &jf);
-                if (tj > t + 1e-3f) {
-                    t = tj;
-                    face = jf;
-                    dda_start(fc, d, t + 1e-4f, &s);
-                    prev = BLOCK_AIR;
-                    continue;
-                }
+        int lx = s.x & 15, lz = s.z & 15;
+        int top = ch ? fc->region_tops[k][(lz >> 2) * 4 + (lx >> 2)] : 0;
+        if (s.y >= top && !w.inside) {
+            /* above everything in this 4x4-column region: walk regions in 2D until the ray
+             * comes down below one's top, then resume the cell walk there */
+            float tr;
+            int jf;
+            if (s.y >= WORLD_H && d[1] >= 0.0f) break;
+            if (!skip_regions(fc, d, &s, t, limit, &tr, &jf)) {
+                t = limit;
+                break;
             }
+            if (tr > t + 1e-4f || s.y >= WORLD_H) {
+                t = tr;
+                face = jf;
+                dda_start(fc, d, t + 1e-4f, &s);
+                prev = BLOCK_AIR;
+                continue;
+            }
+        }
+        if ((unsigned)s.y < WORLD_H) {
             if (ch) block = ch[(s.y * 16 + lz) * 16 + lx];
         } else if ((s.y >= WORLD_H) == (d[1] >= 0)) {
             break; /* above the world going up, or below it going down */

@@ -2,10 +2,10 @@
  *
  * default: 2D gradient-noise fields give a continent value (oceans), lakes, hilliness,
  * temperature and humidity (biomes: plains, forest, desert, ocean, hills) and the height of
- * each column; caves come from two 3D noises sampled on a 4 x 8 x 4 world-aligned lattice and
- * interpolated (a tunnel where both are near zero); ore veins and oak trees are drawn from a
- * per-chunk RNG stream and kept inside their chunk. Every field is a function of world
- * coordinates, so chunk seams agree whatever the generation order.
+ * each column (evaluated every 4 blocks and interpolated); caves come from two 3D noises sampled on
+ * a 4 x 8 x 4 world-aligned lattice and interpolated (a tunnel where both are near zero); ore veins
+ * and oak trees are drawn from a per-chunk RNG stream and kept inside their chunk. Every field is a
+ * function of world coordinates, so chunk seams agree whatever the generation order.
  *
  * Ore depths (Minecraft-like): coal in y 5..100 (common), iron y 5..63, diamond y 2..15 (at
  * most one vein of <= 4 per chunk, not every chunk). Bedrock fills y = 0 and speckles y 1..2. */
@@ -151,38 +151,71 @@ static uint64_t sub_seed(const WorldGen *g, uint64_t k) {
     return mix64(g->seed * 0x9E3779B97F4A7C15ull + k);
 }
 
-static Column column_eval(const WorldGen *g, int x, int z) {
+/* The terrain fields are evaluated on a lattice every 4 blocks (world-aligned) and
+ * interpolated bilinearly in between, like Minecraft's noise interpolation: 25 noise points per
+ * chunk instead of 256. */
+#define LAT 4
+
+typedef struct Fields {
+    float h, hill_amp, temp, humid;
+} Fields;
+
+static Fields fields_at(const WorldGen *g, int x, int z) {
     float fx = (float)x, fz = (float)z;
     float continent = fbm2(sub_seed(g, 1), fx / 320.0f, fz / 320.0f, 3);
     float hills = fbm2(sub_seed(g, 2), fx / 220.0f, fz / 220.0f, 2);
     float detail = fbm2(sub_seed(g, 3), fx / 70.0f, fz / 70.0f, 4);
     float ridge = fabsf(fbm2(sub_seed(g, 4), fx / 45.0f, fz / 45.0f, 3));
     float lake = fbm2(sub_seed(g, 5), fx / 70.0f, fz / 70.0f, 2);
-    float hill_amp = hills > 0.15f ? (hills - 0.15f) * 2.5f : 0.0f;
-    if (hill_amp > 1.0f) hill_amp = 1.0f;
-    float h = 65.0f + 5.0f * detail + hill_amp * (8.0f + 30.0f * (1.0f - ridge));
+    Fields f;
+    f.hill_amp = hills > 0.15f ? (hills - 0.15f) * 2.5f : 0.0f;
+    if (f.hill_amp > 1.0f) f.hill_amp = 1.0f;
+    float h = 65.0f + 5.0f * detail + f.hill_amp * (8.0f + 30.0f * (1.0f - ridge));
     if (continent < -0.12f) h += (continent + 0.12f) * 110.0f;
     if (lake > 0.42f) h -= (lake - 0.42f) * 55.0f;
     if (h < 30.0f) h = 30.0f + (h - 30.0f) * 0.2f;
+    f.h = h;
+    f.temp = fbm2(sub_seed(g, 6), fx / 260.0f, fz / 260.0f, 2);
+    f.humid = fbm2(sub_seed(g, 7), fx / 200.0f, fz / 200.0f, 2);
+    return f;
+}
+
+static inline float bilerp(float a, float b, float c, float d, float tx, float tz) {
+    return lerpf(lerpf(a, b, tx), lerpf(c, d, tx), tz);
+}
+
+/* Column from the 4 lattice corners around it (a = (x0, z0), b = (x0 + 4, z0), c = (x0, z0 +
+ * 4), d = both) at offsets tx, tz in [0, 1). */
+static Column column_from(const Fields *a, const Fields *b, const Fields *c, const Fields *d,
+                          float tx, float tz) {
+    float h = bilerp(a->h, b->h, c->h, d->h, tx, tz);
+    float hill_amp = bilerp(a->hill_amp, b->hill_amp, c->hill_amp, d->hill_amp, tx, tz);
     if (h > 118.0f) h = 118.0f;
     if (h < 8.0f) h = 8.0f;
-    Column c;
-    c.height = (int)floorf(h);
-    if (c.height < SEA_LEVEL) {
-        c.biome = BIOME_OCEAN;
-    } else if (hill_amp > 0.45f && c.height > 78) {
-        c.biome = BIOME_HILLS;
+    Column col;
+    col.height = (int)floorf(h);
+    if (col.height < SEA_LEVEL) {
+        col.biome = BIOME_OCEAN;
+    } else if (hill_amp > 0.45f && col.height > 78) {
+        col.biome = BIOME_HILLS;
     } else {
-        float temp = fbm2(sub_seed(g, 6), fx / 260.0f, fz / 260.0f, 2);
-        float humid = fbm2(sub_seed(g, 7), fx / 200.0f, fz / 200.0f, 2);
+        float temp = bilerp(a->temp, b->temp, c->temp, d->temp, tx, tz);
+        float humid = bilerp(a->humid, b->humid, c->humid, d->humid, tx, tz);
         if (temp > 0.18f && humid < 0.05f)
-            c.biome = BIOME_DESERT;
+            col.biome = BIOME_DESERT;
         else if (humid > 0.02f)
-            c.biome = BIOME_FOREST;
+            col.biome = BIOME_FOREST;
         else
-            c.biome = BIOME_PLAINS;
+            col.biome = BIOME_PLAINS;
     }
-    return c;
+    return col;
+}
+
+static Column column_eval(const WorldGen *g, int x, int z) {
+    int x0 = x & ~(LAT - 1), z0 = z & ~(LAT - 1);
+    Fields a = fields_at(g, x0, z0), b = fields_at(g, x0 + LAT, z0);
+    Fields c = fields_at(g, x0, z0 + LAT), d = fields_at(g, x0 + LAT, z0 + LAT);
+    return column_from(&a, &b, &c, &d, (float)(x - x0) / LAT, (float)(z - z0) / LAT);
 }
 
 GenBiome gen_biome(const WorldGen *g, int x, int z) { return column_eval(g, x, z).biome; }
@@ -203,15 +236,30 @@ int gen_surface_height(const WorldGen *g, int x, int z) {
 
 /* ---- default generator passes ---- */
 
+#define NLAT (16 / LAT + 1)
+
 static void fill_columns(const WorldGen *g, int cx, int cz, uint8_t *b, Column *cols) {
+    Fields lat[NLAT][NLAT]; /* [z][x] */
+    for (int k = 0; k < NLAT; k++)
+        for (int i = 0; i < NLAT; i++)
+            lat[k][i] = fields_at(g, cx * 16 + i * LAT, cz * 16 + k * LAT);
+    int min_h = WORLD_HEIGHT;
+    for (int z = 0; z < 16; z++)
+        for (int x = 0; x < 16; x++) {
+            int i = x / LAT, k = z / LAT;
+            Column c = column_from(&lat[k][i], &lat[k][i + 1], &lat[k + 1][i], &lat[k + 1][i + 1],
+                                   (float)(x % LAT) / LAT, (float)(z % LAT) / LAT);
+            cols[z * 16 + x] = c;
+            min_h = c.height < min_h ? c.height : min_h;
+        }
+    memset(b, BLOCK_BEDROCK, CHUNK_AREA);
+    memset(b + CHUNK_AREA, BLOCK_STONE, (size_t)min_h * CHUNK_AREA); /* layers 1 .. min_h */
     for (int z = 0; z < 16; z++) {
         for (int x = 0; x < 16; x++) {
             int wx = cx * 16 + x, wz = cz * 16 + z;
-            Column c = column_eval(g, wx, wz);
-            cols[z * 16 + x] = c;
+            Column c = cols[z * 16 + x];
             uint32_t r = hash3(g->seed ^ 0xBED, wx, 0, wz);
-            b[CHUNK_INDEX(x, 0, z)] = BLOCK_BEDROCK;
-            for (int y = 1; y <= c.height; y++) b[CHUNK_INDEX(x, y, z)] = BLOCK_STONE;
+            for (int y = min_h + 1; y <= c.height; y++) b[CHUNK_INDEX(x, y, z)] = BLOCK_STONE;
             if ((r & 1) && c.height >= 1) b[CHUNK_INDEX(x, 1, z)] = BLOCK_BEDROCK;
             if ((r & 6) == 6 && c.height >= 2) b[CHUNK_INDEX(x, 2, z)] = BLOCK_BEDROCK;
             int top = c.height;
@@ -240,41 +288,45 @@ static void fill_columns(const WorldGen *g, int cx, int cz, uint8_t *b, Column *
 #define CAVE_NX (16 / CAVE_XZ + 1)
 #define CAVE_NY (WORLD_HEIGHT / CAVE_Y + 1)
 
-static void carve_caves(const WorldGen *g, int cx, int cz, uint8_t *b, const Column *cols) {
-    static const float THRESH = 0.0075f;
-    float n1[CAVE_NX][CAVE_NY][CAVE_NX], n2[CAVE_NX][CAVE_NY][CAVE_NX];
-    uint64_t s1 = sub_seed(g, 11), s2 = sub_seed(g, 12);
-    for (int i = 0; i < CAVE_NX; i++)
-        for (int j = 0; j < CAVE_NY; j++)
-            for (int k = 0; k < CAVE_NX; k++) {
-                float wx = (float)(cx * 16 + i * CAVE_XZ), wy = (float)(j * CAVE_Y);
-                float wz = (float)(cz * 16 + k * CAVE_XZ);
-                n1[i][j][k] = noise3(s1, wx / 40.0f, wy / 22.0f, wz / 40.0f);
-                n2[i][j][k] = noise3(s2, wx / 40.0f, wy / 22.0f, wz / 40.0f);
-            }
-    for (int z = 0; z < 16; z++) {
-        int k = z / CAVE_XZ;
+/* 1 if trilinear interpolation inside lattice cell (i, j, k) of n can get within `lim` of 0
+ * (the interpolant stays between the corners' min and max). */
+static int cell_may_cross(float n[CAVE_NX][CAVE_NY][CAVE_NX], int i, int j, int k, float lim) {
+    float lo = n[i][j][k], hi = lo;
+    for (int c = 1; c < 8; c++) {
+        float v = n[i + (c & 1)][j + ((c >> 1) & 1)][k + (c >> 2)];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    return lo < lim && hi > -lim;
+}
+
+static inline float bilerp_xz(float n[CAVE_NX][CAVE_NY][CAVE_NX], int i, int j, int k, float tx,
+                              float tz) {
+    return lerpf(lerpf(n[i][j][k], n[i + 1][j][k], tx),
+                 lerpf(n[i][j][k + 1], n[i + 1][j][k + 1], tx), tz);
+}
+
+static void carve_cell(float n1[CAVE_NX][CAVE_NY][CAVE_NX], float n2[CAVE_NX][CAVE_NY][CAVE_NX],
+                       int i, int j, int k, uint8_t *b, const Column *cols, float thresh) {
+    for (int z = k * CAVE_XZ; z < (k + 1) * CAVE_XZ; z++) {
         float tz = (float)(z % CAVE_XZ) / CAVE_XZ;
-        for (int x = 0; x < 16; x++) {
-            int i = x / CAVE_XZ;
+        for (int x = i * CAVE_XZ; x < (i + 1) * CAVE_XZ; x++) {
             float tx = (float)(x % CAVE_XZ) / CAVE_XZ;
             const Column *c = &cols[z * 16 + x];
             int ymax = c->height < SEA_LEVEL + 2 ? c->height - 5 : c->height;
-            for (int y = 5; y <= ymax; y++) {
-                int j = y / CAVE_Y;
-                float ty = (float)(y % CAVE_Y) / CAVE_Y;
-#define TRI(n)                                                                                     \
-    lerpf(lerpf(lerpf(n[i][j][k], n[i + 1][j][k], tx),                                             \
-                lerpf(n[i][j + 1][k], n[i + 1][j + 1][k], tx), ty),                                \
-          lerpf(lerpf(n[i][j][k + 1], n[i + 1][j][k + 1], tx),                                     \
-                lerpf(n[i][j + 1][k + 1], n[i + 1][j + 1][k + 1], tx), ty),                        \
-          tz)
+            int y0 = j * CAVE_Y < 5 ? 5 : j * CAVE_Y, y1 = (j + 1) * CAVE_Y - 1;
+            if (y1 > ymax) y1 = ymax;
+            if (y0 > y1) continue;
+            /* the column's values at the cell's bottom and top lattice rows */
+            float a0 = bilerp_xz(n1, i, j, k, tx, tz), a1 = bilerp_xz(n1, i, j + 1, k, tx, tz);
+            float d0 = bilerp_xz(n2, i, j, k, tx, tz), d1 = bilerp_xz(n2, i, j + 1, k, tx, tz);
+            for (int y = y0; y <= y1; y++) {
+                float ty = (float)(y - j * CAVE_Y) / CAVE_Y;
                 /* thinner near the surface so openings stay occasional */
-                float th = y > c->height - 6 ? THRESH * 0.5f : THRESH;
-                float a = TRI(n1);
+                float th = y > c->height - 6 ? thresh * 0.5f : thresh;
+                float a = lerpf(a0, a1, ty);
                 if (a * a > th) continue;
-                float d = TRI(n2);
-#undef TRI
+                float d = lerpf(d0, d1, ty);
                 if (a * a + d * d < th) {
                     uint8_t *cell = &b[CHUNK_INDEX(x, y, z)];
                     if (*cell != BLOCK_BEDROCK && *cell != BLOCK_WATER) *cell = BLOCK_AIR;
@@ -282,6 +334,33 @@ static void carve_caves(const WorldGen *g, int cx, int cz, uint8_t *b, const Col
             }
         }
     }
+}
+
+/* Tunnels where two 3D noises are both near zero. The noises live on a 4 x 8 x 4 lattice and
+ * are interpolated; lattice cells whose corners cannot bring either noise near zero are
+ * skipped whole (most of them). */
+static void carve_caves(const WorldGen *g, int cx, int cz, uint8_t *b, const Column *cols) {
+    static const float THRESH = 0.0075f;
+    float n1[CAVE_NX][CAVE_NY][CAVE_NX], n2[CAVE_NX][CAVE_NY][CAVE_NX];
+    uint64_t s1 = sub_seed(g, 11), s2 = sub_seed(g, 12);
+    int top = 0;
+    for (int c = 0; c < CHUNK_AREA; c++) top = cols[c].height > top ? cols[c].height : top;
+    int nj = top / CAVE_Y + 2; /* lattice rows needed */
+    if (nj > CAVE_NY) nj = CAVE_NY;
+    for (int i = 0; i < CAVE_NX; i++)
+        for (int j = 0; j < nj; j++)
+            for (int k = 0; k < CAVE_NX; k++) {
+                float wx = (float)(cx * 16 + i * CAVE_XZ), wy = (float)(j * CAVE_Y);
+                float wz = (float)(cz * 16 + k * CAVE_XZ);
+                n1[i][j][k] = noise3(s1, wx / 40.0f, wy / 22.0f, wz / 40.0f);
+                n2[i][j][k] = noise3(s2, wx / 40.0f, wy / 22.0f, wz / 40.0f);
+            }
+    float lim = sqrtf(THRESH);
+    for (int j = 0; j + 1 < nj; j++)
+        for (int k = 0; k < CAVE_NX - 1; k++)
+            for (int i = 0; i < CAVE_NX - 1; i++)
+                if (cell_may_cross(n1, i, j, k, lim) && cell_may_cross(n2, i, j, k, lim))
+                    carve_cell(n1, n2, i, j, k, b, cols, THRESH);
 }
 
 static void place_vein(uint8_t *b, Rng *r, uint8_t ore, int ymin, int ymax, int size) {

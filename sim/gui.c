@@ -485,3 +485,20 @@ void gui_drop_hovered(Gui *g, const GuiContext *ctx, GuiEffects *fx) {
     if (s) fx_drop(fx, s);
     gui_refresh_book(g, ctx);
 }
+
+void gui_hotbar_swap(Gui *g, int k, const GuiContext *ctx) {
+    ASSERT(k >= 0 && k < 9);
+    int h = gui_hovered(g);
+    if (h < 0) return;
+    const GuiElem *e = &gui_layout(g->screen)->elems[h];
+    ItemStack *s = elem_stack(g, e, ctx), *hot = &ctx->inv[k];
+    if (!s || s == hot) return;
+    if (e->kind == GUI_ELEM_FURNACE_OUTPUT) {
+        if (empty(hot)) move_items(hot, s, s->count);
+    } else if (empty(hot) || elem_accepts(e, hot, ctx)) {
+        ItemStack t = *s;
+        *s = *hot;
+        *hot = t;
+    }
+    gui_refresh_book(g, ctx);
+}

@@ -119,6 +119,9 @@ void gui_move_cursor(Gui *g, float dx, float dy);
 /* Index into gui_layout(screen)->elems under the cursor, or -1. */
 int gui_hovered(const Gui *g);
 void gui_click(Gui *g, GuiClick click, const GuiContext *ctx, GuiEffects *fx);
+/* Number key k (0..8) over a slot: swaps the hovered stack with hotbar slot k (Minecraft's
+ * hotbar swap; a furnace output only moves into an empty hotbar slot). */
+void gui_hotbar_swap(Gui *g, int k, const GuiContext *ctx);
 /* Drops the whole hovered stack (not the output or recipe buttons). */
 void gui_drop_hovered(Gui *g, const GuiContext *ctx, GuiEffects *fx);
 /* Recomputes the recipe book list (done after every operation; call it when the inventory

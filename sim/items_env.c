@@ -26,7 +26,6 @@ static void apply_fx(Env *e, const GuiEffects *fx) {
     Player *p = &e->player;
     for (int i = 0; i < fx->n_dropped; i++) {
         env_throw_stack(e, fx->dropped[i], 0);
-        e->stats.dropped[fx->dropped[i].item] += fx->dropped[i].count;
         env_event(e, ENV_EVENT_DROPPED, fx->dropped[i].item, fx->dropped[i].count, (int)floor(p->x),
                   (int)floor(p->y), (int)floor(p->z), 0);
     }
@@ -142,6 +141,11 @@ int items_phase_gui(Env *e, const Action *a) {
         gui_click_env(e, action_key_down(a, KEY_SNEAK) ? GUI_CLICK_SHIFT_LEFT : GUI_CLICK_LEFT, 0);
     if (env_key_pressed(e, a, KEY_USE)) gui_click_env(e, GUI_CLICK_RIGHT, 0);
     if (env_key_pressed(e, a, KEY_DROP)) gui_click_env(e, GUI_CLICK_LEFT, 1);
+    for (int k = 0; k < 9; k++) {
+        if (!env_key_pressed(e, a, (ActionKey)(KEY_HOTBAR_1 + k))) continue;
+        GuiContext ctx = gui_ctx(e);
+        gui_hotbar_swap(&e->gui, k, &ctx);
+    }
     return 1;
 }
 
@@ -327,6 +331,7 @@ void items_phase_reward(Env *e, StepResult *r) {
         const EnvEvent *ev = &r->events[i];
         if (ev->type == ENV_EVENT_MINED && ev->item < BLOCK_COUNT) e->stats.mined[ev->item]++;
         if (ev->type == ENV_EVENT_PICKED_UP) e->stats.picked_up[ev->item] += (uint32_t)ev->count;
+        if (ev->type == ENV_EVENT_DROPPED) e->stats.dropped[ev->item] += (uint32_t)ev->count;
         if (ev->type == ENV_EVENT_PLACED) e->stats.used[ev->item]++;
         if (ev->type == ENV_EVENT_DAMAGED)
             e->stats.damage_taken_x10 += (uint32_t)lround(ev->amount * 10.0f);

@@ -93,8 +93,9 @@ static void bfs_remove(World *w, int sky) {
     q->head = q->tail = 0;
 }
 
-/* Seeds the add queue with cells of (ox, oz)'s neighbour chunk that border chunk c. */
-static void seed_border(World *w, const Chunk *c, int dxc, int dzc) {
+/* Seeds the add queue with the cells of the neighbour chunk (dxc, dzc) of c that border c and
+ * can light it in channel `sky`. */
+static void seed_border(World *w, const Chunk *c, int dxc, int dzc, int sky) {
     const Chunk *nb = world_chunk_at(w, c->cx + dxc, c->cz + dzc);
     if (!nb) return;
     for (int k = 0; k < 16; k++) {
@@ -103,13 +104,20 @@ static void seed_border(World *w, const Chunk *c, int dxc, int dzc) {
         /* the cell of c next to it: above c's column top c is already fully sky-lit */
         int cxl = dxc > 0 ? 15 : dxc < 0 ? 0 : k;
         int czl = dzc > 0 ? 15 : dzc < 0 ? 0 : k;
-        int ymax = c->top[czl * 16 + cxl];
-        for (int y = 0; y < WORLD_HEIGHT; y++) {
+        int ymax = sky ? c->top[czl * 16 + cxl] : WORLD_HEIGHT;
+        for (int y = 0; y < ymax; y++) {
             uint8_t l = nb->light[CHUNK_INDEX(lx, y, lz)];
-            if ((y < ymax && (l >> 4) > 1) || (l & 15) > 1)
+            if ((sky ? (l >> 4) : (l & 15)) > 1)
                 q_push(&w->add_q, nb->cx * 16 + lx, y, nb->cz * 16 + lz, 0);
         }
     }
+}
+
+static void seed_borders(World *w, const Chunk *c, int sky) {
+    seed_border(w, c, 1, 0, sky);
+    seed_border(w, c, -1, 0, sky);
+    seed_border(w, c, 0, 1, sky);
+    seed_border(w, c, 0, -1, sky);
 }
 
 static int neighbour_top_max(World *w, const Chunk *c, int x, int z) {
@@ -128,49 +136,61 @@ static int neighbour_top_max(World *w, const Chunk *c, int x, int z) {
     return m;
 }
 
+/* Sky light straight down, one layer at a time from the top (sequential memory). */
+static void sky_columns(Chunk *c) {
+    uint8_t v[CHUNK_AREA];
+    memset(v, 15, sizeof v);
+    int alive = CHUNK_AREA;
+    for (int y = WORLD_HEIGHT - 1; y >= 0 && alive > 0; y--) {
+        const uint8_t *row = &c->blocks[y * CHUNK_AREA];
+        uint8_t *lrow = &c->light[y * CHUNK_AREA];
+        for (int col = 0; col < CHUNK_AREA; col++) {
+            if (!v[col]) continue;
+            int op = BLOCK_TABLE[row[col]].light_opacity;
+            if (op) {
+                int nv = v[col] - (op > 1 ? op : 1);
+                v[col] = (uint8_t)(nv > 0 ? nv : 0);
+                if (!v[col]) alive--;
+            }
+            lrow[col] = (uint8_t)(v[col] << SKY_SHIFT);
+        }
+    }
+}
+
 void light_chunk_init(World *w, Chunk *c) {
     memset(c->light, 0, sizeof c->light);
-    /* sky: straight down from the top */
-    for (int col = 0; col < CHUNK_AREA; col++) {
-        int v = 15;
-        for (int y = WORLD_HEIGHT - 1; y >= 0 && v > 0; y--) {
-            int op = BLOCK_TABLE[c->blocks[y * CHUNK_AREA + col]].light_opacity;
-            if (op) v -= op > 1 ? op : 1;
-            if (v < 0) v = 0;
-            c->light[y * CHUNK_AREA + col] = (uint8_t)(v << SKY_SHIFT);
-        }
-    }
+    sky_columns(c);
     /* sky sideways: cells below a neighbour column's top may light the neighbour */
     int bx = c->cx * 16, bz = c->cz * 16;
-    for (int z = 0; z < 16; z++) {
+    uint8_t nmax[CHUNK_AREA];
+    int ymax_all = 0;
+    for (int z = 0; z < 16; z++)
         for (int x = 0; x < 16; x++) {
-            int ymax = neighbour_top_max(w, c, x, z);
-            for (int y = 0; y < ymax; y++)
-                if ((c->light[CHUNK_INDEX(x, y, z)] >> 4) > 1)
-                    q_push(&w->add_q, bx + x, y, bz + z, 0);
+            int m = neighbour_top_max(w, c, x, z);
+            nmax[z * 16 + x] = (uint8_t)m;
+            ymax_all = m > ymax_all ? m : ymax_all;
         }
+    for (int y = 0; y < ymax_all; y++) {
+        const uint8_t *lrow = &c->light[y * CHUNK_AREA];
+        for (int col = 0; col < CHUNK_AREA; col++)
+            if (y < nmax[col] && (lrow[col] >> 4) > 1)
+                q_push(&w->add_q, bx + (col & 15), y, bz + (col >> 4), 0);
     }
-    seed_border(w, c, 1, 0);
-    seed_border(w, c, -1, 0);
-    seed_border(w, c, 0, 1);
-    seed_border(w, c, 0, -1);
-    /* the queue holds both channels' seeds; run sky, then block with the same seeds */
-    size_t n_seeds = w->add_q.tail;
-    LightQueue *q = &w->add_q;
-    LightNode *copy = NULL;
-    if (n_seeds) {
-        copy = mem_alloc(n_seeds * sizeof *copy);
-        memcpy(copy, q->items, n_seeds * sizeof *copy);
-    }
+    seed_borders(w, c, 1);
     bfs_add(w, 1);
-    for (size_t i = 0; i < n_seeds; i++) q_push(q, copy[i].x, copy[i].y, copy[i].z, 0);
-    mem_free(copy);
-    /* block light: emitters of this chunk */
-    for (int i = 0; i < CHUNK_VOLUME; i++) {
-        int e = BLOCK_TABLE[c->blocks[i]].light_emission;
+    LightQueue *q = &w->add_q;
+    seed_borders(w, c, 0);
+    /* block light: emitters of this chunk (memchr per emitting id: usually none present) */
+    for (int id = 0; id < BLOCK_COUNT; id++) {
+        int e = BLOCK_TABLE[id].light_emission;
         if (!e) continue;
-        c->light[i] = (uint8_t)((c->light[i] & 0xF0) | e);
-        q_push(q, bx + (i & 15), i / CHUNK_AREA, bz + ((i >> 4) & 15), e);
+        const uint8_t *p = c->blocks, *end = c->blocks + CHUNK_VOLUME;
+        while ((p = memchr(p, id, (size_t)(end - p))) != NULL) {
+            int i = (int)(p - c->blocks);
+            c->light[i] = (uint8_t)((c->light[i] & 0xF0) | e);
+            q_push(q, bx + (i & 15), i / CHUNK_AREA, bz + ((i >> 4) & 15), e);
+            p++;
+        }
     }
     bfs_add(w, 0);
 }

@@ -215,7 +215,10 @@ static void think(MobTable *t, Mob *m, const MobView *v, double *ax, double *az,
     if (m->type == MOB_ZOMBIE && v->player_alive) {
         double dx = v->px - m->x, dz = v->pz - m->z, dy = v->py - m->y;
         double d2 = dx * dx + dz * dz;
-        if (d2 < 40.0 * 40.0) { /* Minecraft's zombies follow from 35-40 blocks */
+        /* A zombie notices the player within 24 blocks and follows until 40 apart. */
+        if (d2 < MOB_NOTICE_RADIUS * MOB_NOTICE_RADIUS) m->chasing = 1;
+        if (d2 > MOB_FOLLOW_RADIUS * MOB_FOLLOW_RADIUS) m->chasing = 0;
+        if (m->chasing) {
             double len = sqrt(d2) + 1e-9;
             m->yaw = (float)(atan2(-dx, dz) / DEG2RAD);
             if (len > 0.8) {
@@ -297,16 +300,21 @@ void mob_table_tick(MobTable *t, const MobView *v, MobTickOut *out) {
     int day = !is_night(v->time_of_day);
     for (int i = 0; i < t->n; i++) {
         Mob *m = &t->mobs[i];
-        if (!world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
-                                world_chunk_coord((int)floor(m->z))) ||
+        /* Removal when the chunk unloaded, checked once a second per mob (staggered). */
+        if (((t->ticks + m->id) % 20 == 0 &&
+             !world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
+                                 world_chunk_coord((int)floor(m->z)))) ||
             m->y < -64.0) {
             remove_mob(t, i--);
             continue;
         }
         if (m->hurt_timer > 0) m->hurt_timer--;
-        double ax, az;
-        think(t, m, v, &ax, &az, out);
-        physics(v->world, m, ax, az);
+        double pdx = m->x - v->px, pdz = m->z - v->pz;
+        if (pdx * pdx + pdz * pdz < MOB_ACTIVE_RADIUS * MOB_ACTIVE_RADIUS) {
+            double ax, az;
+            think(t, m, v, &ax, &az, out);
+            physics(v->world, m, ax, az);
+        }
         if (m->type == MOB_ZOMBIE && day && (t->ticks % 20) == 0) { /* burns in daylight */
             int hx = (int)floor(m->x), hy = (int)floor(m->y + 1.8), hz = (int)floor(m->z);
             if ((world_light_get(v->world, hx, hy, hz) >> 4) == 15) {

@@ -7,7 +7,8 @@
  * solid ground with no block light, 24 or more blocks away, up to MOB_HOSTILE_CAP. A mob whose
  * chunk unloads is removed; zombies burn (1 HP a second) in daylight under open sky.
  * Behaviour: animals idle or wander in random directions, flee for 5 s when hit; zombies
- * chase the player within 40 blocks and hit for 3 HP once a second when within reach.
+ * notice the player within 24 blocks, follow it up to 40 blocks away and hit for 3 HP once a second
+ * when within reach. Mobs beyond MOB_ACTIVE_RADIUS of the player are frozen (no AI, no physics).
  * Every random draw takes the table's Rng, so mobs are deterministic.
  *
  * Invariants: mobs[0..n) are alive (removal swaps the last one in); health > 0. */
@@ -23,6 +24,11 @@
 #define MOB_PASSIVE_CAP 8
 #define MOB_HOSTILE_CAP 4
 #define MOB_HURT_TICKS 10 /* invulnerable and drawn red after a hit */
+/* Mobs farther than this (blocks, horizontally) from the player stand still: a simulation
+ * distance like Minecraft's, smaller than the loaded area, which keeps env_step fast. */
+#define MOB_ACTIVE_RADIUS 48.0
+#define MOB_NOTICE_RADIUS 24.0 /* zombies start chasing */
+#define MOB_FOLLOW_RADIUS 40.0 /* and give up beyond */
 
 typedef enum MobType { MOB_PIG = 0, MOB_COW, MOB_SHEEP, MOB_ZOMBIE, MOB_TYPE_COUNT } MobType;
 
@@ -40,6 +46,7 @@ typedef struct Mob {
     float dir_x, dir_z; /* wander direction (unit vector) */
     int flee_timer;     /* ticks left fleeing */
     int attack_cooldown;
+    int chasing; /* zombie: following the player */
     float flee_from_x, flee_from_z;
     uint32_t id; /* unique per episode (for renderers' interpolation) */
 } Mob;

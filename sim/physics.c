@@ -1,6 +1,7 @@
 /* physics.c: per-axis clipping of a moving box against the unit boxes of solid blocks. Cost is
  * the number of blocks the swept box touches (a dozen or two per tick for a walking player). */
 #include "sim/physics.h"
+#include "sim/world_internal.h"
 
 #include <math.h>
 
@@ -28,7 +29,7 @@ static double clip_axis(const World *w, const double mn[3], const double mx[3], 
     for (int y = y0; y <= y1; y++)
         for (int z = z0; z <= z1; z++)
             for (int x = x0; x <= x1; x++) {
-                if (!block_is_solid(world_block_get(w, x, y, z))) continue;
+                if (!block_is_solid(world_block_fast(w, x, y, z))) continue;
                 double bmin = a == 0 ? x : a == 1 ? y : z;
                 if (d > 0) {
                     if (bmin >= mx[a] - EPS && bmin - mx[a] < d) d = bmin - mx[a];
@@ -68,7 +69,7 @@ int phys_box_collides(const World *w, double x0, double y0, double z0, double x1
     for (int y = ay; y <= by; y++)
         for (int z = az; z <= bz; z++)
             for (int x = ax; x <= bx; x++)
-                if (block_is_solid(world_block_get(w, x, y, z))) return 1;
+                if (block_is_solid(world_block_fast(w, x, y, z))) return 1;
     return 0;
 }
 
@@ -78,6 +79,6 @@ int phys_box_in_liquid(const World *w, double x0, double y0, double z0, double x
     for (int y = ay; y <= by; y++)
         for (int z = az; z <= bz; z++)
             for (int x = ax; x <= bx; x++)
-                if (BLOCK_TABLE[world_block_get(w, x, y, z)].flags & BLOCK_FLAG_LIQUID) return 1;
+                if (BLOCK_TABLE[world_block_fast(w, x, y, z)].flags & BLOCK_FLAG_LIQUID) return 1;
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/physics.h"
+#include "sim/world_internal.h"
 
 #define DEG2RAD 0.017453292519943295
 
@@ -102,7 +103,8 @@ static int water_check(const Player *p, const World *w) {
                               p->y + PLAYER_HEIGHT - 0.4, p->z + hw);
 }
 
-float player_move(Player *p, const World *w, const PlayerInput *in) {
+/* Input, jump and acceleration (before the move). */
+static void player_accelerate(Player *p, const World *w, const PlayerInput *in) {
     double forward = in->forward * PHYS_INPUT_SCALE, strafe = in->strafe * PHYS_INPUT_SCALE;
     p->sneaking = in->sneak;
     if (in->sneak) {
@@ -122,11 +124,10 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
             }
         }
     }
-    int was_on_ground = p->on_ground;
     double accel;
     if (p->in_water) {
         accel = PHYS_WATER_ACCEL;
-    } else if (was_on_ground) {
+    } else if (p->on_ground) {
         double speed = PHYS_WALK_SPEED * (p->sprinting ? PHYS_SPRINT_FACTOR : 1.0);
         double f3 = PHYS_GROUND_FRICTION * PHYS_GROUND_FRICTION * PHYS_GROUND_FRICTION;
         accel = speed * (0.16277136 / f3);
@@ -134,10 +135,52 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
         accel = p->sprinting ? PHYS_AIR_ACCEL_SPRINT : PHYS_AIR_ACCEL;
     }
     accelerate(p, strafe, forward, accel);
+}
 
+/* Fall distance bookkeeping after a move of dy; returns the damage on landing. */
+static float player_fall(Player *p, double dy) {
+    float damage = 0.0f;
+    if (p->in_water) {
+        p->fall_distance = 0;
+    } else if (p->on_ground) {
+        if (p->fall_distance > 3.0f) damage = ceilf(p->fall_distance - 3.0f);
+        p->fall_distance = 0;
+    } else if (dy < 0) {
+        p->fall_distance -= (float)dy;
+    }
+    return damage;
+}
+
+/* Gravity, drag and friction after the move (y_before: feet before the move). */
+static void player_drag(Player *p, const World *w, double y_before) {
+    if (p->in_water) {
+        p->vx *= PHYS_WATER_DRAG;
+        p->vy = p->vy * PHYS_WATER_DRAG - PHYS_WATER_GRAVITY;
+        p->vz *= PHYS_WATER_DRAG;
+        /* swimming against a ledge whose top is free: Minecraft lifts the player out (0.3) */
+        if (p->collided_h) {
+            const double hw = PLAYER_HALF_WIDTH;
+            double ox = p->x + p->vx, oy = y_before + p->vy + 0.6, oz = p->z + p->vz;
+            if (!phys_box_collides(w, ox - hw, oy, oz - hw, ox + hw, oy + PLAYER_HEIGHT, oz + hw) &&
+                !phys_box_in_liquid(w, ox - hw, oy, oz - hw, ox + hw, oy + PLAYER_HEIGHT, oz + hw))
+                p->vy = PHYS_WATER_LEDGE_LIFT;
+        }
+    } else {
+        double fr = p->on_ground ? PHYS_GROUND_FRICTION : PHYS_AIR_FRICTION;
+        p->vy = (p->vy - PHYS_GRAVITY) * PHYS_DRAG_Y;
+        p->vx *= fr;
+        p->vz *= fr;
+    }
+    /* Minecraft zeroes tiny velocities (below 0.003) so bodies come to rest exactly */
+    if (fabs(p->vx) < 0.003) p->vx = 0;
+    if (fabs(p->vz) < 0.003) p->vz = 0;
+}
+
+float player_move(Player *p, const World *w, const PlayerInput *in) {
+    player_accelerate(p, w, in);
     double d[3] = {p->vx, p->vy, p->vz};
-    if (p->sneaking && was_on_ground) sneak_edge_clamp(p, w, &d[0], &d[2]);
-    double pos[3] = {p->x, p->y, p->z};
+    if (p->sneaking && p->on_ground) sneak_edge_clamp(p, w, &d[0], &d[2]);
+    double pos[3] = {p->x, p->y, p->z}, y_before = p->y;
     MoveResult mr;
     phys_move(w, pos, PLAYER_HALF_WIDTH, PLAYER_HEIGHT, d, &mr);
     p->x = pos[0];
@@ -148,30 +191,8 @@ float player_move(Player *p, const World *w, const PlayerInput *in) {
     if (mr.hit_y) p->vy = 0;
     p->collided_h = mr.hit_x || mr.hit_z;
     p->on_ground = mr.on_ground;
-
-    float damage = 0.0f;
-    if (p->in_water) {
-        p->fall_distance = 0;
-    } else if (p->on_ground) {
-        if (p->fall_distance > 3.0f) damage = ceilf(p->fall_distance - 3.0f);
-        p->fall_distance = 0;
-    } else if (d[1] < 0) {
-        p->fall_distance -= (float)d[1];
-    }
-
-    if (p->in_water) {
-        p->vx *= PHYS_WATER_DRAG;
-        p->vy = p->vy * PHYS_WATER_DRAG - PHYS_WATER_GRAVITY;
-        p->vz *= PHYS_WATER_DRAG;
-    } else {
-        double fr = p->on_ground ? PHYS_GROUND_FRICTION : PHYS_AIR_FRICTION;
-        p->vy = (p->vy - PHYS_GRAVITY) * PHYS_DRAG_Y;
-        p->vx *= fr;
-        p->vz *= fr;
-    }
-    /* Minecraft zeroes tiny velocities (below 0.003) so bodies come to rest exactly */
-    if (fabs(p->vx) < 0.003) p->vx = 0;
-    if (fabs(p->vz) < 0.003) p->vz = 0;
+    float damage = player_fall(p, d[1]);
+    player_drag(p, w, y_before);
     return damage;
 }
 
@@ -202,7 +223,7 @@ int player_raycast(const Player *p, const World *w, double reach, int *ox, int *
     int face = FACE_UP;
     double t = 0;
     while (t <= reach) {
-        uint8_t b = world_block_get(w, c[0], c[1], c[2]);
+        uint8_t b = world_block_fast(w, c[0], c[1], c[2]);
         if (BLOCK_TABLE[b].flags & BLOCK_FLAG_TARGETABLE) {
             *ox = c[0];
             *oy = c[1];

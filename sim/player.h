@@ -36,6 +36,7 @@
 #define PHYS_WATER_DRAG 0.8
 #define PHYS_WATER_GRAVITY 0.02
 #define PHYS_WATER_SWIM_UP 0.04
+#define PHYS_WATER_LEDGE_LIFT 0.3 /* vy when swimming into a ledge with room above */
 
 /* Block faces in Minecraft's Direction order. */
 typedef enum BlockFace {

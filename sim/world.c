@@ -2,9 +2,9 @@
  * around a center, edits that survive unloading, snapshots and the world hash.
  *
  * Invariants: every loaded chunk sits in slot (cz & mask, cx & mask) and no two loaded chunks
- * share a slot (loaded chunks lie within view_radius + 1 of the last center and the grid is at
- * least 2 * view_radius + 3 wide). A chunk is either loaded, or (if edited) in the edit store,
- * never both. */
+ * share a slot (loaded chunks lie within view_radius + WORLD_KEEP_MARGIN of the last center
+ * and the grid is at least 2 * (view_radius + WORLD_KEEP_MARGIN) + 1 wide). A chunk is either
+ * loaded, or (if edited) in the edit store, never both. */
 #include "sim/world.h"
 
 #include <stdlib.h>
@@ -21,7 +21,7 @@ World *world_create(const WorldGen *gen, int view_radius) {
     World *w = mem_calloc(1, sizeof *w);
     w->gen = gen;
     w->view_radius = view_radius;
-    int side = 2 * view_radius + 3;
+    int side = 2 * (view_radius + WORLD_KEEP_MARGIN) + 1;
     w->grid = 1;
     while (w->grid < side) w->grid *= 2;
     w->mask = w->grid - 1;
@@ -107,7 +107,7 @@ static void chunk_load(World *w, int cx, int cz) {
 
 int world_load_around(World *w, int ccx, int ccz, int radius, int max_new) {
     ASSERT(radius >= 0 && radius <= w->view_radius);
-    int keep = w->view_radius + 1;
+    int keep = w->view_radius + WORLD_KEEP_MARGIN;
     for (int i = 0; i < w->grid * w->grid; i++) {
         Chunk *c = w->slots[i];
         if (c && (abs(c->cx - ccx) > keep || abs(c->cz - ccz) > keep)) chunk_unload(w, c);
@@ -198,6 +198,8 @@ void world_loaded_coords(const World *w, int i, int *cx, int *cz) {
 size_t world_memory_bytes(const World *w) {
     return (size_t)world_loaded_count(w) * sizeof(Chunk) + (size_t)w->n_edits * CHUNK_VOLUME;
 }
+
+int world_edit_store_count(const World *w) { return w->n_edits; }
 
 int world_top_solid(const World *w, int x, int z) {
     const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);

@@ -8,10 +8,10 @@
  * change (BFS add/remove near the change).
  *
  * Loading: world_load_around() loads every chunk within a Chebyshev radius of a chunk (closest
- * first, up to a budget per call) and unloads chunks beyond radius + 1. Chunk contents are a
- * pure function of (generator, seed, cx, cz) plus the preset's block overrides, so load order
- * never changes the blocks. An edited chunk that is unloaded keeps its blocks in a side store
- * and gets them back when it reloads (edited chunks are the only memory that grows).
+ * first, up to a budget per call) and unloads chunks beyond view radius + WORLD_KEEP_MARGIN. Chunk
+ * contents are a pure function of (generator, seed, cx, cz) plus the preset's block overrides, so
+ * load order never changes the blocks. An edited chunk that is unloaded keeps its blocks in a side
+ * store and gets them back when it reloads (edited chunks are the only memory that grows).
  *
  * Ownership: World is created/destroyed by its owner (the Env); pointers returned by
  * world_chunk_blocks/world_chunk_light stay valid until the next load/unload/reset. */
@@ -28,6 +28,9 @@
 #define SEA_LEVEL 62
 #define CHUNK_AREA (CHUNK_SIZE * CHUNK_SIZE)
 #define CHUNK_VOLUME (CHUNK_AREA * WORLD_HEIGHT)
+/* Chunks stay loaded until they are this many chunks beyond the view radius (hysteresis: a
+ * player pacing across a chunk border does not regenerate chunks). */
+#define WORLD_KEEP_MARGIN 2
 #define CHUNK_INDEX(x, y, z) ((((y)*CHUNK_SIZE) + (z)) * CHUNK_SIZE + (x))
 
 /* Block/chunk coordinate helpers (floor division for negatives). */
@@ -44,8 +47,8 @@ void world_destroy(World *w); /* accepts NULL */
 void world_clear(World *w);
 
 /* Loads chunks within `radius` of chunk (ccx, ccz), nearest first, generating at most
- * `max_new` (< 0: no limit); unloads chunks farther than view_radius + 1. Returns the number
- * of chunks still missing within radius. */
+ * `max_new` (< 0: no limit); unloads chunks farther than view_radius + WORLD_KEEP_MARGIN. Returns
+ * the number of chunks still missing within radius. */
 int world_load_around(World *w, int ccx, int ccz, int radius, int max_new);
 int world_view_radius(const World *w);
 
@@ -67,6 +70,8 @@ int world_loaded_count(const World *w);
 void world_loaded_coords(const World *w, int i, int *cx, int *cz);
 /* Bytes held by loaded chunks and the edit store. */
 size_t world_memory_bytes(const World *w);
+/* Edited chunks kept (unloaded) in the edit store. */
+int world_edit_store_count(const World *w);
 
 /* Hash of the world state that matters for determinism: the contents of every edited chunk
  * (loaded or stored), in coordinate order. Unedited chunks are a function of the seed. */

@@ -33,7 +33,7 @@ typedef struct LightQueue {
 struct World {
     const WorldGen *gen;
     int view_radius;
-    int grid, mask; /* slot grid side (power of two >= 2 * view_radius + 3) */
+    int grid, mask; /* slot grid side: power of two >= 2 * (radius + margin) + 1 */
     Chunk **slots;  /* grid * grid, indexed by (cz & mask) * grid + (cx & mask) */
     Chunk *pool;    /* pool_cap chunks */
     Chunk **free_list;
@@ -46,6 +46,13 @@ struct World {
 static inline Chunk *world_chunk_at(const World *w, int cx, int cz) {
     Chunk *c = w->slots[(cz & w->mask) * w->grid + (cx & w->mask)];
     return (c && c->cx == cx && c->cz == cz) ? c : NULL;
+}
+
+/* world_block_get without the call, for the hot loops of sim/ (physics, raycast). */
+static inline uint8_t world_block_fast(const World *w, int x, int y, int z) {
+    if ((unsigned)y >= WORLD_HEIGHT) return BLOCK_AIR;
+    const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);
+    return c ? c->blocks[CHUNK_INDEX(x & 15, y, z & 15)] : BLOCK_AIR;
 }
 
 /* light.c */

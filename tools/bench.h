@@ -21,5 +21,7 @@ typedef struct Env Env;
 Env *render_tool_open_world(const char *world, uint64_t seed, int seed_given);
 void render_tool_set_pose(Env *env, const double *pose);
 int bench_sim(int argc, char **argv);
+int bench_video(int argc, char **argv);
+int bench_agent(int argc, char **argv);
 
 #endif

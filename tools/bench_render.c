@@ -62,11 +62,14 @@ static void build_views(Env *env, RenderScene *scenes) {
     render_scene_open_gui(&scenes[4], env, "inventory");
 }
 
-static double fps_at(const Renderer *r, const RenderScene *scenes, int w, int h, double secs) {
+/* Frames/s over the views: for `secs` seconds, or exactly `rounds` rounds when rounds > 0
+ * (fixed work, for comparing builds). */
+static double fps_at(const Renderer *r, const RenderScene *scenes, int w, int h, double secs,
+                     long rounds) {
     uint8_t *rgb = mem_alloc((size_t)w * h * 3);
     long frames = 0;
     double t0 = clock_now(), t = t0;
-    while (t - t0 < secs) {
+    while (rounds > 0 ? frames < rounds * N_VIEWS : t - t0 < secs) {
         for (int v = 0; v < N_VIEWS; v++) render_scene(r, &scenes[v], rgb, w, h);
         frames += N_VIEWS;
         t = clock_now();
@@ -97,15 +100,18 @@ static double env_steps_per_s(const Renderer *r, Env *env, double secs) {
 int bench_render(int argc, char **argv) {
     double secs = 1.0;
     uint64_t seed = 1;
+    long long rounds = 0;
     const CliOption opts[] = {
         {"--seconds", CLI_DOUBLE, &secs, "S", "time per measurement (default 1)", 0.05, 60},
         {"--seed", CLI_U64, &seed, "S", "world seed (default 1)", 0, 0},
+        {"--rounds", CLI_INT, &rounds, "N", "fixed work: N rounds over the views at 64x64", 1,
+         1000000},
     };
     const CliSpec spec = {"bench render",
-                          "[--seconds S] [--seed S]",
+                          "[--seconds S] [--seed S] [--rounds N]",
                           "software renderer frames/s on one core",
                           opts,
-                          2,
+                          3,
                           0,
                           0,
                           NULL};
@@ -117,9 +123,9 @@ int bench_render(int argc, char **argv) {
     Renderer *r = render_create(NULL);
     RenderScene *scenes = mem_calloc(N_VIEWS, sizeof *scenes);
     build_views(env, scenes);
-    double f64 = fps_at(r, scenes, 64, 64, secs);
-    double f128 = fps_at(r, scenes, 128, 128, secs);
-    double f640 = fps_at(r, scenes, 640, 360, secs);
+    double f64 = fps_at(r, scenes, 64, 64, secs, (long)rounds);
+    double f128 = fps_at(r, scenes, 128, 128, secs, rounds ? (long)rounds / 4 + 1 : 0);
+    double f640 = fps_at(r, scenes, 640, 360, secs, rounds ? (long)rounds / 50 + 1 : 0);
     env_destroy(env);
     env = render_tool_open_world("default", seed, 1);
     env_load_all(env);

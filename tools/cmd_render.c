@@ -61,11 +61,40 @@ void render_tool_set_pose(Env *env, const double *pose) {
     }
 }
 
+/* "oak_log:8,stick:4" -> inventory; prints the bad entry and returns -1 on error. */
+static int give_items(Env *env, const char *spec) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':');
+        long n = 1;
+        if (colon) {
+            char *end = NULL;
+            *colon = '\0';
+            n = strtol(colon + 1, &end, 10);
+            if (end == colon + 1 || *end != '\0' || n < 1 || n > 64 * 36) n = -1;
+        }
+        ItemId item = item_from_name(tok);
+        if (item == ITEM_NONE || item >= ITEM_COUNT || n < 1) {
+            fprintf(stderr,
+                    "vpt render: --give: bad entry '%s%s%s' (expected ITEM:COUNT with a known "
+                    "item name, e.g. oak_log:8)\n",
+                    tok, colon ? ":" : "", colon ? colon + 1 : "");
+            return -1;
+        }
+        inventory_add(&env_player_mut(env)->inventory, item, (int)n, 0);
+    }
+    return 0;
+}
+
 int cmd_render(int argc, char **argv) {
     const char *world = NULL, *pose_s = NULL, *size_s = "640x360", *out = NULL, *gui = NULL;
     uint64_t seed = 0;
     long long tod = -1, view = 64;
     int no_hud = 0;
+    long long ticks = 0;
+    const char *give = NULL;
     const CliOption opts[] = {
         {"--world", CLI_STRING, &world, "PRESET", "preset file, or default|flat|void", 0, 0},
         {"--seed", CLI_U64, &seed, "S", "world seed (default: the preset's)", 0, 0},
@@ -76,12 +105,16 @@ int cmd_render(int argc, char **argv) {
         {"--size", CLI_STRING, &size_s, "WxH", "output size (default 640x360)", 0, 0},
         {"--time", CLI_INT, &tod, "T", "time of day 0..23999 (default: the preset's)", 0, 23999},
         {"--view", CLI_INT, &view, "BLOCKS", "view distance 16..128 (default 64)", 16, 128},
+        {"--give", CLI_STRING, &give, "ITEM:N,...",
+         "add items to the inventory first (oak_log:8,stick:4)", 0, 0},
+        {"--ticks", CLI_INT, &ticks, "N",
+         "step N idle ticks before the frame (mobs spawn, items fall)", 0, 100000},
         {"--no-hud", CLI_FLAG, &no_hud, NULL, "world only: no hand, HUD or GUI", 0, 0},
         {"--out", CLI_STRING, &out, "FILE.png", "where to write the PNG", 0, 0},
     };
     const CliSpec spec = {"render",
                           "--world PRESET [--seed S] [--pose X,Y,Z,YAW,PITCH] [--gui NAME] "
-                          "[--size WxH] --out FILE.png",
+                          "[--size WxH] [--give ITEM:N,...] [--ticks N] --out FILE.png",
                           "render one frame of a world to a PNG",
                           opts,
                           (int)(sizeof opts / sizeof opts[0]),
@@ -110,6 +143,14 @@ int cmd_render(int argc, char **argv) {
     for (int i = 1; i < argc; i++) seed_given |= strcmp(argv[i], "--seed") == 0;
     Env *env = render_tool_open_world(world, seed, seed_given);
     if (!env) return 1;
+    if (give && give_items(env, give) != 0) {
+        env_destroy(env);
+        return 2;
+    }
+    for (long long i = 0; i < ticks; i++) {
+        Action idle = {0, 0.0f, 0.0f};
+        env_step(env, &idle);
+    }
     if (pose_s) render_tool_set_pose(env, pose);
     env_load_all(env);
     RenderOptions ro = {(int)view, 1};

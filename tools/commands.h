@@ -13,6 +13,8 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_pipeline(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_gen_data(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_gui_layout(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -8,6 +8,8 @@ const VptCommand VPT_COMMANDS[] = {
     {"help", "list commands, or show one command's options", cmd_help},
     {"version", "print the version and git hash", cmd_version},
     {"bench", "benchmarks that print JSON (vpt bench --help lists them)", cmd_bench},
+    {"gen-data", "record scripted contractor episodes (mp4 + VPT jsonl + manifest)", cmd_gen_data},
+    {"eval", "evaluate a policy on the tech tree (scripted, random)", cmd_eval},
     {"render", "render one frame of a world preset to a PNG", cmd_render},
     {"gui-layout", "print a GUI screen's slot and button rectangles as JSON", cmd_gui_layout},
     {"replay", "run a VPT action log through the sim, optionally tracing each tick", cmd_replay},

@@ -272,6 +272,22 @@ static void test_env_recipe_book_and_rewards(void) {
     press(r, K(KEY_ESC));
     CHECK_EQ_INT(count_item(r->env, BLOCK_CRAFTING_TABLE), 1);
     CHECK_NEAR(r->reward, 1.0 / 8 + 4.0 / 20 + 1.0, 1e-6);
+    /* statistics, with Minecraft's names */
+    json_t *stats = stats_to_json(env_stats(r->env));
+    CHECK_EQ_INT(json_integer_value(json_object_get(stats, "minecraft.mined:minecraft.oak_log")),
+                 1);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.picked_up:minecraft.oak_log")), 2);
+    CHECK_EQ_INT(json_integer_value(json_object_get(stats, "minecraft.dropped:minecraft.oak_log")),
+                 1);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.crafted:minecraft.oak_planks")), 4);
+    CHECK_EQ_INT(
+        json_integer_value(json_object_get(stats, "minecraft.crafted:minecraft.crafting_table")),
+        1);
+    CHECK(json_integer_value(json_object_get(stats, "minecraft.custom:minecraft.walk_one_cm")) >
+          100);
+    json_decref(stats);
     run_destroy(r);
 }
 
@@ -304,6 +320,16 @@ static void test_env_shift_split_drop(void) {
     CHECK_EQ_INT(inv[11].count, 0);
     CHECK_EQ_INT(env_item_count(r->env), items_before + 1);
     CHECK_EQ_INT(count_item(r->env, BLOCK_DIRT), 10 - n11);
+    /* number key 3 over a slot swaps it with hotbar slot 2 */
+    give(r, 2, ITEM_DIAMOND, 3);
+    move_to(r, GUI_ELEM_INVENTORY, 10);
+    int n10 = inv[10].count;
+    press(r, K(KEY_HOTBAR_3));
+    CHECK_EQ_INT(inv[10].item, ITEM_DIAMOND);
+    CHECK_EQ_INT(inv[2].item, BLOCK_DIRT);
+    CHECK_EQ_INT(inv[2].count, n10);
+    press(r, K(KEY_HOTBAR_3)); /* and back */
+    CHECK_EQ_INT(inv[2].item, ITEM_DIAMOND);
     /* a stack held on the cursor goes back to the inventory when the screen closes */
     click_at(r, GUI_ELEM_INVENTORY, 10, GUI_CLICK_LEFT);
     CHECK(env_gui(r->env)->cursor.count > 0);
@@ -448,11 +474,27 @@ static void test_env_mob_spawning(void) {
     r = run_create("{\"generator\": \"flat\", \"mobs\": true, \"fixed_time\": true,"
                    " \"time_of_day\": 18000, \"view_radius\": 2, \"episode_length\": 0}",
                    9);
-    int zombies = 0;
-    for (int t = 0; t < 6000 && r->damage_causes[DAMAGE_MOB] == 0; t++) {
+    int zombie = -1;
+    for (int t = 0; t < 6000 && zombie < 0; t++) {
         step(r, 0, 0, 0);
         for (int i = 0; i < env_mob_count(r->env); i++)
-            zombies += env_mob_get(r->env, i)->type == MOB_ZOMBIE;
+            if (env_mob_get(r->env, i)->type == MOB_ZOMBIE) zombie = i;
+    }
+    int zombies = zombie >= 0;
+    /* walk towards the nearest zombie (turning with the mouse) until it notices and hits */
+    for (int t = 0; t < 3000 && zombies && r->damage_causes[DAMAGE_MOB] == 0; t++) {
+        const Player *p = env_player(r->env);
+        double best = 1e18, dx = 0, dz = 0;
+        for (int i = 0; i < env_mob_count(r->env); i++) {
+            const Mob *m = env_mob_get(r->env, i);
+            double ex = m->x - p->x, ez = m->z - p->z;
+            if (m->type == MOB_ZOMBIE && ex * ex + ez * ez < best)
+                best = ex * ex + ez * ez, dx = ex, dz = ez;
+        }
+        double want = atan2(-dx, dz) * 180.0 / M_PI, turn = want - p->yaw;
+        while (turn > 180) turn -= 360;
+        while (turn < -180) turn += 360;
+        step(r, best > 9.0 ? K(KEY_FORWARD) : 0, (float)(turn / ACTION_DEGREES_PER_COUNT), 0);
     }
     CHECK(zombies > 0);
     CHECK(r->damage_causes[DAMAGE_MOB] > 0);
@@ -493,23 +535,98 @@ static void test_env_mob_hit_and_drops(void) {
     run_destroy(r);
 }
 
-/* Same actions twice give the same hash (mobs, GUI and furnaces included). */
+/* Random native actions with the inventory screen open (and now and then closed, looking at
+ * the sky so nothing is mined or placed): the count of each item held, on the cursor, in the
+ * grid or lying on the ground never changes (these items make no 2x2 recipe). */
+static void test_env_conservation_property(void) {
+    Run *r = run_create("{\"generator\": \"flat\", \"mobs\": false, \"fixed_time\": true,"
+                        " \"view_radius\": 2, \"episode_length\": 0,"
+                        " \"spawn\": {\"x\": 0.5, \"y\": 4, \"z\": 0.5, \"pitch\": -90}}",
+                        12);
+    static const ItemId pool[] = {BLOCK_DIRT,   BLOCK_STONE,  BLOCK_SAND,
+                                  BLOCK_GRAVEL, ITEM_DIAMOND, BLOCK_IRON_ORE};
+    Rng rng = rng_stream(99, 1);
+    clear_inventory(r);
+    for (int i = 0; i < INVENTORY_SLOTS; i++)
+        if (rng_below(&rng, 3) != 0)
+            give(r, i, pool[rng_below(&rng, 6)], 1 + (int)rng_below(&rng, 64));
+    press(r, K(KEY_INVENTORY));
+    int want[ITEM_COUNT] = {0};
+    for (int i = 0; i < INVENTORY_SLOTS; i++)
+        want[env_player(r->env)->inventory.slots[i].item] +=
+            env_player(r->env)->inventory.slots[i].count;
+    want[ITEM_NONE] = 0;
+    static const uint32_t keysets[] = {K(KEY_ATTACK),
+                                       K(KEY_USE),
+                                       K(KEY_ATTACK) | K(KEY_SNEAK),
+                                       K(KEY_DROP),
+                                       0,
+                                       K(KEY_HOTBAR_4),
+                                       K(KEY_HOTBAR_9),
+                                       K(KEY_INVENTORY)};
+    for (int t = 0; t < 3000; t++) {
+        uint32_t keys = keysets[rng_below(&rng, 8)];
+        float dx = (float)rng_range(&rng, -120, 120), dy = (float)rng_range(&rng, -80, 80);
+        if (env_gui(r->env)->screen == GUI_NONE) dx = dy = 0; /* keep looking at the sky */
+        step(r, keys, dx, dy);
+        int have[ITEM_COUNT] = {0};
+        const Gui *g = env_gui(r->env);
+        for (int i = 0; i < INVENTORY_SLOTS; i++)
+            have[env_player(r->env)->inventory.slots[i].item] +=
+                env_player(r->env)->inventory.slots[i].count;
+        for (int i = 0; i < 9; i++) have[g->grid[i].item] += g->grid[i].count;
+        have[g->cursor.item] += g->cursor.count;
+        for (int i = 0; i < env_item_count(r->env); i++)
+            have[env_item_get(r->env, i)->stack.item] += env_item_get(r->env, i)->stack.count;
+        have[ITEM_NONE] = 0;
+        int same = memcmp(have, want, sizeof have) == 0;
+        CHECK_MSG(same, "tick %d: item counts changed", t);
+        if (!same) break;
+    }
+    CHECK(r->events[ENV_EVENT_DROPPED] > 0); /* the run did throw things out */
+    CHECK_EQ_INT(r->events[ENV_EVENT_MINED] + r->events[ENV_EVENT_PLACED], 0);
+    run_destroy(r);
+}
+
+/* Same actions twice give the same hash (mobs, GUI and furnaces included), and a snapshot
+ * taken with a screen open and mobs about restores to the same future. */
 static void test_env_determinism(void) {
-    uint64_t h[2];
+    static const char *PRESET = "{\"generator\": \"flat\", \"mobs\": true, \"view_radius\": 2,"
+                                " \"time_of_day\": 12500, \"episode_length\": 0}";
+    uint64_t h[3];
     for (int k = 0; k < 2; k++) {
-        Run *r = run_create("{\"generator\": \"flat\", \"mobs\": true, \"view_radius\": 2,"
-                            " \"time_of_day\": 12500, \"episode_length\": 0}",
-                            11);
+        Run *r = run_create(PRESET, 11);
         Rng rng = rng_stream(3, 4);
+        EnvSnapshot *snap = NULL;
+        Rng rng_at_snap = rng;
         for (int t = 0; t < 1500; t++) {
+            if (k == 0 && t == 700) {
+                snap = env_snapshot(r->env);
+                rng_at_snap = rng;
+            }
             uint32_t keys = rng_u32(&rng) & (K(KEY_FORWARD) | K(KEY_JUMP) | K(KEY_ATTACK) |
                                              K(KEY_INVENTORY) | K(KEY_USE));
             step(r, keys, (float)rng_range(&rng, -30, 30), (float)rng_range(&rng, -5, 5));
         }
         h[k] = env_hash(r->env);
+        if (snap) { /* replay the second half from the snapshot in a fresh env */
+            CHECK(env_mob_count(r->env) > 0);
+            Run *r2 = run_create(PRESET, 11);
+            env_restore(r2->env, snap);
+            rng = rng_at_snap;
+            for (int t = 700; t < 1500; t++) {
+                uint32_t keys = rng_u32(&rng) & (K(KEY_FORWARD) | K(KEY_JUMP) | K(KEY_ATTACK) |
+                                                 K(KEY_INVENTORY) | K(KEY_USE));
+                step(r2, keys, (float)rng_range(&rng, -30, 30), (float)rng_range(&rng, -5, 5));
+            }
+            h[2] = env_hash(r2->env);
+            env_snapshot_destroy(snap);
+            run_destroy(r2);
+        }
         run_destroy(r);
     }
     CHECK(h[0] == h[1]);
+    CHECK(h[0] == h[2]);
 }
 
 int main(void) {
@@ -523,6 +640,7 @@ int main(void) {
     TEST_RUN(test_env_drowning_death_respawn);
     TEST_RUN(test_env_mob_spawning);
     TEST_RUN(test_env_mob_hit_and_drops);
+    TEST_RUN(test_env_conservation_property);
     TEST_RUN(test_env_determinism);
     return check_finish();
 }

@@ -9,6 +9,7 @@
 /* The synthetic world (built once) and a scene on it with a default HUD state. */
 const SynthWorld *scenes_world(void);
 void scenes_synth(RenderScene *sc, double x, double y, double z, float yaw, float pitch, int tod);
-void test_render_golden(const Renderer *r);
+/* Runs the golden-image test; returns its number of failed checks. */
+int test_render_golden(const Renderer *r);
 
 #endif

@@ -223,6 +223,9 @@ static void test_gui_cursor_matches_hit_test(void) {
     env_destroy(env);
 }
 
+/* The golden images live in test_render_golden.c (its own check state: count it here). */
+static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
+
 int main(void) {
     log_set_level(LOG_LEVEL_WARN);
     R = render_create(NULL);
@@ -233,7 +236,7 @@ int main(void) {
     TEST_RUN(test_scene_threads_identical);
     TEST_RUN(test_batch_matches_serial);
     TEST_RUN(test_gui_cursor_matches_hit_test);
-    test_render_golden(R);
+    TEST_RUN(test_golden);
     render_destroy(R);
     return check_finish();
 }

@@ -23,8 +23,10 @@ expect 2 "pose" -- render --world flat --pose 1,2,3 --out "$DIR/b.png"
 expect 2 "pose" -- render --world flat --pose 0,70,0,0,120 --out "$DIR/c.png"
 expect 2 "gui" -- render --world flat --gui chest --out "$DIR/d.png"
 expect 1 "world" -- render --world no-such-preset --out "$DIR/e.png"
+expect 2 "give" -- render --world flat --give no_such_item:3 --out "$DIR/g.png"
+expect 2 "give" -- render --world flat --give stick:lots --out "$DIR/h.png"
 expect 2 "out" -- render --world flat
 expect 1 "" -- render --world flat --size 32x32 --out "$DIR/missing/dir/f.png"
-for f in a b c d e; do [ -e "$DIR/$f.png" ] && { echo "FAIL: $f.png written"; fail=1; }; done
+for f in a b c d e g h; do [ -e "$DIR/$f.png" ] && { echo "FAIL: $f.png written"; fail=1; }; done
 [ $fail -eq 0 ] && echo "test_render_cli: ok"
 exit $fail

@@ -63,5 +63,11 @@ out=$("$vpt" replay --world "$tmp/world.json" 2>&1); rc=$?
 [ $rc = 2 ] || fail "missing --actions: rc $rc"
 out=$("$vpt" replay --world "$tmp/world.json" --actions "$tmp/nope.jsonl" 2>&1) && fail "missing actions file accepted"
 
+# the benchmark runs and prints one JSON object with its figures
+out=$("$vpt" bench sim --ticks 2000 --chunks 10 --threads 1 2>&1) || fail "bench sim failed: $out"
+for f in ticks_per_s chunks_per_s bytes_per_chunk reset_ms batch_ticks_per_s; do
+  grep -q "\"$f\": [0-9]" <<<"$out" || fail "bench sim lacks $f: $out"
+done
+
 if [ $fails -gt 0 ]; then echo "$fails failed"; exit 1; fi
 echo "all replay checks passed"

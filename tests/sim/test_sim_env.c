@@ -1,6 +1,7 @@
 /* test_sim_env.c: determinism of the env API: same preset + seed + actions gives the same
  * state hash across runs, resets and thread counts; snapshot/restore steps bit-identically;
  * a different seed or action changes the hash; the trace line and VPT action parsing. */
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -150,6 +151,26 @@ static void test_snapshot_restore(void) {
     mem_free(acts);
 }
 
+/* The default generator's spawn stands on solid ground, in the open, out of water. */
+static void test_spawn_on_land(void) {
+    WorldPreset p = test_preset();
+    Env *e = env_create(&p, 0);
+    Action none = act_keys(0);
+    for (uint64_t seed = 0; seed < 25; seed++) {
+        env_reset(e, seed);
+        const Player *pl = env_player(e);
+        int x = (int)floor(pl->x), y = (int)floor(pl->y), z = (int)floor(pl->z);
+        const World *w = env_world(e);
+        CHECK_MSG(block_is_solid(world_block_get(w, x, y - 1, z)), "seed %llu: nothing under",
+                  (unsigned long long)seed);
+        CHECK(world_block_get(w, x, y, z) == BLOCK_AIR && world_block_get(w, x, y + 1, z) == 0);
+        step_n(e, &none, 10);
+        CHECK_MSG(!pl->in_water && pl->on_ground && pl->health == 20, "seed %llu",
+                  (unsigned long long)seed);
+    }
+    env_destroy(e);
+}
+
 static void test_episode_and_time(void) {
     Env *e = test_env("{\"generator\":\"flat\",\"episode_length\":5,\"time_of_day\":23998,"
                       "\"day_length\":24000}",
@@ -222,6 +243,7 @@ int main(void) {
     TEST_RUN(test_same_seed_same_hash);
     TEST_RUN(test_threads);
     TEST_RUN(test_snapshot_restore);
+    TEST_RUN(test_spawn_on_land);
     TEST_RUN(test_episode_and_time);
     TEST_RUN(test_vpt_action_and_trace);
     return check_finish();

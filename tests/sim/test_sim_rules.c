@@ -258,6 +258,11 @@ static void test_swimming(void) {
     step_n(e, &fwd, 20);
     CHECK((env_player(e)->z - z0) / 1.0 < 2.5); /* slower than walking (4.3 m/s) */
     CHECK(env_player(e)->z > z0);
+    /* swimming into the pool's edge with jump held climbs out onto the floor (y = 64) */
+    Action out = act_keys(K(FORWARD) | K(JUMP));
+    step_n(e, &out, 100);
+    CHECK(!env_player(e)->in_water);
+    CHECK(env_player(e)->z > 5.0 && env_player(e)->y >= 64.0);
     env_destroy(e);
 }
 

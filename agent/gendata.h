@@ -1,0 +1,53 @@
+/* gendata.h: contractor data generation: scripted players' episodes recorded at 20 Hz through
+ * the canonical renderer and the video module (NAME.mp4 + NAME.jsonl in the VPT recorder
+ * schema + NAME-options.json), with a dataset manifest.
+ *
+ * Episode i uses seed A + i; its persona is drawn from that seed (rng_stream(seed, persona
+ * stream)) among the allowed personas, so the same seed always gives the same episode. Frame t
+ * is the observation the player saw before choosing action t (line t of the jsonl); the
+ * options file records the world preset, seed, persona, size, a hash of the raw RGB frames and
+ * the final state hash, so a replay of the actions can be checked bit for bit.
+ * With no_actions (the "unlabeled web video" corpus) the jsonl goes to DIR/ground_truth/ and
+ * the manifest lists only the video and options files, with provenance "web". */
+#ifndef AGENT_GENDATA_H
+#define AGENT_GENDATA_H
+
+#include <stdint.h>
+
+#include "agent/persona.h"
+#include "core/status.h"
+#include "sim/preset.h"
+
+typedef struct GenDataConfig {
+    const char *out_dir;
+    const WorldPreset *preset;
+    const char *world_name; /* recorded in the options file (a path or "builtin:default") */
+    uint64_t seed0;
+    int episodes;
+    int episode_ticks; /* frames per episode */
+    PersonaId personas[PERSONA_COUNT];
+    int n_personas;
+    int width, height;
+    int no_actions;
+    int jobs;
+    int crf;             /* < 0: encoder default */
+    const char *version; /* project version string for the options file */
+    int progress;
+} GenDataConfig;
+
+typedef struct GenDataReport {
+    int episodes;
+    int64_t frames;
+    double seconds; /* wall time */
+} GenDataReport;
+
+Status gendata_run(const GenDataConfig *cfg, GenDataReport *rep);
+
+/* 64-bit hash of an RGB frame buffer chained onto h (what options.frames_hash records). */
+uint64_t gendata_frame_hash(uint64_t h, const uint8_t *rgb, size_t n);
+/* Persona episode `seed` plays among the allowed ones. */
+PersonaId gendata_persona_for_seed(uint64_t seed, const PersonaId *allowed, int n);
+/* Episode name "ep000042-speedrunner". */
+void gendata_episode_name(uint64_t seed, PersonaId p, char *buf, int n);
+
+#endif
