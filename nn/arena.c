@@ -154,9 +154,40 @@ void nn_ctx_init(NnCtx *ctx, ThreadPool *pool) {
 
 void nn_ctx_deinit(NnCtx *ctx) {
     if (!ctx) return;
-    for (int c = 0; c < NN_MAX_CHUNKS; c++)
+    for (int c = 0; c < NN_MAX_CHUNKS; c++) {
         for (int s = 0; s < 2; s++) mem_free(ctx->scratch[c][s]);
+        if (ctx->sub[c]) {
+            nn_ctx_deinit(ctx->sub[c]);
+            mem_free(ctx->sub[c]);
+        }
+        mem_free(ctx->gpart[c]);
+    }
     memset(ctx, 0, sizeof *ctx);
+}
+
+NnCtx *nn_ctx_sub(NnCtx *ctx, int chunk) {
+    ASSERT(chunk >= 0 && chunk < NN_MAX_CHUNKS);
+    if (!ctx->sub[chunk]) {
+        ctx->sub[chunk] = mem_calloc(1, sizeof(NnCtx));
+        ctx->sub[chunk]->n_chunks = 1;
+    }
+    return ctx->sub[chunk];
+}
+
+float *nn_ctx_grad_partial(NnCtx *ctx, int chunk, int64_t n) {
+    ASSERT(chunk >= 0 && chunk < NN_MAX_CHUNKS);
+    if (ctx->gpart_cap[chunk] < n) {
+        mem_free(ctx->gpart[chunk]);
+        ctx->gpart[chunk] = mem_alloc_aligned(64, (size_t)n * sizeof(float));
+        ctx->gpart_cap[chunk] = n;
+    }
+    memset(ctx->gpart[chunk], 0, (size_t)n * sizeof(float));
+    return ctx->gpart[chunk];
+}
+
+int nn_ctx_chunks(const NnCtx *ctx, int64_t N) {
+    if (!ctx || !ctx->pool || ctx->n_chunks <= 1) return 1;
+    return N < ctx->n_chunks ? (int)(N > 0 ? N : 1) : ctx->n_chunks;
 }
 
 float *nn_ctx_scratch(NnCtx *ctx, int chunk, int slot, int64_t n) {

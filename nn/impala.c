@@ -1,5 +1,10 @@
 /* impala.c: VPT's ImpalaCNN building block (conv, max-pool stride 2, two residual blocks per
  * stack, then a dense layer), forward and backward over NHWC batches.
+ * Threads: with a pooled NnCtx the batch is cut into fixed chunks and each chunk runs the whole
+ * block (every conv, pool, ReLU and the dense layer) on one worker with single-threaded BLAS;
+ * parameter gradients go to per-chunk partials that are summed in chunk order afterwards, so
+ * results do not depend on scheduling. Activations for the whole batch are allocated up front
+ * from the arena (the arena is not thread-safe); chunks only write their own slices.
  * Activation slots per stack (acts->x[s][k]): 0 conv0, 1 pool, 2 relu, 3 conv1, 4 relu,
  * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). */
 #include <math.h>
@@ -76,105 +81,203 @@ static NnConvShape conv3(int N, int h, int w, int cin, int cout) {
     return (NnConvShape){N, h, w, cin, cout, 3, 3, 1, 1};
 }
 
-static void stack_forward(NnCtx *ctx, NnArena *ar, NnImpalaActs *a, const NnImpala *m,
-                          const NnParams *p, int s, const float *inp) {
-    const int N = a->N;
+static void chunk_bounds(int N, int nc, int c, int *n0, int *n1) {
+    *n0 = (int)((int64_t)N * c / nc);
+    *n1 = (int)((int64_t)N * (c + 1) / nc);
+}
+
+static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
+    memset(a, 0, sizeof *a);
+    a->N = N;
+    for (int s = 0; s < m->n_stacks; s++) {
+        StackDims d = stack_dims(m, s);
+        int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
+        a->x[s][0] = nn_arena_alloc(ar, n1);
+        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc(ar, n2);
+        a->argmax[s] = (int32_t *)nn_arena_alloc(ar, n2);
+    }
+    a->flat = nn_arena_alloc(ar, (int64_t)N * m->flat);
+    a->fc = nn_arena_alloc(ar, (int64_t)N * m->dense);
+    a->out = nn_arena_alloc(ar, (int64_t)N * m->dense);
+}
+
+/* Forward of images [n0, n1) of one stack. */
+static void stack_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const NnParams *p, int s,
+                          const float *inp, int n0, int n1) {
+    const int n = n1 - n0;
     StackDims d = stack_dims(m, s);
-    int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-    float **x = a->x[s];
-    x[0] = nn_arena_alloc(ar, n1);
-    NnConvShape cs = conv3(N, d.h, d.w, d.cin, d.c);
-    nn_conv2d_forward(ctx, x[0], inp, nn_param(p, m->conv_w[s][0]), nn_param(p, m->conv_b[s][0]),
-                      &cs);
-    x[1] = nn_arena_alloc(ar, n2);
-    a->argmax[s] = (int32_t *)nn_arena_alloc(ar, n2);
-    nn_maxpool_forward(x[1], a->argmax[s], x[0], N, d.h, d.w, d.c, 3, 2, 1);
-    NnConvShape rs = conv3(N, d.h2, d.w2, d.c, d.c);
+    const int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c;
+    const int64_t in_img = (int64_t)d.h * d.w * d.cin, e2 = n * i2;
+    float *x[12];
+    x[0] = a->x[s][0] + n0 * i1;
+    for (int k = 1; k < 12; k++) x[k] = a->x[s][k] + n0 * i2;
+    NnConvShape cs = conv3(n, d.h, d.w, d.cin, d.c);
+    nn_conv2d_forward(ctx, x[0], inp + n0 * in_img, nn_param(p, m->conv_w[s][0]),
+                      nn_param(p, m->conv_b[s][0]), &cs);
+    int32_t *am = a->argmax[s] + n0 * i2;
+    nn_maxpool_forward(x[1], am, x[0], n, d.h, d.w, d.c, 3, 2, 1);
+    for (int64_t i = 0; i < e2; i++) am[i] += (int32_t)(n0 * i1); /* batch-absolute indices */
+    NnConvShape rs = conv3(n, d.h2, d.w2, d.c, d.c);
     for (int blk = 0; blk < 2; blk++) {
         int base = 2 + 5 * blk, k = 1 + 2 * blk;
         const float *skip = x[base - 1];
-        for (int i = 0; i < 5; i++) x[base + i] = nn_arena_alloc(ar, n2);
-        nn_relu_forward(x[base], skip, n2);
+        nn_relu_forward(x[base], skip, e2);
         nn_conv2d_forward(ctx, x[base + 1], x[base], nn_param(p, m->conv_w[s][k]),
                           nn_param(p, m->conv_b[s][k]), &rs);
-        nn_relu_forward(x[base + 2], x[base + 1], n2);
+        nn_relu_forward(x[base + 2], x[base + 1], e2);
         nn_conv2d_forward(ctx, x[base + 3], x[base + 2], nn_param(p, m->conv_w[s][k + 1]),
                           nn_param(p, m->conv_b[s][k + 1]), &rs);
-        nn_add_forward(x[base + 4], skip, x[base + 3], n2);
+        nn_add_forward(x[base + 4], skip, x[base + 3], e2);
+    }
+}
+
+static void range_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const NnParams *p,
+                          const float *inp, int n0, int n1) {
+    for (int s = 0; s < m->n_stacks; s++)
+        stack_forward(ctx, a, m, p, s, s == 0 ? inp : a->x[s - 1][11], n0, n1);
+    const int64_t F = m->flat, D = m->dense, n = n1 - n0;
+    nn_relu_forward(a->flat + n0 * F, a->x[m->n_stacks - 1][11] + n0 * F, n * F);
+    nn_linear_forward(a->fc + n0 * D, a->flat + n0 * F, nn_param(p, m->fc_w), nn_param(p, m->fc_b),
+                      n, (int)F, (int)D);
+    nn_relu_forward(a->out + n0 * D, a->fc + n0 * D, n * D);
+}
+
+typedef struct ImpalaJob {
+    NnCtx *ctx;
+    NnImpalaActs *a;
+    const NnImpala *m;
+    NnParams *p;
+    const float *inp, *dout;
+    float *dinp;
+    float *tmp[NN_IMPALA_MAX_STACKS][4]; /* backward temporaries for the whole batch */
+    float *head[3];                      /* dfc, dflat, dx */
+    int nc;
+} ImpalaJob;
+
+static void forward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    ImpalaJob *j = vj;
+    for (int64_t c = begin; c < end; c++) {
+        int n0, n1;
+        chunk_bounds(j->a->N, j->nc, (int)c, &n0, &n1);
+        range_forward(nn_ctx_sub(j->ctx, (int)c), j->a, j->m, j->p, j->inp, n0, n1);
     }
 }
 
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *a, const NnImpala *m,
                        const NnParams *p, const float *inp, int N) {
-    memset(a, 0, sizeof *a);
-    a->N = N;
-    const float *x = inp;
-    for (int s = 0; s < m->n_stacks; s++) {
-        stack_forward(ctx, arena, a, m, p, s, x);
-        x = a->x[s][11];
+    acts_alloc(arena, a, m, N);
+    int nc = nn_ctx_chunks(ctx, N);
+    if (nc <= 1) {
+        range_forward(ctx, a, m, p, inp, 0, N);
+        return;
     }
-    int64_t nf = (int64_t)N * m->flat, nd = (int64_t)N * m->dense;
-    a->flat = nn_arena_alloc(arena, nf);
-    nn_relu_forward(a->flat, x, nf);
-    a->fc = nn_arena_alloc(arena, nd);
-    nn_linear_forward(a->fc, a->flat, nn_param(p, m->fc_w), nn_param(p, m->fc_b), N, m->flat,
-                      m->dense);
-    a->out = nn_arena_alloc(arena, nd);
-    nn_relu_forward(a->out, a->fc, nd);
+    ImpalaJob j = {.ctx = ctx, .a = a, .m = m, .p = (NnParams *)p, .inp = inp, .nc = nc};
+    pool_parallel_for(ctx->pool, nc, 1, forward_chunk, &j);
 }
 
-/* dx: gradient of the stack's output (N,h2,w2,c), consumed; dinp may be NULL. */
-static void stack_backward(NnCtx *ctx, NnArena *ar, const NnImpalaActs *a, const NnImpala *m,
-                           NnParams *p, int s, const float *inp, float *dx, float *dinp) {
-    const int N = a->N;
+/* Backward of images [n0, n1) of one stack. dx: d(stack output) of the batch, consumed. */
+static void stack_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int s, const float *inp,
+                           float *dx_all, float *dinp_all, int n0, int n1) {
+    const NnImpala *m = j->m;
+    const int n = n1 - n0;
     StackDims d = stack_dims(m, s);
-    int64_t n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-    float *const *x = a->x[s];
-    NnConvShape rs = conv3(N, d.h2, d.w2, d.c, d.c);
-    float *t1 = nn_arena_alloc(ar, n2), *t2 = nn_arena_alloc(ar, n2);
+    const int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c, e2 = n * i2;
+    const int64_t in_img = (int64_t)d.h * d.w * d.cin;
+    const float *x[12];
+    for (int k = 1; k < 12; k++) x[k] = j->a->x[s][k] + n0 * i2;
+    float *dx = dx_all + n0 * i2, *t1 = j->tmp[s][0] + n0 * i2, *t2 = j->tmp[s][1] + n0 * i2;
+    NnConvShape rs = conv3(n, d.h2, d.w2, d.c, d.c);
     for (int blk = 1; blk >= 0; blk--) {
         int base = 2 + 5 * blk, k = 1 + 2 * blk;
         /* out = skip + conv(relu(conv(relu(skip)))); dx is d out and becomes d skip */
-        memset(t1, 0, (size_t)n2 * sizeof(float));
+        memset(t1, 0, (size_t)e2 * sizeof(float));
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k + 1]),
                            nn_grad(p, m->conv_b[s][k + 1]), dx, x[base + 2],
                            nn_param(p, m->conv_w[s][k + 1]), &rs);
-        memset(t2, 0, (size_t)n2 * sizeof(float));
-        nn_relu_backward(t2, t1, x[base + 2], n2);
-        memset(t1, 0, (size_t)n2 * sizeof(float));
+        memset(t2, 0, (size_t)e2 * sizeof(float));
+        nn_relu_backward(t2, t1, x[base + 2], e2);
+        memset(t1, 0, (size_t)e2 * sizeof(float));
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k]), nn_grad(p, m->conv_b[s][k]), t2,
                            x[base], nn_param(p, m->conv_w[s][k]), &rs);
-        nn_relu_backward(dx, t1, x[base], n2); /* dx already holds the skip path */
+        nn_relu_backward(dx, t1, x[base], e2); /* dx already holds the skip path */
     }
-    int64_t n1 = (int64_t)N * d.h * d.w * d.c;
-    float *d0 = nn_arena_alloc(ar, n1);
-    nn_maxpool_backward(d0, dx, a->argmax[s], n2);
-    NnConvShape cs = conv3(N, d.h, d.w, d.cin, d.c);
-    nn_conv2d_backward(ctx, dinp, nn_grad(p, m->conv_w[s][0]), nn_grad(p, m->conv_b[s][0]), d0, inp,
+    float *d0 = j->tmp[s][2]; /* (N,h,w,c), batch-absolute argmax indices */
+    memset(d0 + n0 * i1, 0, (size_t)n * i1 * sizeof(float));
+    nn_maxpool_backward(d0, dx, j->a->argmax[s] + n0 * i2, e2);
+    NnConvShape cs = conv3(n, d.h, d.w, d.cin, d.c);
+    nn_conv2d_backward(ctx, dinp_all ? dinp_all + n0 * in_img : NULL, nn_grad(p, m->conv_w[s][0]),
+                       nn_grad(p, m->conv_b[s][0]), d0 + n0 * i1, inp + n0 * in_img,
                        nn_param(p, m->conv_w[s][0]), &cs);
+}
+
+static void range_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int n0, int n1) {
+    const NnImpala *m = j->m;
+    const NnImpalaActs *a = j->a;
+    const int64_t F = m->flat, D = m->dense, n = n1 - n0;
+    float *dfc = j->head[0] + n0 * D, *dflat = j->head[1] + n0 * F, *dx = j->head[2];
+    memset(dfc, 0, (size_t)(n * D) * sizeof(float));
+    nn_relu_backward(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
+    memset(dflat, 0, (size_t)(n * F) * sizeof(float));
+    nn_linear_backward(dflat, nn_grad(p, m->fc_w), nn_grad(p, m->fc_b), dfc, a->flat + n0 * F,
+                       nn_param(p, m->fc_w), n, (int)F, (int)D);
+    memset(dx + n0 * F, 0, (size_t)(n * F) * sizeof(float));
+    nn_relu_backward(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
+    for (int s = m->n_stacks - 1; s >= 0; s--) {
+        const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
+        float *din = s > 0 ? j->tmp[s][3] : j->dinp;
+        if (din && s > 0) {
+            StackDims d = stack_dims(m, s);
+            int64_t in_img = (int64_t)d.h * d.w * d.cin;
+            memset(din + n0 * in_img, 0, (size_t)(n * in_img) * sizeof(float));
+        }
+        stack_backward(ctx, j, p, s, sin, dx, din, n0, n1);
+        dx = din;
+    }
+}
+
+static void backward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    ImpalaJob *j = vj;
+    for (int64_t c = begin; c < end; c++) {
+        int n0, n1;
+        chunk_bounds(j->a->N, j->nc, (int)c, &n0, &n1);
+        NnParams pc = *j->p; /* same values, private gradient partial */
+        pc.grad = j->ctx->gpart[c];
+        range_backward(nn_ctx_sub(j->ctx, (int)c), j, &pc, n0, n1);
+    }
 }
 
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *a, const float *inp, const float *dout) {
     const int N = a->N;
-    int64_t nf = (int64_t)N * m->flat, nd = (int64_t)N * m->dense;
-    float *dfc = nn_arena_alloc(arena, nd);
-    nn_relu_backward(dfc, dout, a->out, nd);
-    float *dflat = nn_arena_alloc(arena, nf);
-    nn_linear_backward(dflat, nn_grad(p, m->fc_w), nn_grad(p, m->fc_b), dfc, a->flat,
-                       nn_param(p, m->fc_w), N, m->flat, m->dense);
-    float *dx = nn_arena_alloc(arena, nf);
-    nn_relu_backward(dx, dflat, a->flat, nf);
-    for (int s = m->n_stacks - 1; s >= 0; s--) {
-        const float *sin = s > 0 ? a->x[s - 1][11] : inp;
-        float *din = NULL;
-        if (s > 0) {
-            StackDims d = stack_dims(m, s);
-            din = nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.cin);
-        } else {
-            din = dinp;
-        }
-        stack_backward(ctx, arena, a, m, p, s, sin, dx, din);
-        dx = din;
+    ImpalaJob j = {.ctx = ctx,
+                   .a = (NnImpalaActs *)a,
+                   .m = m,
+                   .p = p,
+                   .inp = inp,
+                   .dout = dout,
+                   .dinp = dinp,
+                   .nc = nn_ctx_chunks(ctx, N)};
+    for (int s = 0; s < m->n_stacks; s++) {
+        StackDims d = stack_dims(m, s);
+        int64_t n2 = (int64_t)N * d.h2 * d.w2 * d.c;
+        j.tmp[s][0] = nn_arena_alloc(arena, n2);
+        j.tmp[s][1] = nn_arena_alloc(arena, n2);
+        j.tmp[s][2] = nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.c);
+        j.tmp[s][3] = s > 0 ? nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
+    }
+    j.head[0] = nn_arena_alloc(arena, (int64_t)N * m->dense);
+    j.head[1] = nn_arena_alloc(arena, (int64_t)N * m->flat);
+    j.head[2] = nn_arena_alloc(arena, (int64_t)N * m->flat);
+    if (j.nc <= 1) {
+        range_backward(ctx, &j, p, 0, N);
+        return;
+    }
+    for (int c = 0; c < j.nc; c++) nn_ctx_grad_partial(ctx, c, p->total);
+    pool_parallel_for(ctx->pool, j.nc, 1, backward_chunk, &j);
+    for (int c = 0; c < j.nc; c++) { /* fixed order: deterministic sums */
+        const float *g = ctx->gpart[c];
+        for (int64_t i = 0; i < p->total; i++) p->grad[i] += g[i];
     }
 }

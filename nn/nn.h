@@ -86,17 +86,27 @@ void nn_arena_reset(NnArena *a);
 
 /* Execution context: optional pool plus per-chunk scratch buffers (grown on demand). */
 #define NN_MAX_CHUNKS 64
-typedef struct NnCtx {
+typedef struct NnCtx NnCtx;
+struct NnCtx {
     ThreadPool *pool; /* not owned; NULL = serial (OpenBLAS may then run wide) */
     int n_chunks;     /* batch chunks per parallel kernel (pool size, or 1) */
     float *scratch[NN_MAX_CHUNKS][2];
     int64_t scratch_cap[NN_MAX_CHUNKS][2];
-} NnCtx;
+    NnCtx *sub[NN_MAX_CHUNKS];   /* serial contexts for whole-block chunks (lazily created) */
+    float *gpart[NN_MAX_CHUNKS]; /* per-chunk parameter-gradient partials */
+    int64_t gpart_cap[NN_MAX_CHUNKS];
+};
 
 void nn_ctx_init(NnCtx *ctx, ThreadPool *pool);
 void nn_ctx_deinit(NnCtx *ctx);
 /* Scratch slot (0 or 1) of a chunk, at least n floats, contents undefined. */
 float *nn_ctx_scratch(NnCtx *ctx, int chunk, int slot, int64_t n);
+/* Serial context owned by ctx for work done inside chunk `chunk` of a parallel block. */
+NnCtx *nn_ctx_sub(NnCtx *ctx, int chunk);
+/* Zeroed gradient-partial buffer of n floats for a chunk (reduced by the caller in order). */
+float *nn_ctx_grad_partial(NnCtx *ctx, int chunk, int64_t n);
+/* Number of batch chunks a block of N items is split into under ctx (1 when serial). */
+int nn_ctx_chunks(const NnCtx *ctx, int64_t N);
 
 /* ---------------------------------------------------------------- dense kernels */
 

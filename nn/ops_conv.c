@@ -5,9 +5,12 @@
  * results do not depend on scheduling. */
 #include <cblas.h>
 #include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/log.h"
+#include "nn/conv_direct.h"
 #include "nn/nn.h"
 
 /* Cap on im2col floats per GEMM (16 MB) so big batches do not balloon the scratch. */
@@ -78,8 +81,137 @@ typedef struct ConvJob {
     const NnConvShape *s;
     float *out, *dinp, *dw, *db;
     const float *inp, *w, *b, *dout;
+    float *wt, *wt2; /* direct path: (KH,KW,C,O) and flipped (KH,KW,O,C) weights */
     int n_chunks;
 } ConvJob;
+
+/* Direct kernels: output channels in vectors of 16 (forward and weight gradient); the input
+ * gradient as a stride-1 convolution of the padded output gradient with flipped weights. */
+typedef enum ConvIsa { CONV_ISA_NONE = 0, CONV_ISA_AVX2, CONV_ISA_AVX512 } ConvIsa;
+
+/* The best kernel set this CPU runs. VPT_NN_ISA=avx2|none caps it (tests use it to run every
+ * kernel set on one machine). */
+static ConvIsa conv_isa(void) {
+    const char *cap = getenv("VPT_NN_ISA");
+    if (cap && strcmp(cap, "none") == 0) return CONV_ISA_NONE;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (cap && strcmp(cap, "avx2") == 0)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? CONV_ISA_AVX2
+                                                                               : CONV_ISA_NONE;
+    if (__builtin_cpu_supports("avx512f")) return CONV_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return CONV_ISA_AVX2;
+#endif
+    return CONV_ISA_NONE;
+}
+
+static int direct_ok(const NnConvShape *s) {
+    return (s->O == 16 || s->O == 32) && conv_isa() != CONV_ISA_NONE;
+}
+
+static void direct_forward_image(float *out, const float *ip, const float *wt, const float *bias,
+                                 const NnDirectDims *d, int accumulate) {
+    if (conv_isa() == CONV_ISA_AVX512)
+        nn_direct_forward_image_avx512(out, ip, wt, bias, d, accumulate);
+    else
+        nn_direct_forward_image_avx2(out, ip, wt, bias, d, accumulate);
+}
+
+static void direct_dw_image(float *dwt, const float *ip, const float *dout, const NnDirectDims *d) {
+    if (conv_isa() == CONV_ISA_AVX512)
+        nn_direct_dw_image_avx512(dwt, ip, dout, d);
+    else
+        nn_direct_dw_image_avx2(dwt, ip, dout, d);
+}
+
+/* dst (H+2p, W+2p, C) = zero-padded src (H,W,C). */
+static void pad_image(float *dst, const float *src, int H, int W, int C, int pad) {
+    const int Wp = W + 2 * pad;
+    memset(dst, 0, (size_t)pad * Wp * C * sizeof(float));
+    for (int h = 0; h < H; h++) {
+        float *row = dst + (int64_t)(h + pad) * Wp * C;
+        memset(row, 0, (size_t)pad * C * sizeof(float));
+        memcpy(row + (int64_t)pad * C, src + (int64_t)h * W * C, (size_t)W * C * sizeof(float));
+        memset(row + (int64_t)(pad + W) * C, 0, (size_t)pad * C * sizeof(float));
+    }
+    memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
+}
+static int direct_dx_ok(const NnConvShape *s) {
+    return s->stride == 1 && (s->C == 16 || s->C == 32) && s->KH == s->KW && s->pad <= s->KH - 1 &&
+           s->pad <= s->KW - 1;
+}
+
+static NnDirectDims direct_dims(const NnConvShape *s) {
+    return (NnDirectDims){s->H + 2 * s->pad, s->W + 2 * s->pad, s->C, s->O, s->KH, s->KW, s->stride,
+                          nn_conv_out_h(s),  nn_conv_out_w(s)};
+}
+
+/* (O,KH,KW,C) -> (KH,KW,C,O), and flipped (KH,KW,O,C) for the input gradient. */
+static void repack_weights(ConvJob *j, int flipped) {
+    const NnConvShape *s = j->s;
+    const int K = s->KH * s->KW;
+    j->wt = mem_alloc((size_t)K * s->C * s->O * sizeof(float));
+    j->wt2 = flipped ? mem_alloc((size_t)K * s->C * s->O * sizeof(float)) : NULL;
+    for (int o = 0; o < s->O; o++)
+        for (int k = 0; k < K; k++)
+            for (int c = 0; c < s->C; c++) {
+                float v = j->w[((int64_t)o * K + k) * s->C + c];
+                j->wt[((int64_t)k * s->C + c) * s->O + o] = v;
+                if (flipped) j->wt2[((int64_t)(K - 1 - k) * s->O + o) * s->C + c] = v;
+            }
+}
+
+static void direct_forward_chunk(ConvJob *j, int c, int n0, int n1) {
+    const NnConvShape *s = j->s;
+    NnDirectDims d = direct_dims(s);
+    float *pad = nn_ctx_scratch(j->ctx, c, 0, (int64_t)d.Hp * d.Wp * s->C);
+    const int64_t in_img = (int64_t)s->H * s->W * s->C, out_img = (int64_t)d.OH * d.OW * s->O;
+    for (int n = n0; n < n1; n++) {
+        pad_image(pad, j->inp + n * in_img, s->H, s->W, s->C, s->pad);
+        direct_forward_image(j->out + n * out_img, pad, j->wt, j->b, &d, 0);
+    }
+}
+
+/* Images [n0, n1): weight/bias gradients into dw/db (may be chunk partials), input gradient
+ * into j->dinp. */
+static void direct_backward_chunk(ConvJob *j, int c, int n0, int n1, float *dw, float *db) {
+    const NnConvShape *s = j->s;
+    NnDirectDims d = direct_dims(s);
+    const int K = s->KH * s->KW, pt = s->KH - 1 - s->pad, pl = s->KW - 1 - s->pad;
+    NnDirectDims dt = {d.OH + 2 * pt, d.OW + 2 * pl, s->O, s->C, s->KH, s->KW, 1, s->H, s->W};
+    const int64_t in_img = (int64_t)s->H * s->W * s->C, out_img = (int64_t)d.OH * d.OW * s->O;
+    const int64_t n_pad = (int64_t)d.Hp * d.Wp * s->C, n_dpad = (int64_t)dt.Hp * dt.Wp * s->O;
+    const int64_t n_dwt = (int64_t)K * s->C * s->O;
+    const int dx_direct = j->dinp && direct_dx_ok(s);
+    float *pad =
+        nn_ctx_scratch(j->ctx, c, 0, n_pad + n_dpad + n_dwt + (int64_t)d.OH * d.OW * K * s->C);
+    float *dpad = pad + n_pad, *dwt = dpad + n_dpad, *dcol = dwt + n_dwt;
+    memset(dwt, 0, (size_t)n_dwt * sizeof(float));
+    for (int n = n0; n < n1; n++) {
+        const float *dy = j->dout + n * out_img;
+        if (dw) {
+            pad_image(pad, j->inp + n * in_img, s->H, s->W, s->C, s->pad);
+            direct_dw_image(dwt, pad, dy, &d);
+        }
+        if (db)
+            for (int64_t px = 0; px < (int64_t)d.OH * d.OW; px++)
+                for (int o = 0; o < s->O; o++) db[o] += dy[px * s->O + o];
+        if (dx_direct) {
+            pad_image(dpad, dy, d.OH, d.OW, s->O, pt); /* pt == pl for square pads */
+            direct_forward_image(j->dinp + n * in_img, dpad, j->wt2, NULL, &dt, 1);
+        } else if (j->dinp) { /* dcol (OH*OW, K*C) = dy @ w, scattered back */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d.OH * d.OW, K * s->C, s->O,
+                        1.0f, dy, s->O, j->w, K * s->C, 0.0f, dcol, K * s->C);
+            col2im_add(j->dinp + n * in_img, dcol, s, d.OH, d.OW);
+        }
+    }
+    if (dw) /* (KH,KW,C,O) -> (O,KH,KW,C) */
+        for (int o = 0; o < s->O; o++)
+            for (int k = 0; k < K; k++)
+                for (int ch = 0; ch < s->C; ch++)
+                    dw[((int64_t)o * K + k) * s->C + ch] +=
+                        dwt[((int64_t)k * s->C + ch) * s->O + o];
+    (void)pl;
+}
 
 static void chunk_range(int N, int n_chunks, int c, int *n0, int *n1) {
     *n0 = (int)((int64_t)N * c / n_chunks);
@@ -102,6 +234,10 @@ static void conv_forward_chunk(void *vctx, int64_t begin, int64_t end, int worke
     for (int64_t c = begin; c < end; c++) {
         int n0, n1;
         chunk_range(s->N, j->n_chunks, (int)c, &n0, &n1);
+        if (j->wt) {
+            direct_forward_chunk(j, (int)c, n0, n1);
+            continue;
+        }
         for (int g0 = n0; g0 < n1; g0 += G) {
             int g = n1 - g0 < G ? n1 - g0 : G;
             const float *col = j->inp + g0 * in_img;
@@ -128,7 +264,9 @@ void nn_conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w,
     ConvJob j = {.ctx = ctx, .s = s, .out = out, .inp = inp, .w = w, .b = b};
     j.n_chunks = ctx->n_chunks < s->N ? ctx->n_chunks : s->N;
     if (j.n_chunks < 1) j.n_chunks = 1;
+    if (direct_ok(s)) repack_weights(&j, 0);
     pool_parallel_for(j.n_chunks > 1 ? ctx->pool : NULL, j.n_chunks, 1, conv_forward_chunk, &j);
+    mem_free(j.wt);
     if (own) nn_ctx_deinit(&local);
 }
 
@@ -149,6 +287,10 @@ static void conv_backward_chunk(void *vctx, int64_t begin, int64_t end, int work
             memset(part, 0, ((size_t)O * K + O) * sizeof(float));
             dw = dw ? part : NULL;
             db = db ? part + (int64_t)O * K : NULL;
+        }
+        if (j->wt) {
+            direct_backward_chunk(j, (int)c, n0, n1, dw, db);
+            continue;
         }
         for (int g0 = n0; g0 < n1; g0 += G) {
             int g = n1 - g0 < G ? n1 - g0 : G;
@@ -185,7 +327,10 @@ void nn_conv2d_backward(NnCtx *ctx, float *dinp, float *dw, float *db, const flo
         .ctx = ctx, .s = s, .dinp = dinp, .dw = dw, .db = db, .dout = dout, .inp = inp, .w = w};
     j.n_chunks = ctx->n_chunks < s->N ? ctx->n_chunks : s->N;
     if (j.n_chunks < 1) j.n_chunks = 1;
+    if (direct_ok(s)) repack_weights(&j, dinp && direct_dx_ok(s));
     pool_parallel_for(j.n_chunks > 1 ? ctx->pool : NULL, j.n_chunks, 1, conv_backward_chunk, &j);
+    mem_free(j.wt);
+    mem_free(j.wt2);
     if (j.n_chunks > 1 && (dw || db)) {
         const int64_t OK = (int64_t)s->O * s->KH * s->KW * s->C;
         for (int c = 0; c < j.n_chunks; c++) {
@@ -276,30 +421,48 @@ void nn_tconv_backward(float *dinp, float *dw, float *db, const float *dout, con
 void nn_maxpool_forward(float *out, int32_t *argmax, const float *inp, int N, int H, int W, int C,
                         int k, int s, int p) {
     const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+    const ConvIsa isa = conv_isa();
+    if ((isa == CONV_ISA_AVX512 && C % 16 == 0) || (isa == CONV_ISA_AVX2 && C % 8 == 0)) {
+        const int64_t in_img = (int64_t)H * W * C, out_img = (int64_t)OH * OW * C;
+        for (int n = 0; n < N; n++) {
+            if (isa == CONV_ISA_AVX512)
+                nn_direct_maxpool_image_avx512(out + n * out_img, argmax + n * out_img,
+                                               inp + n * in_img, H, W, C, k, s, p,
+                                               (int32_t)(n * in_img));
+            else
+                nn_direct_maxpool_image_avx2(out + n * out_img, argmax + n * out_img,
+                                             inp + n * in_img, H, W, C, k, s, p,
+                                             (int32_t)(n * in_img));
+        }
+        return;
+    }
     for (int n = 0; n < N; n++)
-        for (int oh = 0; oh < OH; oh++)
+        for (int oh = 0; oh < OH; oh++) {
+            const int h0 = oh * s - p < 0 ? 0 : oh * s - p;
+            const int h1 = oh * s - p + k > H ? H : oh * s - p + k;
             for (int ow = 0; ow < OW; ow++) {
-                float *y = out + (((int64_t)n * OH + oh) * OW + ow) * C;
-                int32_t *am = argmax + (((int64_t)n * OH + oh) * OW + ow) * C;
-                for (int c = 0; c < C; c++) {
-                    y[c] = -FLT_MAX;
-                    am[c] = -1;
+                const int w0 = ow * s - p < 0 ? 0 : ow * s - p;
+                const int w1 = ow * s - p + k > W ? W : ow * s - p + k;
+                float *restrict y = out + (((int64_t)n * OH + oh) * OW + ow) * C;
+                int32_t *restrict am = argmax + (((int64_t)n * OH + oh) * OW + ow) * C;
+                const int64_t first = (((int64_t)n * H + h0) * W + w0) * C;
+                for (int c = 0; c < C; c++) { /* the window's first element starts the max */
+                    y[c] = inp[first + c];
+                    am[c] = (int32_t)(first + c);
                 }
-                for (int kh = 0; kh < k; kh++) {
-                    int ih = oh * s - p + kh;
-                    if (ih < 0 || ih >= H) continue;
-                    for (int kw = 0; kw < k; kw++) {
-                        int iw = ow * s - p + kw;
-                        if (iw < 0 || iw >= W) continue;
-                        int64_t base = (((int64_t)n * H + ih) * W + iw) * C;
-                        for (int c = 0; c < C; c++)
-                            if (inp[base + c] > y[c] || am[c] < 0) {
-                                y[c] = inp[base + c];
-                                am[c] = (int32_t)(base + c);
-                            }
+                for (int ih = h0; ih < h1; ih++)
+                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                        const int32_t base = (int32_t)((((int64_t)n * H + ih) * W + iw) * C);
+                        const float *restrict x = inp + base;
+                        for (int c = 0; c < C; c++) { /* branch-free: vectorizes */
+                            float xv = x[c], yv = y[c];
+                            int32_t iv = base + c, av = am[c];
+                            y[c] = xv > yv ? xv : yv;
+                            am[c] = xv > yv ? iv : av;
+                        }
                     }
-                }
             }
+        }
 }
 
 void nn_maxpool_backward(float *dinp, const float *dout, const int32_t *argmax, int64_t n_out) {

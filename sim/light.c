@@ -147,7 +147,7 @@ static void sky_columns(Chunk *c) {
         for (int col = 0; col < CHUNK_AREA; col++) {
             if (!v[col]) continue;
             int op = BLOCK_TABLE[row[col]].light_opacity;
-            if (op) {
+            if (op || v[col] < 15) { /* only full sky light falls without loss */
                 int nv = v[col] - (op > 1 ? op : 1);
                 v[col] = (uint8_t)(nv > 0 ? nv : 0);
                 if (!v[col]) alive--;

@@ -23,5 +23,7 @@ void render_tool_set_pose(Env *env, const double *pose);
 int bench_sim(int argc, char **argv);
 int bench_video(int argc, char **argv);
 int bench_agent(int argc, char **argv);
+int bench_nn(int argc, char **argv);
+int bench_video(int argc, char **argv);
 
 #endif

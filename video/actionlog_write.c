@@ -1,9 +1,12 @@
 /* actionlog_write.c: writing VPT recorder jsonl (v7 fields, see actionlog.h).
  *
  * One compact JSON object per line, keys in the recorder's order. newKeys/newButtons are the
- * keys/buttons down this tick and up the previous one. Lines reach the OS every 20 frames;
- * close() fsyncs. */
+ * keys/buttons down this tick and up the previous one. Lines collect in our own buffer and reach
+ * the OS with write(2) every 20 frames, whole lines only (stdio would spill partial lines when
+ * its buffer fills), so a killed recorder leaves a log of complete lines, as many as the video's
+ * complete seconds; close() fsyncs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +17,10 @@
 #include "video/actionlog.h"
 
 struct VideoActionLogWriter {
-    FILE *f;
+    int fd;
     char *path;
+    char *buf; /* pending whole lines */
+    size_t len, cap;
     uint32_t prev_keys;
     int64_t lines;
 };
@@ -23,13 +28,13 @@ struct VideoActionLogWriter {
 Status video_actionlog_writer_open(VideoActionLogWriter **out, const char *path) {
     ASSERT(out && path);
     *out = NULL;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
         LOG_ERROR("video", "%s: cannot create the action log: %s", path, strerror(errno));
         return STATUS_IO;
     }
     VideoActionLogWriter *w = mem_calloc(1, sizeof *w);
-    w->f = f;
+    w->fd = fd;
     w->path = mem_strdup(path);
     *out = w;
     return STATUS_OK;
@@ -100,6 +105,19 @@ static json_t *frame_json(const VideoActionFrame *fr, uint32_t prev_keys) {
     return o;
 }
 
+/* Writes the pending whole lines; returns 1 on success. */
+static int flush_lines(VideoActionLogWriter *w) {
+    size_t off = 0;
+    while (off < w->len) {
+        ssize_t k = write(w->fd, w->buf + off, w->len - off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return 0;
+        off += (size_t)k;
+    }
+    w->len = 0;
+    return 1;
+}
+
 Status video_actionlog_writer_write(VideoActionLogWriter *w, const VideoActionFrame *fr) {
     ASSERT(w && fr);
     ASSERT(fr->hotbar >= 0 && fr->hotbar <= 8);
@@ -113,11 +131,18 @@ Status video_actionlog_writer_write(VideoActionLogWriter *w, const VideoActionFr
                   w->path, (long long)w->lines + 1);
         return STATUS_INVALID_ARGUMENT;
     }
-    int ok = fputs(s, w->f) >= 0 && fputc('\n', w->f) != EOF;
+    size_t n = strlen(s);
+    if (w->len + n + 1 > w->cap) {
+        w->cap = (w->len + n + 1) * 2;
+        w->buf = mem_realloc(w->buf, w->cap);
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->buf[w->len + n] = '\n';
+    w->len += n + 1;
     free(s);
     w->prev_keys = fr->action.keys;
     w->lines++;
-    if (ok && w->lines % 20 == 0) ok = fflush(w->f) == 0;
+    int ok = w->lines % 20 != 0 || flush_lines(w);
     if (!ok) {
         LOG_ERROR("video", "%s: line %lld: write failed: %s", w->path, (long long)w->lines,
                   strerror(errno));
@@ -129,14 +154,15 @@ Status video_actionlog_writer_write(VideoActionLogWriter *w, const VideoActionFr
 Status video_actionlog_writer_close(VideoActionLogWriter *w) {
     ASSERT(w);
     Status st = STATUS_OK;
-    if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0) {
+    if (!flush_lines(w) || fsync(w->fd) != 0) {
         LOG_ERROR("video", "%s: flush failed: %s", w->path, strerror(errno));
         st = STATUS_IO;
     }
-    if (fclose(w->f) != 0 && st == STATUS_OK) {
+    if (close(w->fd) != 0 && st == STATUS_OK) {
         LOG_ERROR("video", "%s: close failed: %s", w->path, strerror(errno));
         st = STATUS_IO;
     }
+    mem_free(w->buf);
     mem_free(w->path);
     mem_free(w);
     return st;

@@ -1,6 +1,7 @@
 /* test_nn_grad.c: finite-difference gradient checks for every nn/ layer and block (small
  * shapes, per-layer epsilon and tolerance), plus the GEMM convolution against its naive twin. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -111,10 +112,25 @@ static void test_grad_conv2d(void) {
     conv_case((NnConvShape){2, 7, 7, 2, 3, 3, 3, 2, 0}, NULL, "conv2d 3x3 s2 p0");
     conv_case((NnConvShape){1, 6, 5, 2, 3, 2, 3, 2, 1}, NULL, "conv2d 2x3 s2 p1");
     conv_case((NnConvShape){3, 4, 4, 3, 2, 1, 1, 1, 0}, NULL, "conv2d 1x1");
+    /* O = 16/32 take the direct (register-blocked) kernels where the CPU has AVX2/AVX-512 */
+    conv_case((NnConvShape){2, 6, 5, 16, 16, 3, 3, 1, 1}, NULL, "conv2d direct 16->16");
+    conv_case((NnConvShape){2, 5, 6, 3, 16, 3, 3, 1, 1}, NULL, "conv2d direct 3->16");
+    conv_case((NnConvShape){1, 5, 7, 32, 32, 3, 3, 1, 1}, NULL, "conv2d direct 32->32");
+    conv_case((NnConvShape){1, 7, 7, 16, 32, 3, 3, 2, 1}, NULL, "conv2d direct s2 16->32");
+    conv_case((NnConvShape){1, 6, 6, 16, 16, 5, 5, 1, 2}, NULL, "conv2d direct 5x5");
+    const char *isas[2] = {"avx2", "none"}; /* the other kernel sets, capped by VPT_NN_ISA */
+    for (int i = 0; i < 2; i++) {
+        setenv("VPT_NN_ISA", isas[i], 1);
+        conv_case((NnConvShape){2, 6, 5, 16, 16, 3, 3, 1, 1}, NULL, isas[i]);
+        conv_case((NnConvShape){1, 7, 5, 32, 32, 3, 3, 1, 1}, NULL, isas[i]);
+        conv_case((NnConvShape){1, 7, 7, 3, 32, 3, 3, 2, 1}, NULL, isas[i]);
+    }
+    unsetenv("VPT_NN_ISA");
     ThreadPool *pool = pool_create(3);
     NnCtx ctx;
     nn_ctx_init(&ctx, pool);
     conv_case((NnConvShape){5, 5, 5, 3, 4, 3, 3, 1, 1}, &ctx, "conv2d pooled 3 chunks");
+    conv_case((NnConvShape){4, 5, 5, 16, 16, 3, 3, 1, 1}, &ctx, "conv2d direct pooled");
     nn_ctx_deinit(&ctx);
     pool_destroy(pool);
     pool_blas_threads_set(1);
@@ -174,6 +190,33 @@ static void test_grad_maxpool(void) {
     gc_add(&c, "x", rnd(&r, 180, 1), 180);
     gc_run(&c, &r);
     gc_free(&c);
+}
+
+/* The vector max-pool (C % 8/16 == 0) must equal the scalar one, argmax included. */
+static void test_maxpool_vector_equals_scalar(void) {
+    Rng r = g_rng_state_for_tests();
+    const int N = 2, H = 9, W = 7, C = 32, OH = 5, OW = 4;
+    float *x = rnd(&r, N * H * W * C, 1);
+    for (int i = 0; i < 40; i++) x[rng_below(&r, N * H * W * C)] = 0.5f; /* ties */
+    float *y[3];
+    int32_t *am[3];
+    const char *isas[3] = {NULL, "avx2", "none"};
+    for (int k = 0; k < 3; k++) {
+        y[k] = mem_calloc(N * OH * OW * C, 4);
+        am[k] = mem_calloc(N * OH * OW * C, 4);
+        if (isas[k]) setenv("VPT_NN_ISA", isas[k], 1);
+        nn_maxpool_forward(y[k], am[k], x, N, H, W, C, 3, 2, 1);
+        unsetenv("VPT_NN_ISA");
+    }
+    for (int k = 0; k < 2; k++) {
+        CHECK(memcmp(y[k], y[2], (size_t)N * OH * OW * C * 4) == 0);
+        CHECK(memcmp(am[k], am[2], (size_t)N * OH * OW * C * 4) == 0);
+        mem_free(y[k]);
+        mem_free(am[k]);
+    }
+    mem_free(y[2]);
+    mem_free(am[2]);
+    mem_free(x);
 }
 
 static void act_fwd(GcCase *c, float *out) {
@@ -387,6 +430,7 @@ int main(void) {
     TEST_RUN(test_grad_conv2d);
     TEST_RUN(test_grad_tconv);
     TEST_RUN(test_grad_maxpool);
+    TEST_RUN(test_maxpool_vector_equals_scalar);
     TEST_RUN(test_grad_activations);
     TEST_RUN(test_grad_layernorm);
     TEST_RUN(test_grad_embedding);

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/rng.h"
 #include "core/sha256.h"
 #include "sim/gen.h"
 #include "sim/preset.h"
@@ -180,6 +181,71 @@ static void test_flat_void_and_edits(void) {
     world_destroy(w);
 }
 
+/* Incremental light equals light computed from scratch: random edits (torches, stone, glass,
+ * leaves, water, air) applied one by one with world_block_set, against a world generated with
+ * the same final blocks as overrides. */
+static void light_incremental_case(uint64_t seed, int use_default) {
+    WorldPreset p;
+    preset_builtin_flat(&p);
+    p.gen.layers[2] = (GenLayer){BLOCK_STONE, 12}; /* a thicker floor to dig into */
+    int y0 = 4, y1 = 24;
+    if (use_default) { /* terrain, trees, water and caves around the edits */
+        p.gen = default_gen(seed);
+        y0 = 50;
+        y1 = 80;
+    }
+    World *a = world_create(&p.gen, 2);
+    world_load_around(a, 0, 0, 2, -1);
+    static const uint8_t KINDS[] = {BLOCK_AIR,   BLOCK_STONE,      BLOCK_TORCH, BLOCK_GLASS,
+                                    BLOCK_WATER, BLOCK_OAK_LEAVES, BLOCK_AIR,   BLOCK_TORCH};
+    enum { N_EDITS = 600 };
+    GenBlock *edits = MEM_NEW_ARRAY(GenBlock, N_EDITS);
+    Rng r = rng_stream(seed, 5);
+    for (int i = 0; i < N_EDITS; i++) {
+        GenBlock *k = &edits[i];
+        k->x = rng_range(&r, -14, 14);
+        k->z = rng_range(&r, -14, 14);
+        k->y = rng_range(&r, y0, y1);
+        k->block = KINDS[rng_below(&r, sizeof KINDS)];
+        world_block_set(a, k->x, k->y, k->z, (BlockId)k->block);
+    }
+    WorldGen g2 = p.gen;
+    g2.blocks = edits;
+    g2.n_blocks = N_EDITS;
+    World *b = world_create(&g2, 2);
+    world_load_around(b, 0, 0, 2, -1);
+    int diff = 0, first = -1;
+    for (int cz = -1; cz <= 1; cz++)
+        for (int cx = -1; cx <= 1; cx++) {
+            CHECK(memcmp(world_chunk_blocks(a, cx, cz), world_chunk_blocks(b, cx, cz),
+                         CHUNK_VOLUME) == 0);
+            const uint8_t *la = world_chunk_light(a, cx, cz), *lb = world_chunk_light(b, cx, cz);
+            for (int i = 0; i < CHUNK_VOLUME; i++)
+                if (la[i] != lb[i]) {
+                    if (first < 0) {
+                        first = i;
+                        int x = cx * 16 + (i & 15), y = i / CHUNK_AREA,
+                            z = cz * 16 + ((i >> 4) & 15);
+                        fprintf(stderr,
+                                "light differs at (%d, %d, %d) %s: incremental %02x, full %02x\n",
+                                x, y, z, block_info(world_block_get(a, x, y, z))->name, la[i],
+                                lb[i]);
+                    }
+                    diff++;
+                }
+        }
+    CHECK_MSG(diff == 0, "seed %llu: %d cells differ (first at index %d)", (unsigned long long)seed,
+              diff, first);
+    mem_free(edits);
+    world_destroy(a);
+    world_destroy(b);
+}
+
+static void test_light_incremental_matches_full(void) {
+    for (uint64_t seed = 1; seed <= 3; seed++) light_incremental_case(seed, 0);
+    for (uint64_t seed = 1; seed <= 3; seed++) light_incremental_case(seed, 1);
+}
+
 /* ---- presets ---- */
 
 static char g_log[2048];
@@ -304,6 +370,7 @@ int main(void) {
     TEST_RUN(test_trees_water_biomes);
     TEST_RUN(test_seams_and_light_order);
     TEST_RUN(test_flat_void_and_edits);
+    TEST_RUN(test_light_incremental_matches_full);
     TEST_RUN(test_preset_validation);
     TEST_RUN(test_golden_chunks);
     return check_finish();

@@ -5,7 +5,8 @@
  *             /slow/   GET at 300 KB/s (to cut connections mid-transfer)
  *             /auth/   PUT/GET only with "Authorization: Bearer secret"
  *             /corrupt/ accepts PUT, but GET/HEAD read another (missing) path
- *             /full/   PUT into DIR/full (a tiny tmpfs when the test could mount one) */
+ *             /full/   PUT into DIR/full (a tiny tmpfs when the test could mount one)
+ *             /swap/   accepts PUT, but GET/HEAD serve /swapsrc/ (same sizes, other bytes) */
 #ifndef TESTS_VIDEO_NGINX_H
 #define TESTS_VIDEO_NGINX_H
 
@@ -74,6 +75,8 @@ static inline int tn_write_config(const TestNginx *n) {
             "      if ($request_method != PUT) { rewrite ^/corrupt/(.*)$ /elsewhere/$1 break; } "
             "}\n"
             "    location /full/ { root %s; dav_methods PUT; create_full_put_path on; }\n"
+            "    location /swap/ { dav_methods PUT; create_full_put_path on;\n"
+            "      if ($request_method != PUT) { rewrite ^/swap/(.*)$ /swapsrc/$1 break; } }\n"
             "  }\n}\n",
             n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->dir, n->port, n->www, n->dir,
             n->dir);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "tests/check.h"
 #include "tests/video/util.h"
+#include "video/actionlog.h"
 #include "video/codec.h"
 #include "video/resize.h"
 
@@ -305,8 +306,10 @@ static void test_cli_decode_json_and_png(void) {
                 tmp) == 2);
 }
 
-/* The child records until told to stop; the parent SIGKILLs it after `pushed` frames are in
- * the encoder. The file must decode and hold all but at most the last second. */
+/* The child records (video + action log) until told to stop; the parent SIGKILLs it after
+ * `pushed` frames. The video must decode and hold all but at most the last second, and the
+ * action log must hold only whole lines, as many as the video has frames (both reach the disk
+ * in one-second steps). */
 static void test_kill_while_recording(void) {
     enum { W = 64, H = 48, PUSHED = 57 };
     char path[600];
@@ -319,10 +322,16 @@ static void test_kill_while_recording(void) {
         VideoEncoderOptions o = {.width = W, .height = H};
         VideoEncoder *e = NULL;
         if (video_encoder_open(&e, path, &o) != STATUS_OK) _exit(3);
+        char jpath[700];
+        snprintf(jpath, sizeof jpath, "%s/killed.jsonl", tmp);
+        VideoActionLogWriter *w = NULL;
+        if (video_actionlog_writer_open(&w, jpath) != STATUS_OK) _exit(3);
         uint8_t rgb[W * H * 3];
         for (int i = 0; i < PUSHED; i++) {
             video_synth_frame(rgb, W, H, i);
             if (video_encoder_push(e, rgb, W * 3) != STATUS_OK) _exit(4);
+            VideoActionFrame f = {.tick = i};
+            if (video_actionlog_writer_write(w, &f) != STATUS_OK) _exit(4);
         }
         if (write(fds[1], "x", 1) != 1) _exit(5);
         for (;;) pause();
@@ -340,6 +349,11 @@ static void test_kill_while_recording(void) {
               PUSHED);
     int probe = ffprobe_count(path);
     CHECK_EQ_INT(probe, n);
+    char jpath[700];
+    snprintf(jpath, sizeof jpath, "%s/killed.jsonl", tmp);
+    int64_t lines = -1;
+    CHECK_EQ_INT(video_actionlog_count(jpath, &lines), STATUS_OK);
+    CHECK_EQ_INT(lines, n);
     fprintf(stderr, "  killed after %d frames: file holds %d\n", PUSHED, n);
 }
 

@@ -20,6 +20,16 @@
 static char tmp[512];
 static TestNginx ngx;
 
+typedef struct LogCapture {
+    int sha_warnings;
+} LogCapture;
+
+static void capture_sink(void *user, LogLevel level, const char *tag, const char *msg) {
+    (void)tag;
+    (void)level;
+    if (strstr(msg, "SHA-256")) ((LogCapture *)user)->sha_warnings++;
+}
+
 static void write_random(const char *path, size_t n, unsigned seed) {
     FILE *f = fopen(path, "wb");
     if (!f) return;
@@ -394,6 +404,32 @@ static void test_upload_not_confirmed_keeps_files(void) {
     CHECK(tu_sh("cmp -s '%s/rec4.mp4' '%s/auth/rec4.mp4'", ds, ngx.www) == 0);
 }
 
+/* The server answers 2xx and reports the right sizes, but holds other bytes: only the hash
+ * check can catch it, and nothing may be confirmed or deleted. */
+static void test_upload_hash_mismatch(void) {
+    char ds[1200], url[256];
+    snprintf(ds, sizeof ds, "%s/up6", tmp);
+    make_dataset(ds, "rec6", 10);
+    tu_sh("mkdir -p '%s/swapsrc' && cd '%s' && for f in rec6.mp4 rec6.jsonl rec6-options.json "
+          "manifest.jsonl; do head -c $(stat -c %%s $f) /dev/urandom > '%s/swapsrc/'$f; done",
+          ngx.www, ds, ngx.www);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/swap", ngx.port);
+    VideoTransferOptions o = fast_opts(1);
+    o.delete_after = 1;
+    VideoTransferReport r;
+    LogCapture cap = {0};
+    log_set_sink(capture_sink, &cap);
+    CHECK_EQ_INT(video_upload(ds, url, &o, &r), STATUS_NETWORK);
+    log_set_sink(NULL, NULL);
+    CHECK(cap.sha_warnings > 0);
+    CHECK(episode_files_present(ds, "rec6"));
+    CHECK(tu_sh("test -e '%s/uploaded.jsonl'", ds) != 0);
+    /* By size only (--no-verify-hash) it would have been accepted: the hash is what caught it. */
+    o.verify_hash = -1;
+    o.delete_after = 0;
+    CHECK_EQ_INT(video_upload(ds, url, &o, &r), STATUS_OK);
+}
+
 static void test_upload_disk_full(void) {
     char full[1200], ds[700], url[256];
     snprintf(full, sizeof full, "%s/full", ngx.dir);
@@ -437,6 +473,7 @@ int main(void) {
     TEST_RUN(test_upload_server_down);
     TEST_RUN(test_upload_500_then_success_delete_after);
     TEST_RUN(test_upload_not_confirmed_keeps_files);
+    TEST_RUN(test_upload_hash_mismatch);
     TEST_RUN(test_upload_disk_full);
     tn_kill(&ngx);
     tu_rmrf(tmp);

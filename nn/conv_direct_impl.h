@@ -1,0 +1,148 @@
+/* conv_direct_impl.h: body of the direct NHWC convolution kernels, included once per
+ * instruction set (conv_direct_avx512.c with VW 16, conv_direct_avx2.c with VW 8). Each kernel
+ * keeps a block of output pixels x VW-float vectors of output channels in registers and
+ * broadcasts one input value per FMA. Requires O == 16 or O == 32 (ImpalaCNN's widths).
+ * Defines SFX(nn_direct_forward_image) and SFX(nn_direct_dw_image); see conv_direct.h. */
+#include <string.h>
+
+#include "nn/conv_direct.h"
+
+typedef float vf __attribute__((vector_size(VW * 4), aligned(4), may_alias));
+
+#define LD(p) (*(const vf *)(p))
+#define ST(p, v) (*(vf *)(p) = (v))
+
+#define DEF_FWD(NAME, NV, PW)                                                                      \
+    static inline void NAME(float *out, const float *ip, const float *wt, const NnDirectDims *d,   \
+                            int oh, int ow0, const float *bias, int acc_in) {                      \
+        const int C = d->C, O = d->O, s = d->stride;                                               \
+        vf acc[PW][NV];                                                                            \
+        for (int p = 0; p < PW; p++)                                                               \
+            for (int v = 0; v < NV; v++) {                                                         \
+                const float *o = out + ((int64_t)oh * d->OW + ow0 + p) * O + VW * v;               \
+                acc[p][v] = acc_in ? LD(o) : bias ? LD(bias + VW * v) : (vf){0};                   \
+            }                                                                                      \
+        for (int kh = 0; kh < d->KH; kh++) {                                                       \
+            const float *row = ip + (int64_t)(oh * s + kh) * d->Wp * C;                            \
+            for (int kw = 0; kw < d->KW; kw++) {                                                   \
+                const float *wk = wt + (int64_t)(kh * d->KW + kw) * C * O;                         \
+                const float *x0 = row + (int64_t)(ow0 * s + kw) * C;                               \
+                for (int c = 0; c < C; c++) {                                                      \
+                    vf w[NV];                                                                      \
+                    for (int v = 0; v < NV; v++) w[v] = LD(wk + (int64_t)c * O + VW * v);          \
+                    for (int p = 0; p < PW; p++) {                                                 \
+                        float xv = x0[(int64_t)p * s * C + c];                                     \
+                        for (int v = 0; v < NV; v++) acc[p][v] += xv * w[v];                       \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        for (int p = 0; p < PW; p++)                                                               \
+            for (int v = 0; v < NV; v++)                                                           \
+                ST(out + ((int64_t)oh * d->OW + ow0 + p) * O + VW * v, acc[p][v]);                 \
+    }
+
+#define DEF_DW(NAME, NV, CB)                                                                       \
+    static inline void NAME(float *dwt, const float *ip, const float *dout, const NnDirectDims *d, \
+                            int kh, int kw, int c0) {                                              \
+        const int C = d->C, O = d->O, s = d->stride;                                               \
+        vf acc[CB][NV];                                                                            \
+        for (int c = 0; c < CB; c++)                                                               \
+            for (int v = 0; v < NV; v++) acc[c][v] = (vf){0};                                      \
+        for (int oh = 0; oh < d->OH; oh++) {                                                       \
+            const float *row = ip + (int64_t)(oh * s + kh) * d->Wp * C + (int64_t)kw * C + c0;     \
+            const float *dr = dout + (int64_t)oh * d->OW * O;                                      \
+            for (int ow = 0; ow < d->OW; ow++) {                                                   \
+                vf g[NV];                                                                          \
+                for (int v = 0; v < NV; v++) g[v] = LD(dr + (int64_t)ow * O + VW * v);             \
+                const float *x = row + (int64_t)ow * s * C;                                        \
+                for (int c = 0; c < CB; c++)                                                       \
+                    for (int v = 0; v < NV; v++) acc[c][v] += x[c] * g[v];                         \
+            }                                                                                      \
+        }                                                                                          \
+        float *dst = dwt + ((int64_t)(kh * d->KW + kw) * C + c0) * O;                              \
+        for (int c = 0; c < CB; c++)                                                               \
+            for (int v = 0; v < NV; v++) {                                                         \
+                float *q = dst + (int64_t)c * O + VW * v;                                          \
+                ST(q, LD(q) + acc[c][v]);                                                          \
+            }                                                                                      \
+    }
+
+/* 16 output channels: NV16 vectors; 32: NV32 (PW pixels / CB channels per register block). */
+#define NV16 (16 / VW)
+#define NV32 (32 / VW)
+DEF_FWD(fwd16, NV16, PW16)
+DEF_FWD(fwd32, NV32, PW32)
+DEF_FWD(fwd16_1, NV16, 1)
+DEF_FWD(fwd32_1, NV32, 1)
+DEF_DW(dw16, NV16, CB16)
+DEF_DW(dw16_1, NV16, 1)
+DEF_DW(dw16_3, NV16, 3)
+DEF_DW(dw32, NV32, CB32)
+DEF_DW(dw32_1, NV32, 1)
+DEF_DW(dw32_3, NV32, 3)
+
+void SFX(nn_direct_forward_image)(float *out, const float *ip, const float *wt, const float *bias,
+                                  const NnDirectDims *d, int accumulate) {
+    for (int oh = 0; oh < d->OH; oh++) {
+        int ow = 0;
+        if (d->O == 16) {
+            for (; ow + PW16 <= d->OW; ow += PW16) fwd16(out, ip, wt, d, oh, ow, bias, accumulate);
+            for (; ow < d->OW; ow++) fwd16_1(out, ip, wt, d, oh, ow, bias, accumulate);
+        } else {
+            for (; ow + PW32 <= d->OW; ow += PW32) fwd32(out, ip, wt, d, oh, ow, bias, accumulate);
+            for (; ow < d->OW; ow++) fwd32_1(out, ip, wt, d, oh, ow, bias, accumulate);
+        }
+    }
+}
+
+void SFX(nn_direct_dw_image)(float *dwt, const float *ip, const float *dout,
+                             const NnDirectDims *d) {
+    for (int kh = 0; kh < d->KH; kh++)
+        for (int kw = 0; kw < d->KW; kw++) {
+            int c = 0;
+            if (d->O == 16) {
+                for (; c + CB16 <= d->C; c += CB16) dw16(dwt, ip, dout, d, kh, kw, c);
+                for (; c + 3 <= d->C; c += 3) dw16_3(dwt, ip, dout, d, kh, kw, c);
+                for (; c < d->C; c++) dw16_1(dwt, ip, dout, d, kh, kw, c);
+            } else {
+                for (; c + CB32 <= d->C; c += CB32) dw32(dwt, ip, dout, d, kh, kw, c);
+                for (; c + 3 <= d->C; c += 3) dw32_3(dwt, ip, dout, d, kh, kw, c);
+                for (; c < d->C; c++) dw32_1(dwt, ip, dout, d, kh, kw, c);
+            }
+        }
+}
+
+typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4), may_alias));
+
+/* Max-pool of one image (H,W,C) -> (OH,OW,C) with flat argmax indices offset by `base`;
+ * C % VW == 0. Same semantics as nn_maxpool_forward (first maximum in window order wins). */
+void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, const float *inp, int H, int W,
+                                  int C, int k, int s, int p, int32_t base) {
+    const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+    vi lane;
+    for (int i = 0; i < VW; i++) lane[i] = i;
+    for (int oh = 0; oh < OH; oh++) {
+        const int h0 = oh * s - p < 0 ? 0 : oh * s - p,
+                  h1 = oh * s - p + k > H ? H : oh * s - p + k;
+        for (int ow = 0; ow < OW; ow++) {
+            const int w0 = ow * s - p < 0 ? 0 : ow * s - p,
+                      w1 = ow * s - p + k > W ? W : ow * s - p + k;
+            for (int c = 0; c < C; c += VW) {
+                int32_t i0 = (int32_t)(((int64_t)h0 * W + w0) * C + c);
+                vf y = LD(inp + i0);
+                vi am = lane + (base + i0);
+                for (int ih = h0; ih < h1; ih++)
+                    for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                        int32_t ix = (int32_t)(((int64_t)ih * W + iw) * C + c);
+                        vf x = LD(inp + ix);
+                        vi m = x > y;
+                        y = (vf)(((vi)x & m) | ((vi)y & ~m));
+                        am = ((lane + (base + ix)) & m) | (am & ~m);
+                    }
+                ST(out + ((int64_t)oh * OW + ow) * C + c, y);
+                *(vi *)(argmax + ((int64_t)oh * OW + ow) * C + c) = am;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/* test_nn_core_more.h: optimizer utilities, mu-law properties, thread determinism and the
+ * overfitting test, included by test_nn_core.c. */
+
+static void test_optim_utils(void) {
+    NnParams p;
+    nn_params_init(&p);
+    int64_t s[1] = {4};
+    int id = nn_params_add(&p, "w", 1, s, 1);
+    nn_params_alloc(&p);
+    float *g = nn_grad(&p, id);
+    g[0] = 3;
+    g[1] = 4; /* norm 5 */
+    CHECK_NEAR(nn_grad_norm(&p), 5.0, 1e-9);
+    CHECK_NEAR(nn_clip_grad_norm(&p, 10.0), 5.0, 1e-9);
+    CHECK(g[0] == 3.0f); /* under the limit: untouched */
+    CHECK_NEAR(nn_clip_grad_norm(&p, 1.0), 5.0, 1e-9);
+    CHECK_NEAR(nn_grad_norm(&p), 1.0, 1e-5);
+    CHECK_NEAR(g[0] / g[1], 0.75, 1e-6);
+    /* decoupled weight decay: zero gradient, decay only: w *= 1 - lr*wd */
+    nn_params_zero_grad(&p);
+    nn_params_fill(&p, id, 2.0f);
+    NnAdamW cfg = {0.1f, 0.9f, 0.999f, 1e-8f, 0.5f};
+    nn_adamw_step(&p, &cfg, 0.1f);
+    CHECK_NEAR(nn_param(&p, id)[0], 2.0 * (1 - 0.05), 1e-6);
+    nn_params_deinit(&p);
+    NnSchedule sc = {NN_SCHED_COSINE, 1.0f, 0.1f, 10, 110};
+    CHECK_NEAR(nn_schedule_lr(&sc, 0), 0.1, 1e-6);
+    CHECK_NEAR(nn_schedule_lr(&sc, 9), 1.0, 1e-6);
+    CHECK_NEAR(nn_schedule_lr(&sc, 10), 1.0, 1e-6);
+    CHECK_NEAR(nn_schedule_lr(&sc, 60), 0.55, 1e-5);
+    CHECK_NEAR(nn_schedule_lr(&sc, 110), 0.1, 1e-6);
+    CHECK_NEAR(nn_schedule_lr(&sc, 500), 0.1, 1e-6);
+    sc.kind = NN_SCHED_LINEAR;
+    CHECK_NEAR(nn_schedule_lr(&sc, 35), 0.775, 1e-5);
+    sc.kind = NN_SCHED_CONSTANT;
+    CHECK_NEAR(nn_schedule_lr(&sc, 90), 1.0, 1e-6);
+}
+
+static void test_mulaw_props(void) {
+    const NnMuLaw q = NN_MULAW_VPT_CAMERA;
+    CHECK_EQ_INT(nn_mulaw_encode(q, 0.0f), 5);
+    CHECK_EQ_INT(nn_mulaw_encode(q, 1000.0f), 10);
+    CHECK_EQ_INT(nn_mulaw_encode(q, -1000.0f), 0);
+    int prev = 0;
+    for (float x = -12; x <= 12; x += 0.01f) { /* monotone and symmetric */
+        int b = nn_mulaw_encode(q, x);
+        CHECK(b >= prev);
+        prev = b;
+        CHECK_EQ_INT(nn_mulaw_encode(q, -x), 10 - b);
+    }
+}
+
+static void test_threads_deterministic(void) {
+    const int B = 3, T = 2, N = B * T;
+    NnRefConfig cfg = tiny_cfg(0);
+    float *frames = mem_calloc((size_t)N * 12 * 12 * 3, 4);
+    int32_t t1[6], t2[6];
+    make_batch(frames, t1, t2, N, 12 * 12 * 3, 9);
+    NnRefModel a, b;
+    nn_ref_init(&a, &cfg, 4);
+    nn_ref_init(&b, &cfg, 4);
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    double la = train(&a, &ctx, frames, t1, t2, B, T, 2, 1e-3f);
+    double la2 = 0;
+    NnRefModel c;
+    nn_ref_init(&c, &cfg, 4);
+    la2 = train(&c, &ctx, frames, t1, t2, B, T, 2, 1e-3f);
+    double lb = train(&b, NULL, frames, t1, t2, B, T, 2, 1e-3f);
+    CHECK(la == la2); /* same thread count: bit-identical */
+    CHECK(memcmp(a.params.value, c.params.value, (size_t)a.params.total * 4) == 0);
+    CHECK_NEAR(la, lb, 1e-5 * fabs(lb)); /* serial vs pooled: same up to summation order */
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    nn_ref_deinit(&a);
+    nn_ref_deinit(&b);
+    nn_ref_deinit(&c);
+    mem_free(frames);
+}
+
+static void test_overfit_fixed_batch(void) {
+    for (int att = 0; att < 2; att++) {
+        const int B = 2, T = 4, N = B * T;
+        NnRefConfig cfg = tiny_cfg(att);
+        float *frames = mem_calloc((size_t)N * 12 * 12 * 3, 4);
+        int32_t t1[8], t2[8];
+        make_batch(frames, t1, t2, N, 12 * 12 * 3, 17);
+        NnRefModel m;
+        nn_ref_init(&m, &cfg, 8);
+        double first = train(&m, NULL, frames, t1, t2, B, T, 1, 3e-3f);
+        double last = train(&m, NULL, frames, t1, t2, B, T, 400, 1e-2f);
+        fprintf(stderr, "  overfit %s: loss %.4f -> %.5f\n", att ? "attention" : "lstm", first,
+                last);
+        CHECK_MSG(last < 0.02, "%s: loss %.4f after 400 steps (from %.4f)",
+                  att ? "attention" : "lstm", last, first);
+        nn_ref_deinit(&m);
+        mem_free(frames);
+    }
+}
