@@ -38,8 +38,13 @@ int bench_window(int argc, char **argv) {
         {"--size", CLI_STRING, &size, "WxH", "window size (1280x720)", 0, 0},
         {"--frames", CLI_INT, &frames, "N", "frames per renderer (40)", 4, 100000},
     };
-    const CliSpec spec = {"bench window", "[--size WxH] [--frames N]",
-                          "Window frame time: GL ray caster vs software renderer", opts, 2, 0, 0,
+    const CliSpec spec = {"bench window",
+                          "[--size WxH] [--frames N]",
+                          "Window frame time: GL ray caster vs software renderer",
+                          opts,
+                          2,
+                          0,
+                          0,
                           NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
@@ -58,10 +63,10 @@ int bench_window(int argc, char **argv) {
     int w, h;
     app_drawable_size(app, &w, &h);
     ThreadPool *pool = pool_create(0);
-    GameView *gl = view_create(app, pool, 0);
+    GameView *gl = view_create(app, pool, WINDOW_RENDERER_GL);
     double gl_ms = view_uses_gl(gl) ? time_frames(app, gl, env, (int)frames) : -1;
     view_destroy(gl);
-    GameView *sw = view_create(app, pool, 1);
+    GameView *sw = view_create(app, pool, WINDOW_RENDERER_SOFTWARE);
     double sw_ms = time_frames(app, sw, env, (int)frames);
     view_destroy(sw);
     printf("{\"width\": %d, \"height\": %d, \"gl_renderer\": \"%s\", \"gl_frame_ms\": %.2f, "

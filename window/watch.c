@@ -79,7 +79,7 @@ static void watched_step(Watch *w, Watched *x) {
 static void draw_panel(const Watch *w, uint8_t *rgb, int pw, int ph) {
     const Watched *x = &w->a[w->focus];
     for (int i = 0; i < pw * ph * 3; i++) rgb[i] = 20;
-    char line[96];
+    char line[160];
     int y = 6;
     snprintf(line, sizeof line, "AGENT %d/%d %s", w->focus + 1, w->n, agent_describe(x->agent));
     y = overlay_text(rgb, pw, ph, 6, y, line);
@@ -166,7 +166,7 @@ int window_watch(const WindowOptions *wo, const GameOptions *g, const char *poli
     }
     app_set_mouse_captured(app, 0);
     ThreadPool *pool = pool_create(0);
-    GameView *view = view_create(app, pool, wo->software || w->n > 1);
+    GameView *view = view_create(app, pool, w->n > 1 ? WINDOW_RENDERER_SOFTWARE : wo->renderer);
     InputState *in = app_input(app);
     enum { PW = 300, PH = 560 };
     uint8_t *panel = mem_alloc(PW * PH * 3), *panel_rgba = mem_alloc(PW * PH * 4);
