@@ -158,7 +158,8 @@ static Status segment_close(Segment *s, const char *dir, const Env *env, const c
     json_object_set_new(o, "width", json_integer(REC_W));
     json_object_set_new(o, "height", json_integer(REC_H));
     json_object_set_new(o, "fps", json_integer(20));
-    json_object_set_new(o, "renderer", json_string("vpt-software-raycaster"));
+    json_object_set_new(o, "renderer", json_string("vpt-canonical-software-raycaster"));
+    json_object_set_new(o, "version", json_string(VPT_PROJECT_VERSION));
     json_object_set_new(o, "source", json_string("vpt record"));
     json_object_set_new(o, "task", json_string(task ? task : ""));
     json_object_set_new(o, "frames", json_integer(s->frames));
@@ -234,7 +235,7 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
         return 1;
     }
     ThreadPool *pool = pool_create(0);
-    rs.view = view_create(rs.app, pool, wo->software);
+    rs.view = view_create(rs.app, pool, wo->renderer);
     rs.r = view_renderer(rs.view);
     rs.frame = mem_alloc(REC_W * REC_H * 3);
     Uploader up = {.dir = ro.out_dir, .url = ro.upload_url, .token = ro.upload_token};
