@@ -204,7 +204,6 @@ void env_phase_interact(Env *e, const Action *a) {
     if (!items_attack_mob(e, a)) mine(e, a); /* issue 4: a mob in the way takes the hit */
     place(e, a);
     drop_key(e, a);
-    pick_block(e, a);
 }
 
 int env_item_spawn(Env *e, double x, double y, double z, ItemStack stack, int pickup_delay) {
