@@ -19,7 +19,7 @@
 #define FRAME_MAX_BOXES 256
 /* Empty-space skipping regions: REGION_SIZE x REGION_SIZE columns, REGIONS per chunk. */
 #ifndef REGION_SHIFT
-#define REGION_SHIFT 3
+#define REGION_SHIFT 4
 #endif
 #define REGION_SIZE (1 << REGION_SHIFT)
 #define REGION_PER_CHUNK (16 >> REGION_SHIFT)

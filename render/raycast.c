@@ -2,7 +2,7 @@
  *
  * Per pixel: one ray from the eye; entity boxes (items, mobs) are intersected first and cap
  * the ray length; then the DDA walks cells. Empty-space skipping: the highest non-air y of
- * each chunk and of each of its 8x8-column regions (REGION_SIZE) ("tops", computed lazily once per
+ * each chunk and of each of its REGION_SIZE-wide column regions ("tops", computed lazily once per
  * frame per chunk) let a ray that is above a region walk the regions in 2D (whole chunks at a time
  * where it is above the chunk) until it comes down below one's top, and resume the cell walk there;
  * the skip is exact (only regions the ray passes above). Opaque blocks end the ray; leaves and
@@ -172,7 +172,7 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 
 static const uint8_t ZERO_LAYER[256];
 
-/* Highest non-air y + 1 of chunk k, and of each of its 8x8-column regions (REGION_SIZE) (computed
+/* Highest non-air y + 1 of chunk k, and of each of its REGION_SIZE-wide column regions (computed
  * once per frame per chunk: a scan down from the top, 8 bytes at a time). */
 static int chunk_top(FrameCtx *fc, int k) {
     int16_t t = fc->tops[k];
@@ -460,7 +460,7 @@ static inline int floor_to_int(float p) {
     return ip - ((float)ip > p);
 }
 
-/* From distance t (in a cell above its region's top), walks the 8x8-column regions (REGION_SIZE)
+/* From distance t (in a cell above its region's top), walks the REGION_SIZE-wide column regions
  * along the ray in 2D while the ray stays above each region's highest block, jumping whole chunks
  * when it is above the chunk's highest block. Returns 0 when the ray reaches the view's edge or
  * `limit` first; else 1 with the distance where the cell walk must resume and the face a
