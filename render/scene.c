@@ -13,6 +13,9 @@
 #include "sim/mob.h"
 #include "sim/recipe.h"
 
+_Static_assert(RENDER_MAX_GUI_SLOTS >= GUI_MAX_ELEMS, "every GUI element must fit the scene");
+_Static_assert((int)RENDER_MOB_COUNT == (int)MOB_TYPE_COUNT, "one render model per mob type");
+
 static const uint8_t *world_blocks_cb(const void *ctx, int cx, int cz) {
     return world_chunk_blocks((const World *)ctx, cx, cz);
 }

