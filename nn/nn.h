@@ -124,6 +124,13 @@ void nn_linear_forward(float *out, const float *inp, const float *w, const float
 void nn_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                         const float *w, int64_t N, int In, int O);
 
+/* The same, rows split over ctx's pool (weight/bias gradients reduced in chunk order); ctx may
+ * be NULL. For wide layers such as big policy heads. */
+void nn_linear_forward_ctx(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           int64_t N, int In, int O);
+void nn_linear_backward_ctx(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
+                            const float *inp, const float *w, int64_t N, int In, int O);
+
 void nn_relu_forward(float *out, const float *inp, int64_t n);
 void nn_relu_backward(float *dinp, const float *dout, const float *out, int64_t n);
 /* Exact GELU, x * Phi(x) (PyTorch's nn.GELU() default). */

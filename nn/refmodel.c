@@ -112,10 +112,10 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
                   nn_softmax_xent(dl2, a.logits2, t2, N, c->n2, 1.0f);
     nn_params_zero_grad(p);
     float *dseq = nn_arena_alloc(ar, (int64_t)N * Hd);
-    nn_linear_backward(dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
-                       nn_param(p, m->h1_w), N, Hd, c->n1);
-    nn_linear_backward(dseq, nn_grad(p, m->h2_w), nn_grad(p, m->h2_b), dl2, a.seq,
-                       nn_param(p, m->h2_w), N, Hd, c->n2);
+    nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
+                           nn_param(p, m->h1_w), N, Hd, c->n1);
+    nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h2_w), nn_grad(p, m->h2_b), dl2, a.seq,
+                           nn_param(p, m->h2_w), N, Hd, c->n2);
     float *dcnn = nn_arena_alloc(ar, (int64_t)N * c->dense);
     if (c->use_attention) {
         nn_transformer_backward(ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);

@@ -38,19 +38,20 @@ static void gc_free(GcCase *c) {
 /* ------------------------------------------------------------ linear */
 typedef struct {
     int N, In, O;
+    NnCtx *ctx; /* NULL: serial kernels; else the pooled row-split versions */
 } LinDims;
 static void lin_fwd(GcCase *c, float *out) {
     LinDims *d = c->user;
-    nn_linear_forward(out, c->buf[0], c->buf[1], c->buf[2], d->N, d->In, d->O);
+    nn_linear_forward_ctx(d->ctx, out, c->buf[0], c->buf[1], c->buf[2], d->N, d->In, d->O);
 }
 static void lin_bwd(GcCase *c, const float *dout) {
     LinDims *d = c->user;
-    nn_linear_backward(c->grad[0], c->grad[1], c->grad[2], dout, c->buf[0], c->buf[1], d->N, d->In,
-                       d->O);
+    nn_linear_backward_ctx(d->ctx, c->grad[0], c->grad[1], c->grad[2], dout, c->buf[0], c->buf[1],
+                           d->N, d->In, d->O);
 }
 static void test_grad_linear(void) {
     Rng r = g_rng_state_for_tests();
-    LinDims d = {5, 7, 4};
+    LinDims d = {5, 7, 4, NULL};
     GcCase c = {.name = "linear",
                 .user = &d,
                 .forward = lin_fwd,
@@ -62,6 +63,16 @@ static void test_grad_linear(void) {
     gc_add(&c, "w", rnd(&r, 28, 0.5f), 28);
     gc_add(&c, "b", rnd(&r, 4, 0.5f), 4);
     gc_run(&c, &r);
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    d.ctx = &ctx;
+    c.name = "linear pooled rows";
+    gc_run(&c, &r);
+    d.ctx = NULL;
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
     gc_free(&c);
 }
 
