@@ -42,7 +42,7 @@ static void impala_fwd(GcCase *c, float *out) { impala_run(c, out, NULL); }
 static void impala_bwd(GcCase *c, const float *dout) { impala_run(c, NULL, dout); }
 
 static void test_grad_impala(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     NnParams p;
     nn_params_init(&p);
     NnImpala m;
@@ -85,7 +85,7 @@ static void tf_fwd(GcCase *c, float *out) { tf_run(c, out, NULL); }
 static void tf_bwd(GcCase *c, const float *dout) { tf_run(c, NULL, dout); }
 
 static void tf_case(int causal, int M, const char *name) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     NnParams p;
     nn_params_init(&p);
     NnTransformer m;
@@ -159,7 +159,7 @@ static void ref_bwd(GcCase *c, const float *dout) {
 
 static void test_grad_refmodel(void) {
     for (int att = 0; att < 2; att++) {
-        Rng r = g_rng_state_for_tests();
+        Rng r = test_rng();
         NnRefConfig cfg = {8, 8, 3, 1, {4}, 8, 8, att, 2, 4, 3, 5, 3};
         NnRefModel m;
         nn_ref_init(&m, &cfg, 11);
