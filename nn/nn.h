@@ -355,7 +355,8 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
  * Transformer-XL); every block adds a learned relative position bias (H, 2R+1) (zero-initialised,
  * so a non-causal block starts as plain attention). Parameters: PREFIX.ln1.{g,b},
  * PREFIX.attn.{wqkv,bqkv,wo,bo,relbias}, PREFIX.ln2.{g,b}, PREFIX.mlp.{w1,b1,w2,b2}; wqkv is
- * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). Runs on the calling thread. */
+ * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). ctx (may be NULL) splits
+ * the linear layers' rows and the attention's batch rows over its pool. */
 typedef struct NnTransformer {
     int C, H, causal, mem_len, R;
     int ln1_g, ln1_b, wqkv, bqkv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2, relbias;
@@ -369,11 +370,12 @@ void nn_transformer_init(NnTransformer *m, NnParams *p, const char *prefix, int 
                          int causal, int mem_len, int R);
 void nn_transformer_reset_params(const NnTransformer *m, NnParams *p, Rng *rng);
 /* x (B,T,C). mem_k, mem_v (B,M,C) or NULL (M = 0) are the memory of earlier segments. */
-void nn_transformer_forward(NnArena *arena, NnTransformerActs *a, const NnTransformer *m,
-                            const NnParams *p, const float *x, const float *mem_k,
-                            const float *mem_v, int B, int T, int M);
-void nn_transformer_backward(NnArena *arena, float *dx, const NnTransformer *m, NnParams *p,
-                             const NnTransformerActs *a, const float *x, const float *dout);
+void nn_transformer_forward(NnCtx *ctx, NnArena *arena, NnTransformerActs *a,
+                            const NnTransformer *m, const NnParams *p, const float *x,
+                            const float *mem_k, const float *mem_v, int B, int T, int M);
+void nn_transformer_backward(NnCtx *ctx, NnArena *arena, float *dx, const NnTransformer *m,
+                             NnParams *p, const NnTransformerActs *a, const float *x,
+                             const float *dout);
 /* The new memory after a forward: the last mem_len keys/values of [mem, current] (B,mem_len,C),
  * returns the new M. */
 int nn_transformer_next_memory(float *new_k, float *new_v, const NnTransformer *m,

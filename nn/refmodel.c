@@ -81,7 +81,7 @@ static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, cons
     const int N = B * T, Hd = c->hidden;
     nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
     if (c->use_attention) {
-        nn_transformer_forward(ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
+        nn_transformer_forward(ctx, ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
         a->seq = a->tf.out;
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
@@ -118,7 +118,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
                            nn_param(p, m->h2_w), N, Hd, c->n2);
     float *dcnn = nn_arena_alloc(ar, (int64_t)N * c->dense);
     if (c->use_attention) {
-        nn_transformer_backward(ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
+        nn_transformer_backward(ctx, ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
         float *dgates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
