@@ -248,6 +248,18 @@ void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float 
                       const float *c0, const uint8_t *first, const float *wih, const float *whh,
                       const NnLstmShape *s);
 
+/* The same two, batch rows split over ctx's pool (ctx may be NULL); weight/bias gradients are
+ * summed from per-chunk partials in chunk order. */
+void nn_lstm_forward_ctx(NnCtx *ctx, float *out, float *gates, float *cs, float *hT, float *cT,
+                         float *xw, const float *inp, const float *h0, const float *c0,
+                         const uint8_t *first, const float *wih, const float *whh, const float *bih,
+                         const float *bhh, const NnLstmShape *s);
+void nn_lstm_backward_ctx(NnCtx *ctx, float *dinp, float *dwih, float *dwhh, float *dbih,
+                          float *dbhh, float *dh0, float *dc0, float *dgates, const float *dout,
+                          const float *out, const float *gates, const float *cs, const float *inp,
+                          const float *h0, const float *c0, const uint8_t *first, const float *wih,
+                          const float *whh, const NnLstmShape *s);
+
 /* ---------------------------------------------------------------- optimizer */
 
 typedef struct NnAdamW {

@@ -89,9 +89,9 @@ static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, cons
         a->gates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
         a->cs = nn_arena_alloc(ar, (int64_t)N * Hd);
         a->xw = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        nn_lstm_forward(a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL, NULL,
-                        nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
-                        nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
+        nn_lstm_forward_ctx(ctx, a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL,
+                            NULL, nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
+                            nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     }
     a->logits1 = nn_arena_alloc(ar, (int64_t)N * c->n1);
     a->logits2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
@@ -122,10 +122,10 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
         float *dgates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        nn_lstm_backward(dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
-                         nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates, dseq,
-                         a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
-                         nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh), &ls);
+        nn_lstm_backward_ctx(ctx, dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
+                             nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates,
+                             dseq, a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
+                             nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh), &ls);
     }
     nn_impala_backward(ctx, ar, NULL, &m->cnn, p, &a.cnn, frames, dcnn);
     return loss;

@@ -412,18 +412,23 @@ static void test_grad_attention(void) {
 
 /* ------------------------------------------------------------ LSTM */
 static const uint8_t LSTM_FIRST[2 * 4] = {0, 0, 1, 0, 0, 0, 0, 0};
+typedef struct LstmCase {
+    NnLstmShape s;
+    NnCtx *ctx;
+} LstmCase;
 static void lstm_run(GcCase *c, float *out, const float *dout) {
-    NnLstmShape *s = c->user;
+    LstmCase *lc = c->user;
+    NnLstmShape *s = &lc->s;
     int64_t N = (int64_t)s->B * s->T, G = 4 * s->Hd;
     float *gates = mem_calloc((size_t)(N * G), 4), *cs = mem_calloc((size_t)(N * s->Hd), 4);
     float *xw = mem_calloc((size_t)(N * G), 4), *tmp = mem_calloc((size_t)(N * s->Hd), 4);
     float *o = out ? out : tmp;
-    nn_lstm_forward(o, gates, cs, NULL, NULL, xw, c->buf[0], c->buf[5], c->buf[6], LSTM_FIRST,
-                    c->buf[1], c->buf[2], c->buf[3], c->buf[4], s);
+    nn_lstm_forward_ctx(lc->ctx, o, gates, cs, NULL, NULL, xw, c->buf[0], c->buf[5], c->buf[6],
+                        LSTM_FIRST, c->buf[1], c->buf[2], c->buf[3], c->buf[4], s);
     if (dout)
-        nn_lstm_backward(c->grad[0], c->grad[1], c->grad[2], c->grad[3], c->grad[4], c->grad[5],
-                         c->grad[6], xw, dout, o, gates, cs, c->buf[0], c->buf[5], c->buf[6],
-                         LSTM_FIRST, c->buf[1], c->buf[2], s);
+        nn_lstm_backward_ctx(lc->ctx, c->grad[0], c->grad[1], c->grad[2], c->grad[3], c->grad[4],
+                             c->grad[5], c->grad[6], xw, dout, o, gates, cs, c->buf[0], c->buf[5],
+                             c->buf[6], LSTM_FIRST, c->buf[1], c->buf[2], s);
     mem_free(gates);
     mem_free(cs);
     mem_free(xw);
@@ -433,7 +438,7 @@ static void lstm_fwd(GcCase *c, float *out) { lstm_run(c, out, NULL); }
 static void lstm_bwd(GcCase *c, const float *dout) { lstm_run(c, NULL, dout); }
 static void test_grad_lstm(void) {
     Rng r = test_rng();
-    NnLstmShape s = {2, 4, 3, 3};
+    LstmCase s = {{2, 4, 3, 3}, NULL};
     GcCase c = {.name = "lstm (reset at b0 t2)",
                 .user = &s,
                 .forward = lstm_fwd,
@@ -449,6 +454,15 @@ static void test_grad_lstm(void) {
     gc_add(&c, "h0", rnd(&r, 6, 0.5f), 6);
     gc_add(&c, "c0", rnd(&r, 6, 0.5f), 6);
     gc_run(&c, &r);
+    ThreadPool *pool = pool_create(2);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    s.ctx = &ctx;
+    c.name = "lstm pooled rows";
+    gc_run(&c, &r);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
     gc_free(&c);
 }
 
