@@ -182,6 +182,7 @@ int bench_nn(int argc, char **argv) {
     const int B = (int)batch, T = (int)time_steps;
 
     double sgemm = bench_sgemm((int)threads);
+    pool_blas_threads_set(1); /* the pool provides the threads (also when --threads 1) */
     ThreadPool *pool = pool_create((int)threads);
     NnCtx ctx;
     nn_ctx_init(&ctx, pool); /* pins BLAS to 1 thread while the pool splits the batch */
