@@ -124,6 +124,13 @@ void nn_linear_forward(float *out, const float *inp, const float *w, const float
 void nn_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                         const float *w, int64_t N, int In, int O);
 
+/* The same, rows split over ctx's pool (weight/bias gradients reduced in chunk order); ctx may
+ * be NULL. For wide layers such as big policy heads. */
+void nn_linear_forward_ctx(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           int64_t N, int In, int O);
+void nn_linear_backward_ctx(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
+                            const float *inp, const float *w, int64_t N, int In, int O);
+
 void nn_relu_forward(float *out, const float *inp, int64_t n);
 void nn_relu_backward(float *dinp, const float *dout, const float *out, int64_t n);
 /* Exact GELU, x * Phi(x) (PyTorch's nn.GELU() default). */
@@ -241,6 +248,18 @@ void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float 
                       const float *c0, const uint8_t *first, const float *wih, const float *whh,
                       const NnLstmShape *s);
 
+/* The same two, batch rows split over ctx's pool (ctx may be NULL); weight/bias gradients are
+ * summed from per-chunk partials in chunk order. */
+void nn_lstm_forward_ctx(NnCtx *ctx, float *out, float *gates, float *cs, float *hT, float *cT,
+                         float *xw, const float *inp, const float *h0, const float *c0,
+                         const uint8_t *first, const float *wih, const float *whh, const float *bih,
+                         const float *bhh, const NnLstmShape *s);
+void nn_lstm_backward_ctx(NnCtx *ctx, float *dinp, float *dwih, float *dwhh, float *dbih,
+                          float *dbhh, float *dh0, float *dc0, float *dgates, const float *dout,
+                          const float *out, const float *gates, const float *cs, const float *inp,
+                          const float *h0, const float *c0, const uint8_t *first, const float *wih,
+                          const float *whh, const NnLstmShape *s);
+
 /* ---------------------------------------------------------------- optimizer */
 
 typedef struct NnAdamW {
@@ -348,7 +367,8 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
  * Transformer-XL); every block adds a learned relative position bias (H, 2R+1) (zero-initialised,
  * so a non-causal block starts as plain attention). Parameters: PREFIX.ln1.{g,b},
  * PREFIX.attn.{wqkv,bqkv,wo,bo,relbias}, PREFIX.ln2.{g,b}, PREFIX.mlp.{w1,b1,w2,b2}; wqkv is
- * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). Runs on the calling thread. */
+ * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). ctx (may be NULL) splits
+ * the linear layers' rows and the attention's batch rows over its pool. */
 typedef struct NnTransformer {
     int C, H, causal, mem_len, R;
     int ln1_g, ln1_b, wqkv, bqkv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2, relbias;
@@ -362,11 +382,12 @@ void nn_transformer_init(NnTransformer *m, NnParams *p, const char *prefix, int 
                          int causal, int mem_len, int R);
 void nn_transformer_reset_params(const NnTransformer *m, NnParams *p, Rng *rng);
 /* x (B,T,C). mem_k, mem_v (B,M,C) or NULL (M = 0) are the memory of earlier segments. */
-void nn_transformer_forward(NnArena *arena, NnTransformerActs *a, const NnTransformer *m,
-                            const NnParams *p, const float *x, const float *mem_k,
-                            const float *mem_v, int B, int T, int M);
-void nn_transformer_backward(NnArena *arena, float *dx, const NnTransformer *m, NnParams *p,
-                             const NnTransformerActs *a, const float *x, const float *dout);
+void nn_transformer_forward(NnCtx *ctx, NnArena *arena, NnTransformerActs *a,
+                            const NnTransformer *m, const NnParams *p, const float *x,
+                            const float *mem_k, const float *mem_v, int B, int T, int M);
+void nn_transformer_backward(NnCtx *ctx, NnArena *arena, float *dx, const NnTransformer *m,
+                             NnParams *p, const NnTransformerActs *a, const float *x,
+                             const float *dout);
 /* The new memory after a forward: the last mem_len keys/values of [mem, current] (B,mem_len,C),
  * returns the new M. */
 int nn_transformer_next_memory(float *new_k, float *new_v, const NnTransformer *m,

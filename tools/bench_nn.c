@@ -159,11 +159,11 @@ static void time_model(NnCtx *ctx, int attention, int B, int T, int steps, doubl
 }
 
 int bench_nn(int argc, char **argv) {
-    long long threads = 2, steps = 5, batch = 8, time_steps = 32;
+    long long threads = 2, steps = 8, batch = 8, time_steps = 32;
     int attention = 0, no_torch = 0;
     const CliOption opts[] = {
         {"--threads", CLI_INT, &threads, "N", "threads (pool splits the batch; default 2)", 1, 64},
-        {"--steps", CLI_INT, &steps, "N", "timed training steps (default 5)", 1, 1000},
+        {"--steps", CLI_INT, &steps, "N", "timed steps, best one reported (default 8)", 1, 1000},
         {"--batch", CLI_INT, &batch, "B", "sequences per batch (default 8)", 1, 256},
         {"--time", CLI_INT, &time_steps, "T", "frames per sequence (default 32)", 1, 256},
         {"--attention", CLI_FLAG, &attention, NULL, "causal attention block instead of LSTM", 0, 0},
@@ -182,6 +182,7 @@ int bench_nn(int argc, char **argv) {
     const int B = (int)batch, T = (int)time_steps;
 
     double sgemm = bench_sgemm((int)threads);
+    pool_blas_threads_set(1); /* the pool provides the threads (also when --threads 1) */
     ThreadPool *pool = pool_create((int)threads);
     NnCtx ctx;
     nn_ctx_init(&ctx, pool); /* pins BLAS to 1 thread while the pool splits the batch */

@@ -37,11 +37,11 @@ static void block_golden(const char *name, int causal) {
     const int64_t n = (int64_t)B * T * C;
     const float *x = fix_get("x", n);
     if (x && (!M || (mk && mv))) {
-        nn_transformer_forward(&ar, &a, &m, &p, x, mk, mv, B, T, M);
+        nn_transformer_forward(NULL, &ar, &a, &m, &p, x, mk, mv, B, T, M);
         fix_compare("y", a.out, "y", n, Y_ATOL, Y_RTOL);
         float *dx = nn_arena_alloc(&ar, n);
         nn_params_zero_grad(&p);
-        nn_transformer_backward(&ar, dx, &m, &p, &a, x, fix_get("dy", n));
+        nn_transformer_backward(NULL, &ar, dx, &m, &p, &a, x, fix_get("dy", n));
         fix_compare("dx", dx, "d_x", n, G_ATOL, G_RTOL);
         char gname[128];
         for (int i = 0; i < p.count; i++) {
