@@ -41,6 +41,8 @@ static const uint8_t BLOCK_KIND[BLOCK_COUNT] = {
     [BLOCK_TORCH] = KIND_TORCH,
     [BLOCK_OBSIDIAN] = KIND_SOLID,
     [BLOCK_GLASS] = KIND_GLASS,
+    [BLOCK_SANDSTONE] = KIND_SOLID,
+    [BLOCK_STONE_BRICKS] = KIND_SOLID,
 };
 
 static const float RFACE_SHADE[RFACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};

@@ -123,6 +123,31 @@ static void draw_sand(Texel *img, Rng *rng) {
     specks(img, rng, 12, 196, 182, 138, 1);
 }
 
+/* Sandstone: sand-coloured, smooth on top; the side has a darker band at the top and the
+ * bottom, as Minecraft's does. */
+static void draw_sandstone(Texel *img, Rng *rng, int side) {
+    fill_noise(img, rng, 216, 202, 152, 4);
+    if (!side) return;
+    for (int x = 0; x < 16; x++) {
+        for (int y = 0; y < 3; y++) put(img, x, y, 204 - 6 * y, 188 - 6 * y, 138 - 6 * y, 255);
+        for (int y = 12; y < 16; y++) put(img, x, y, 200, 184, 134, 255);
+        put(img, x, 12, 176, 160, 112, 255);
+    }
+}
+
+/* Stone bricks: four courses of bricks with grey mortar, offset every other course. */
+static void draw_stone_bricks(Texel *img, Rng *rng) {
+    fill_noise(img, rng, 122, 122, 122, 6);
+    for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 16; x++) {
+            int course = y / 8, bx = (x + (course ? 8 : 0)) % 16;
+            if (y % 8 == 7 || bx == 15)
+                put(img, x, y, 84, 84, 84, 255);
+            else if (y % 8 == 0 || bx == 0)
+                put(img, x, y, 142, 142, 142, 255);
+        }
+}
+
 static void draw_gravel(Texel *img, Rng *rng) {
     fill_noise(img, rng, 128, 122, 120, 12);
     for (int i = 0; i < 22; i++) {
@@ -430,6 +455,15 @@ static void draw_block_textures(RenderTextures *t) {
         case TEX_SAND:
             draw_sand(img, &rng);
             break;
+        case TEX_SANDSTONE_TOP:
+            draw_sandstone(img, &rng, 0);
+            break;
+        case TEX_SANDSTONE_SIDE:
+            draw_sandstone(img, &rng, 1);
+            break;
+        case TEX_STONE_BRICKS:
+            draw_stone_bricks(img, &rng);
+            break;
         case TEX_GRAVEL:
             draw_gravel(img, &rng);
             break;
@@ -522,10 +556,12 @@ static void map_faces(RenderTextures *t) {
         {BLOCK_TORCH, TEX_TORCH},
         {BLOCK_OBSIDIAN, TEX_OBSIDIAN},
         {BLOCK_GLASS, TEX_GLASS},
+        {BLOCK_STONE_BRICKS, TEX_STONE_BRICKS},
     };
     for (size_t i = 0; i < sizeof SAME / sizeof SAME[0]; i++)
         set_faces(t, SAME[i].b, SAME[i].tex, SAME[i].tex, SAME[i].tex);
     set_faces(t, BLOCK_GRASS, TEX_GRASS_TOP, TEX_DIRT, TEX_GRASS_SIDE);
+    set_faces(t, BLOCK_SANDSTONE, TEX_SANDSTONE_TOP, TEX_SANDSTONE_TOP, TEX_SANDSTONE_SIDE);
     set_faces(t, BLOCK_OAK_LOG, TEX_LOG_TOP, TEX_LOG_TOP, TEX_LOG_SIDE);
     set_faces(t, BLOCK_CRAFTING_TABLE, TEX_CRAFTING_TOP, TEX_PLANKS, TEX_CRAFTING_SIDE);
     t->face_tex[BLOCK_CRAFTING_TABLE][RFACE_NZ] = TEX_CRAFTING_FRONT;

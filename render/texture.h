@@ -63,6 +63,9 @@ typedef enum TexId {
     TEX_ZOMBIE_SHIRT,
     TEX_ZOMBIE_PANTS,
     TEX_HAND,
+    TEX_SANDSTONE_TOP,
+    TEX_SANDSTONE_SIDE,
+    TEX_STONE_BRICKS,
     TEX_COUNT
 } TexId;
 

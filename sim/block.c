@@ -48,6 +48,10 @@ const BlockInfo BLOCK_TABLE[BLOCK_COUNT] = {
                         0, 15},
     [BLOCK_GLASS] = {"glass", 0.3f, TOOL_NONE, 0, 0, ITEM_NONE, 0,
                      F_SOLID | F_TGT | BLOCK_FLAG_TRANSLUCENT, 0, 0},
+    [BLOCK_SANDSTONE] = {"sandstone", 0.8f, TOOL_PICKAXE, 1, TIER_WOOD, BLOCK_SANDSTONE, 1, F_CUBE,
+                         0, 15},
+    [BLOCK_STONE_BRICKS] = {"stone_bricks", 1.5f, TOOL_PICKAXE, 1, TIER_WOOD, BLOCK_STONE_BRICKS, 1,
+                            F_CUBE, 0, 15},
 };
 
 const BlockInfo *block_info(BlockId id) {

@@ -30,6 +30,8 @@ typedef enum BlockId {
     BLOCK_TORCH,
     BLOCK_OBSIDIAN,
     BLOCK_GLASS,
+    BLOCK_SANDSTONE,    /* building blocks: 4 sand -> 1 sandstone */
+    BLOCK_STONE_BRICKS, /* 4 stone -> 4 stone bricks */
     BLOCK_COUNT
 } BlockId;
 

@@ -37,6 +37,8 @@ static const ItemInfo ITEM_TABLE[ITEM_COUNT] = {
     BLOCK_ITEM(BLOCK_TORCH, "torch"),
     BLOCK_ITEM(BLOCK_OBSIDIAN, "obsidian"),
     BLOCK_ITEM(BLOCK_GLASS, "glass"),
+    BLOCK_ITEM(BLOCK_SANDSTONE, "sandstone"),
+    BLOCK_ITEM(BLOCK_STONE_BRICKS, "stone_bricks"),
     [ITEM_STICK] = PLAIN("stick", 64),
     [ITEM_COAL] = PLAIN("coal", 64),
     [ITEM_CHARCOAL] = PLAIN("charcoal", 64),
