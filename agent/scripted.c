@@ -322,6 +322,19 @@ static void apply_mistakes(Scripted *s) {
     s->mistake_left = 2 + (int)rng_below(&s->rng, 8);
 }
 
+/* A screen can open by accident (`use` on a table or furnace while pillaring or placing): one
+ * left open with nothing done in it for 1.5 s is closed, except while waiting at a furnace. */
+static void close_stray_gui(Scripted *s) {
+    const uint32_t busy = ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_USE) |
+                          ACTION_KEY_BIT(KEY_SNEAK) | ACTION_KEY_BIT(KEY_INVENTORY);
+    int waiting = s->task == TASK_SMELT && s->t_phase == 2;
+    if (s->gv.screen == GUI_NONE || s->out.cursor || (s->out.keys & busy) || waiting) {
+        s->gui_idle = 0;
+        return;
+    }
+    if (++s->gui_idle > 30) sk_press(s, KEY_INVENTORY);
+}
+
 static void update_task(Scripted *s) {
     if (s->idle_left > 0) {
         s->idle_left--;
@@ -392,6 +405,7 @@ static void scripted_act(void *self, const Env *env, const uint8_t *obs, int w, 
     view_gui(env, &s->gv);
     memset(&s->out, 0, sizeof s->out);
     update_task(s);
+    close_stray_gui(s);
     apply_mistakes(s);
     out->keys = s->out.keys;
     if (s->gv.screen != GUI_NONE) {

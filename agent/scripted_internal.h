@@ -86,6 +86,7 @@ typedef struct Scripted {
     int idle_left;
     int shelter_built, fail_streak, last_task, last_arg, mistake_left;
     int64_t last_torch_tick;
+    int gui_idle; /* ticks a screen stayed open with nothing done in it */
     uint32_t mistake_keys;
     float idle_yaw, idle_pitch;
     int bad[SK_MAX_BAD][3];
