@@ -163,8 +163,10 @@ static int plan_tech(Scripted *s) {
         return plan_item(s, BLOCK_OAK_LOG, sk_count(s, BLOCK_OAK_LOG) + (33 - wood) / 4, 0);
     if (tier < 1 && plan_item(s, ITEM_WOODEN_PICKAXE, 1, 0)) return 1;
     if (tier < 2 && plan_item(s, ITEM_STONE_PICKAXE, 1, 0)) return 1;
-    if (sk_count(s, BLOCK_OAK_PLANKS) < 8 && sk_count(s, BLOCK_OAK_LOG) > 0)
-        return plan_item(s, BLOCK_OAK_PLANKS, sk_count(s, BLOCK_OAK_LOG) * 4, 0);
+    if (sk_count(s, BLOCK_OAK_PLANKS) < 8 && sk_count(s, BLOCK_OAK_LOG) > 0 &&
+        plan_item(s, BLOCK_OAK_PLANKS,
+                  sk_count(s, BLOCK_OAK_PLANKS) + sk_count(s, BLOCK_OAK_LOG) * 4, 0))
+        return 1;
     if (tier < 3) {
         if (sk_count(s, ITEM_COAL) < 2 && plan_item(s, ITEM_COAL, 2, 0)) return 1;
         if (sk_count(s, BLOCK_TORCH) == 0 && plan_item(s, BLOCK_TORCH, 1, 0)) return 1;
@@ -303,6 +305,7 @@ static void plan_next(Scripted *s) {
         plan_tech(s);
         break;
     }
+    if (s->task == TASK_NONE) task_start(s, TASK_EXPLORE, 0, 0, 200); /* nothing to do here */
 }
 
 /* ---- the per-tick driver ---- */
