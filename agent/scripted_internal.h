@@ -75,6 +75,7 @@ typedef struct Scripted {
     /* GUI work */
     GuiOp ops[SK_MAX_OPS];
     int n_ops, op_i, op_phase, op_ticks, back_slot, page_turn;
+    int slip_elem;        /* >= 0: a mistaken click on this (empty) slot before the real one */
     float cur_ax, cur_ay; /* aim point inside the current element */
     float cvx, cvy;
 
