@@ -255,6 +255,39 @@ static void test_vpt_action_and_trace(void) {
     env_destroy(e);
 }
 
+/* Mutated VPT lines never crash the action parser or the env they drive. */
+static void test_vpt_line_mutations(void) {
+    const char *line =
+        "{\"mouse\":{\"dx\":12.5,\"dy\":-3,\"buttons\":[0]},\"keyboard\":{\"keys\":"
+        "[\"key.keyboard.w\",\"key.keyboard.space\",\"key.keyboard.2\"]},\"hotbar\":1}";
+    size_t len = strlen(line);
+    char buf[256];
+    Rng r = rng_stream(9, 9);
+    Env *e = test_env("{\"generator\":\"flat\"}", 1);
+    log_set_level(LOG_LEVEL_SILENT);
+    int stepped = 0;
+    for (int i = 0; i < 1500; i++) {
+        memcpy(buf, line, len + 1);
+        size_t at = rng_below(&r, (uint32_t)len);
+        buf[at] = (char)(rng_below(&r, 2) ? '0' + rng_below(&r, 10) : rng_below(&r, 128));
+        if (!buf[at]) buf[at] = '9';
+        json_t *j = NULL;
+        if (jsonio_load_buffer(buf, strlen(buf), "m", 0, &j) != STATUS_OK) continue;
+        Action a;
+        if (action_from_vpt_json(j, "m:1", &a) == STATUS_OK) {
+            env_step(e, &a);
+            stepped++;
+        }
+        json_decref(j);
+    }
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK(stepped > 0);
+    const Player *p = env_player(e);
+    CHECK(isfinite(p->x) && isfinite(p->y) && isfinite(p->yaw) && p->pitch >= -90 &&
+          p->pitch <= 90);
+    env_destroy(e);
+}
+
 int main(void) {
     log_set_level(LOG_LEVEL_WARN);
     TEST_RUN(test_same_seed_same_hash);
@@ -264,5 +297,6 @@ int main(void) {
     TEST_RUN(test_create_from_file);
     TEST_RUN(test_episode_and_time);
     TEST_RUN(test_vpt_action_and_trace);
+    TEST_RUN(test_vpt_line_mutations);
     return check_finish();
 }

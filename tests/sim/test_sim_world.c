@@ -338,6 +338,41 @@ static void test_preset_validation(void) {
     preset_deinit(&p);
 }
 
+/* Mutated presets (byte flips, truncations, inserted digits) never crash the parser: each one
+ * is either accepted or refused with a message; accepted ones build a world. */
+static void test_preset_mutations(void) {
+    char *text = NULL;
+    size_t len = 0;
+    CHECK(fs_read_file(VPT_SOURCE_DIR "/worlds/flat.json", &text, &len) == STATUS_OK);
+    if (!text) return;
+    log_set_level(LOG_LEVEL_SILENT);
+    Rng r = rng_stream(77, 1);
+    char *buf = mem_alloc(len + 16);
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 1500; i++) {
+        memcpy(buf, text, len + 1);
+        int kind = (int)rng_below(&r, 3);
+        size_t at = rng_below(&r, (uint32_t)len);
+        if (kind == 0) buf[at] = (char)rng_below(&r, 128);
+        if (kind == 1) buf[at] = 0; /* truncated */
+        if (kind == 2) buf[at] = (char)('0' + rng_below(&r, 10));
+        WorldPreset p;
+        if (preset_load_string(buf, "mutant.json", &p) == STATUS_OK) {
+            ok++;
+            World *w = world_create(&p.gen, 1);
+            world_load_around(w, 0, 0, 1, -1);
+            world_destroy(w);
+            preset_deinit(&p);
+        } else {
+            refused++;
+        }
+    }
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK(ok > 0 && refused > 0);
+    mem_free(buf);
+    mem_free(text);
+}
+
 /* Golden chunk hashes pin the generators: an unintended change to terrain, caves, ores or
  * trees (which would silently change every recorded dataset's world) fails here. After an
  * intended change run tests/data/sim/regen.sh and commit the new file with the reason. */
@@ -393,5 +428,6 @@ int main(void) {
     TEST_RUN(test_light_incremental_matches_full);
     TEST_RUN(test_preset_validation);
     TEST_RUN(test_golden_chunks);
+    TEST_RUN(test_preset_mutations);
     return check_finish();
 }
