@@ -139,20 +139,24 @@ static void add_item(FrameCtx *fc, const RenderItemEntity *it) {
     if (it->item == ITEM_NONE || it->item >= ITEM_COUNT || too_far(fc, it->x, it->y, it->z)) return;
     const RenderTextures *tex = fc->r->tex;
     float bob = 0.08f + 0.06f * sinf((float)it->age * 0.1f);
-    if (it->item < BLOCK_COUNT && it->item != BLOCK_TORCH) {
-        FrameBox *b = box_begin(fc, it->x, it->y + bob, it->z, (float)((it->age * 4) % 360));
+    /* like Minecraft, a stack shows as more than one copy (2 from 2 items, 3 from 17) */
+    int copies = it->count >= 17 ? 3 : it->count >= 2 ? 2 : 1;
+    int cube = it->item < BLOCK_COUNT && it->item != BLOCK_TORCH;
+    for (int c = 0; c < copies; c++) {
+        double off = 0.07 * c;
+        float yaw = cube ? (float)((it->age * 4) % 360) : fc->sc->yaw + 180.0f;
+        FrameBox *b = box_begin(fc, it->x + off, it->y + bob + off, it->z + off * 0.5, yaw);
         if (!b) return;
-        const float h = 0.125f;
-        b->lo[0] = -h, b->lo[1] = 0.0f, b->lo[2] = -h;
-        b->hi[0] = h, b->hi[1] = 2 * h, b->hi[2] = h;
-        for (int f = 0; f < RFACE_COUNT; f++) b->face[f] = tex->tex[tex->face_tex[it->item][f]];
-        box_commit(fc, b);
-    } else {
-        FrameBox *b = box_begin(fc, it->x, it->y + bob, it->z, fc->sc->yaw + 180.0f);
-        if (!b) return;
-        b->lo[0] = -0.2f, b->lo[1] = 0.0f, b->lo[2] = -0.01f;
-        b->hi[0] = 0.2f, b->hi[1] = 0.4f, b->hi[2] = 0.01f;
-        b->face[RFACE_PZ] = tex->icon[it->item];
+        if (cube) {
+            const float h = 0.125f;
+            b->lo[0] = -h, b->lo[1] = 0.0f, b->lo[2] = -h;
+            b->hi[0] = h, b->hi[1] = 2 * h, b->hi[2] = h;
+            for (int f = 0; f < RFACE_COUNT; f++) b->face[f] = tex->tex[tex->face_tex[it->item][f]];
+        } else {
+            b->lo[0] = -0.2f, b->lo[1] = 0.0f, b->lo[2] = -0.01f;
+            b->hi[0] = 0.2f, b->hi[1] = 0.4f, b->hi[2] = 0.01f;
+            b->face[RFACE_PZ] = tex->icon[it->item];
+        }
         box_commit(fc, b);
     }
 }

@@ -17,6 +17,14 @@
 #define FRAME_MAX_CHUNK_RADIUS 8
 #define FRAME_CHUNK_DIM (2 * FRAME_MAX_CHUNK_RADIUS + 1)
 #define FRAME_MAX_BOXES 256
+/* Empty-space skipping regions: REGION_SIZE x REGION_SIZE columns, REGIONS per chunk. */
+#ifndef REGION_SHIFT
+#define REGION_SHIFT 4
+#endif
+#define REGION_SIZE (1 << REGION_SHIFT)
+#define REGION_PER_CHUNK (16 >> REGION_SHIFT)
+#define REGIONS (REGION_PER_CHUNK * REGION_PER_CHUNK)
+#define RC_SHIFT (4 - REGION_SHIFT) /* region coordinate -> chunk coordinate */
 
 struct Renderer {
     RenderOptions opt;
@@ -51,9 +59,9 @@ typedef struct FrameCtx {
     const uint8_t *chunks[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     const uint8_t *lights[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     int16_t tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* highest non-air y + 1; -1 = unknown */
-    /* per chunk, per 4x4-column region (index rz*4+rx): highest non-air y + 1 (valid once
+    /* per chunk, per region (index rz * REGION_PER_CHUNK + rx): highest non-air y + 1 (valid once
      * tops[k] >= 0). Rays above a region's top skip it whole. */
-    uint8_t region_tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM][16];
+    uint8_t region_tops[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM][REGIONS];
     /* sky and light */
     float daylight; /* 0 (night) .. 1 (day) multiplier of sky light */
     float sky_zenith[3], sky_horizon[3], fog_color[3];

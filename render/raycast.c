@@ -2,15 +2,15 @@
  *
  * Per pixel: one ray from the eye; entity boxes (items, mobs) are intersected first and cap
  * the ray length; then the DDA walks cells. Empty-space skipping: the highest non-air y of
- * each chunk and of each of its 4x4-column regions ("tops", computed lazily once per frame
- * per chunk) let a ray that is above a region walk the regions in 2D (whole chunks at a
- * time where it is above the chunk) until it comes down below one's top, and resume the
- * cell walk there; the skip is exact (only regions the ray passes above). Opaque blocks end
- * the ray; leaves and glass are alpha-tested per texel; water is a translucent tinted volume
- * whose opacity grows with the distance travelled in it; torches are small boxes in their
- * cell. Colour = texel x face shade x max(sky light x daylight, torch light), fogged to the
- * sky's horizon colour at the view distance. Everything is computed per pixel from the
- * frame's immutable setup, so any row split gives the same bytes. */
+ * each chunk and of each of its REGION_SIZE-wide column regions ("tops", computed lazily once per
+ * frame per chunk) let a ray that is above a region walk the regions in 2D (whole chunks at a time
+ * where it is above the chunk) until it comes down below one's top, and resume the cell walk there;
+ * the skip is exact (only regions the ray passes above). Opaque blocks end the ray; leaves and
+ * glass are alpha-tested per texel; water is a translucent tinted volume whose opacity grows with
+ * the distance travelled in it; torches are small boxes in their cell. Colour = texel x face shade
+ * x max(sky light x daylight, torch light), fogged to the sky's horizon colour at the view
+ * distance. Everything is computed per pixel from the frame's immutable setup, so any row split
+ * gives the same bytes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -139,6 +139,8 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
     float aspect = opt->virtual_aspect ? 16.0f / 9.0f : (float)width / (float)height;
     fc->tan_x = fc->tan_y * aspect;
     fc->max_dist = (float)opt->view_distance;
+    if (sc->view_limit > 0 && (float)sc->view_limit < fc->max_dist)
+        fc->max_dist = (float)(sc->view_limit < 16 ? 16 : sc->view_limit);
     fc->fog_start = fc->max_dist * 0.6f;
     fc->pix_angle = 2.0f * fc->tan_y / (float)height;
     setup_sky(fc, sc->time_of_day);
@@ -170,28 +172,27 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 
 static const uint8_t ZERO_LAYER[256];
 
-/* Highest non-air y + 1 of chunk k, and of each of its 4x4-column regions (computed once per
- * frame per chunk: a scan down from the top, 8 bytes at a time). */
+/* Highest non-air y + 1 of chunk k, and of each of its REGION_SIZE-wide column regions (computed
+ * once per frame per chunk: a scan down from the top, 8 bytes at a time). */
 static int chunk_top(FrameCtx *fc, int k) {
     int16_t t = fc->tops[k];
     if (t >= 0) return t;
     const uint8_t *ch = fc->chunks[k];
     uint8_t *rt = fc->region_tops[k];
-    memset(rt, 0, 16);
+    memset(rt, 0, REGIONS);
     int top = 0, found = 0;
-    for (int y = WORLD_H - 1; y >= 0 && ch && found < 16; y--) {
+    for (int y = WORLD_H - 1; y >= 0 && ch && found < REGIONS; y--) {
         const uint8_t *layer = ch + y * 256;
         if (memcmp(layer, ZERO_LAYER, 256) == 0) continue; /* libc's vectorised compare */
         if (!top) top = y + 1;
-        for (int r = 0; r < 16; r++) {
+        for (int r = 0; r < REGIONS; r++) {
             if (rt[r]) continue;
-            const uint8_t *p = layer + (r >> 2) * 64 + (r & 3) * 4;
-            uint32_t a, b, c, d;
-            memcpy(&a, p, 4);
-            memcpy(&b, p + 16, 4);
-            memcpy(&c, p + 32, 4);
-            memcpy(&d, p + 48, 4);
-            if (a | b | c | d) rt[r] = (uint8_t)(y + 1), found++;
+            const uint8_t *p = layer + (r / REGION_PER_CHUNK) * REGION_SIZE * 16 +
+                               (r % REGION_PER_CHUNK) * REGION_SIZE;
+            int any = 0;
+            for (int row = 0; row < REGION_SIZE && !any; row++)
+                any = memcmp(p + row * 16, ZERO_LAYER, REGION_SIZE) != 0;
+            if (any) rt[r] = (uint8_t)(y + 1), found++;
         }
     }
     /* Benign race: two threads of one frame may both compute the same value. Frames drawn
@@ -204,6 +205,36 @@ static int chunk_top(FrameCtx *fc, int k) {
 void render_fill_tops(FrameCtx *fc) {
     for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++)
         if (fc->chunks[k]) chunk_top(fc, k);
+}
+
+#define CLOUD_Y 160.0f   /* cloud layer height (above the 128-block world) */
+#define CLOUD_CELL 12.0f /* blocks per cloud cell, as Minecraft's cloud texture */
+
+static uint64_t cell_hash(int64_t cx, int64_t cz) {
+    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ull ^ (uint64_t)cz * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
+}
+
+/* Minecraft-style blocky clouds: a flat layer of 12x12-block cells, about a third of them
+ * cloudy in large patches (hashes of the cell and of a coarser grid), drifting +x with the
+ * tick, fading towards the horizon. */
+static void clouds(const FrameCtx *fc, const float *d, float *out) {
+    if (d[1] <= 0.02f) return;
+    float eye_y = (float)fc->ecy + fc->ey;
+    if (eye_y >= CLOUD_Y) return;
+    float t = (CLOUD_Y - eye_y) / d[1];
+    if (t > 600.0f) return;
+    double x = (double)fc->ecx + fc->ex + d[0] * t + 0.03 * (double)fc->sc->tick;
+    double z = (double)fc->ecz + fc->ez + d[2] * t;
+    int64_t cx = (int64_t)floor(x / CLOUD_CELL), cz = (int64_t)floor(z / CLOUD_CELL);
+    /* big patches (a coarse 4x3-cell grid) with ragged edges (single cells dropped) */
+    if (cell_hash(cx >> 2, cz / 3 - (cz < 0 && cz % 3 != 0)) % 100u >= 40u) return;
+    if (cell_hash(cx, cz) % 100u >= 78u) return;
+    float a = 0.8f * (1.0f - t / 600.0f);
+    float v = 60.0f + 195.0f * fc->daylight;
+    for (int k = 0; k < 3; k++) out[k] += (v - out[k]) * a;
 }
 
 static void sky_color(const FrameCtx *fc, const float *d, float *out) {
@@ -237,6 +268,7 @@ static void sky_color(const FrameCtx *fc, const float *d, float *out) {
             for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], st);
         }
     }
+    clouds(fc, d, out);
 }
 
 /* Light at an air cell next to a hit, as an RGB multiplier. */
@@ -459,26 +491,26 @@ static inline int floor_to_int(float p) {
     return ip - ((float)ip > p);
 }
 
-/* From distance t (in a cell above its region's top), walks the 4x4-column regions along the
- * ray in 2D while the ray stays above each region's highest block, jumping whole chunks when
- * it is above the chunk's highest block. Returns 0 when the ray reaches the view's edge or
+/* From distance t (in a cell above its region's top), walks the REGION_SIZE-wide column regions
+ * along the ray in 2D while the ray stays above each region's highest block, jumping whole chunks
+ * when it is above the chunk's highest block. Returns 0 when the ray reaches the view's edge or
  * `limit` first; else 1 with the distance where the cell walk must resume and the face a
  * block there would be entered through. Resuming early is always safe (the cell walk checks
  * every cell); only regions the ray provably passes above are skipped. */
 static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, float limit,
                         float *t_out, int *face_out) {
-    int rx = s->x >> 2, rz = s->z >> 2;
+    int rx = s->x >> REGION_SHIFT, rz = s->z >> REGION_SHIFT;
     float tmx, tmz;
-    cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
-    float tdx = 4.0f * s->idx, tdz = 4.0f * s->idz;
+    cell_bounds(fc, d, s, rx * REGION_SIZE, rz * REGION_SIZE, (float)REGION_SIZE, &tmx, &tmz);
+    float tdx = (float)REGION_SIZE * s->idx, tdz = (float)REGION_SIZE * s->idz;
     float y0 = (float)fc->ecy + fc->ey; /* eye height */
     float t_in = t;
     int face = RFACE_PY;
     int ckx = INT32_MIN, ckz = 0, k = 0, ctop = 0; /* the current chunk, cached */
     float tcx = 0.0f, tcz = 0.0f, t_cexit = 0.0f;
     for (;;) {
-        if ((rx >> 2) != ckx || (rz >> 2) != ckz) {
-            ckx = rx >> 2, ckz = rz >> 2;
+        if ((rx >> RC_SHIFT) != ckx || (rz >> RC_SHIFT) != ckz) {
+            ckx = rx >> RC_SHIFT, ckz = rz >> RC_SHIFT;
             int kx = ckx - fc->ccx0, kz = ckz - fc->ccz0;
             if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
             k = kz * FRAME_CHUNK_DIM + kx;
@@ -486,7 +518,10 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
             t_cexit = tcx < tcz ? tcx : tcz;
         }
-        int top = fc->chunks[k] ? fc->region_tops[k][(rz & 3) * 4 + (rx & 3)] : 0;
+        int top = fc->chunks[k]
+                      ? fc->region_tops[k][(rz & (REGION_PER_CHUNK - 1)) * REGION_PER_CHUNK +
+                                           (rx & (REGION_PER_CHUNK - 1))]
+                      : 0;
         if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         /* above the whole chunk until it leaves it: jump to the next chunk */
         float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
@@ -494,15 +529,16 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             if (t_cexit >= limit) return 0;
             t_in = t_cexit;
             if (tcx < tcz) {
-                rx = (ckx + s->sx) * 4 + (s->sx > 0 ? 0 : 3);
-                rz = (fc->ecz + floor_to_int(fc->ez + d[2] * t_in)) >> 2;
+                rx = (ckx + s->sx) * REGION_PER_CHUNK + (s->sx > 0 ? 0 : REGION_PER_CHUNK - 1);
+                rz = (fc->ecz + floor_to_int(fc->ez + d[2] * t_in)) >> REGION_SHIFT;
                 face = s->sx > 0 ? RFACE_NX : RFACE_PX;
             } else {
-                rz = (ckz + s->sz) * 4 + (s->sz > 0 ? 0 : 3);
-                rx = (fc->ecx + floor_to_int(fc->ex + d[0] * t_in)) >> 2;
+                rz = (ckz + s->sz) * REGION_PER_CHUNK + (s->sz > 0 ? 0 : REGION_PER_CHUNK - 1);
+                rx = (fc->ecx + floor_to_int(fc->ex + d[0] * t_in)) >> REGION_SHIFT;
                 face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
             }
-            cell_bounds(fc, d, s, rx * 4, rz * 4, 4.0f, &tmx, &tmz);
+            cell_bounds(fc, d, s, rx * REGION_SIZE, rz * REGION_SIZE, (float)REGION_SIZE, &tmx,
+                        &tmz);
             continue;
         }
         float t_exit = tmx < tmz ? tmx : tmz;
@@ -589,7 +625,7 @@ static int hit_cell(FrameCtx *fc, const Ray *ray, const Dda *s, int block, int p
 }
 
 /* Where the cell walk is: the chunk of the current cell, the cell's index in it (linear in y,
- * so it stays right while y is outside the world) and its 4x4-column region's top. Updated
+ * so it stays right while y is outside the world) and its region's top. Updated
  * incrementally by the steps; recomputed when a step crosses a region boundary. */
 typedef struct Walk {
     const uint8_t *ch;
@@ -607,7 +643,8 @@ static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
     wk->top = 0;
     if (wk->ch) {
         chunk_top(fc, wk->k);
-        wk->top = fc->region_tops[wk->k][(lz >> 2) * 4 + (lx >> 2)];
+        wk->top =
+            fc->region_tops[wk->k][(lz >> REGION_SHIFT) * REGION_PER_CHUNK + (lx >> REGION_SHIFT)];
     }
     return 1;
 }
@@ -656,14 +693,15 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     Water w = {0};
     float col[3] = {0, 0, 0};
     Walk wk;
-    const int edge_x = s.sx > 0 ? 0 : 3, edge_z = s.sz > 0 ? 0 : 3; /* x & 3 on region entry */
+    /* x & (REGION_SIZE - 1) when a step enters a new region */
+    const int edge_x = s.sx > 0 ? 0 : REGION_SIZE - 1, edge_z = s.sz > 0 ? 0 : REGION_SIZE - 1;
     int inside = walk_locate(fc, &s, &wk);
     while (inside && t < limit) {
         int block = BLOCK_AIR;
         /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
         if (s.y >= wk.top && !w.inside &&
             (d[1] >= 0.0f || ((float)fc->ecy + fc->ey + d[1] * t - (float)wk.top) * s.idy > 3.0f)) {
-            /* above everything in this 4x4-column region: walk regions in 2D until the ray
+            /* above everything in this region: walk regions in 2D until the ray
              * comes down below one's top, then resume the cell walk there */
             float tr;
             int jf;
@@ -704,7 +742,7 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             t = s.tmx;
             s.tmx += s.idx;
             face = s.sx > 0 ? RFACE_NX : RFACE_PX;
-            if ((s.x & 3) == edge_x)
+            if ((s.x & (REGION_SIZE - 1)) == edge_x)
                 inside = walk_locate(fc, &s, &wk);
             else
                 wk.cell += s.sx;
@@ -719,7 +757,7 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             t = s.tmz;
             s.tmz += s.idz;
             face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
-            if ((s.z & 3) == edge_z)
+            if ((s.z & (REGION_SIZE - 1)) == edge_z)
                 inside = walk_locate(fc, &s, &wk);
             else
                 wk.cell += 16 * s.sz;

@@ -115,7 +115,9 @@ typedef struct RenderScene {
     int n_mobs;
     RenderMob mobs[RENDER_MAX_MOBS];
     RenderGui gui;
-    int show_hud; /* 1: draw the hand, HUD and GUI */
+    int show_hud;   /* 1: draw the hand, HUD and GUI */
+    int view_limit; /* > 0: blocks loaded around the eye; the fog ends there if it is nearer
+                     * than the renderer's view distance (no bare world edge) */
 } RenderScene;
 
 /* Builds the textures. opt may be NULL (defaults). Owned by the caller. */

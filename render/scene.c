@@ -13,6 +13,9 @@
 #include "sim/mob.h"
 #include "sim/recipe.h"
 
+_Static_assert(RENDER_MAX_GUI_SLOTS >= GUI_MAX_ELEMS, "every GUI element must fit the scene");
+_Static_assert((int)RENDER_MOB_COUNT == (int)MOB_TYPE_COUNT, "one render model per mob type");
+
 static const uint8_t *world_blocks_cb(const void *ctx, int cx, int cz) {
     return world_chunk_blocks((const World *)ctx, cx, cz);
 }
@@ -172,6 +175,8 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     const Gui *g = env_gui(env);
     if (g->screen != GUI_NONE) scene_gui(sc, g, env_open_furnace(env), env_recipes(env));
     sc->show_hud = 1;
+    /* chunks are loaded within view_radius of the player's chunk: at least radius*16 blocks */
+    sc->view_limit = world_view_radius(w) * CHUNK_SIZE;
 }
 
 void render_frame(const Renderer *r, const Env *env, uint8_t *out_rgb, int width, int height) {

