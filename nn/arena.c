@@ -17,6 +17,21 @@ int64_t nn_shape_size(int ndim, const int64_t *shape) {
     return n;
 }
 
+NnTensor nn_tensor(float *data, int ndim, const int64_t *shape) {
+    ASSERT(ndim >= 0 && ndim <= NN_MAX_DIMS);
+    NnTensor t = {data, ndim, {0}};
+    for (int i = 0; i < ndim; i++) t.shape[i] = shape[i];
+    return t;
+}
+
+NnTensor nn_param_tensor(const NnParams *p, int id) {
+    return nn_tensor(nn_param(p, id), p->info[id].ndim, p->info[id].shape);
+}
+
+NnTensor nn_grad_tensor(const NnParams *p, int id) {
+    return nn_tensor(nn_grad(p, id), p->info[id].ndim, p->info[id].shape);
+}
+
 void nn_params_init(NnParams *p) { memset(p, 0, sizeof *p); }
 
 void nn_params_deinit(NnParams *p) {
@@ -111,15 +126,19 @@ void nn_arena_deinit(NnArena *a) {
 }
 
 float *nn_arena_alloc(NnArena *a, int64_t n) {
+    float *ptr = nn_arena_alloc_uninit(a, n);
+    memset(ptr, 0, (size_t)n * sizeof(float));
+    return ptr;
+}
+
+float *nn_arena_alloc_uninit(NnArena *a, int64_t n) {
     ASSERT(n >= 0);
     int64_t rounded = (n + NN_ALIGN_FLOATS - 1) / NN_ALIGN_FLOATS * NN_ALIGN_FLOATS;
     if (rounded == 0) rounded = NN_ALIGN_FLOATS;
     a->used += rounded;
     if (a->used > a->peak) a->peak = a->used;
     if (a->used <= a->cap) {
-        float *ptr = a->base + (a->used - rounded);
-        memset(ptr, 0, (size_t)n * sizeof(float));
-        return ptr;
+        return a->base + (a->used - rounded);
     }
     /* over capacity this step: a side block, folded into the main block at reset */
     if (a->n_extra == a->cap_extra) {

@@ -42,29 +42,43 @@ typedef float vf __attribute__((vector_size(VW * 4), aligned(4), may_alias));
                 ST(out + ((int64_t)oh * d->OW + ow0 + p) * O + VW * v, acc[p][v]);                 \
     }
 
-#define DEF_DW(NAME, NV, CB)                                                                       \
+/* Weight gradient of channels [c0, c0+CB) at tap (kh, kw); U interleaved pixel streams keep
+ * enough independent FMA chains when CB * NV is small (the 3-channel first layer). */
+#define DEF_DW(NAME, NV, CB, U)                                                                    \
     static inline void NAME(float *dwt, const float *ip, const float *dout, const NnDirectDims *d, \
                             int kh, int kw, int c0) {                                              \
         const int C = d->C, O = d->O, s = d->stride;                                               \
-        vf acc[CB][NV];                                                                            \
-        for (int c = 0; c < CB; c++)                                                               \
-            for (int v = 0; v < NV; v++) acc[c][v] = (vf){0};                                      \
+        vf acc[U][CB][NV];                                                                         \
+        for (int u = 0; u < U; u++)                                                                \
+            for (int c = 0; c < CB; c++)                                                           \
+                for (int v = 0; v < NV; v++) acc[u][c][v] = (vf){0};                               \
         for (int oh = 0; oh < d->OH; oh++) {                                                       \
             const float *row = ip + (int64_t)(oh * s + kh) * d->Wp * C + (int64_t)kw * C + c0;     \
             const float *dr = dout + (int64_t)oh * d->OW * O;                                      \
-            for (int ow = 0; ow < d->OW; ow++) {                                                   \
+            int ow = 0;                                                                            \
+            for (; ow + U <= d->OW; ow += U)                                                       \
+                for (int u = 0; u < U; u++) {                                                      \
+                    vf g[NV];                                                                      \
+                    for (int v = 0; v < NV; v++) g[v] = LD(dr + (int64_t)(ow + u) * O + VW * v);   \
+                    const float *x = row + (int64_t)(ow + u) * s * C;                              \
+                    for (int c = 0; c < CB; c++)                                                   \
+                        for (int v = 0; v < NV; v++) acc[u][c][v] += x[c] * g[v];                  \
+                }                                                                                  \
+            for (; ow < d->OW; ow++) {                                                             \
                 vf g[NV];                                                                          \
                 for (int v = 0; v < NV; v++) g[v] = LD(dr + (int64_t)ow * O + VW * v);             \
                 const float *x = row + (int64_t)ow * s * C;                                        \
                 for (int c = 0; c < CB; c++)                                                       \
-                    for (int v = 0; v < NV; v++) acc[c][v] += x[c] * g[v];                         \
+                    for (int v = 0; v < NV; v++) acc[0][c][v] += x[c] * g[v];                      \
             }                                                                                      \
         }                                                                                          \
         float *dst = dwt + ((int64_t)(kh * d->KW + kw) * C + c0) * O;                              \
         for (int c = 0; c < CB; c++)                                                               \
             for (int v = 0; v < NV; v++) {                                                         \
+                vf sum = acc[0][c][v];                                                             \
+                for (int u = 1; u < U; u++) sum += acc[u][c][v];                                   \
                 float *q = dst + (int64_t)c * O + VW * v;                                          \
-                ST(q, LD(q) + acc[c][v]);                                                          \
+                ST(q, LD(q) + sum);                                                                \
             }                                                                                      \
     }
 
@@ -75,12 +89,12 @@ DEF_FWD(fwd16, NV16, PW16)
 DEF_FWD(fwd32, NV32, PW32)
 DEF_FWD(fwd16_1, NV16, 1)
 DEF_FWD(fwd32_1, NV32, 1)
-DEF_DW(dw16, NV16, CB16)
-DEF_DW(dw16_1, NV16, 1)
-DEF_DW(dw16_3, NV16, 3)
-DEF_DW(dw32, NV32, CB32)
-DEF_DW(dw32_1, NV32, 1)
-DEF_DW(dw32_3, NV32, 3)
+DEF_DW(dw16, NV16, CB16, 1)
+DEF_DW(dw16_1, NV16, 1, 4)
+DEF_DW(dw16_3, NV16, 3, 3)
+DEF_DW(dw32, NV32, CB32, 1)
+DEF_DW(dw32_1, NV32, 1, 4)
+DEF_DW(dw32_3, NV32, 3, 2)
 
 void SFX(nn_direct_forward_image)(float *out, const float *ip, const float *wt, const float *bias,
                                   const NnDirectDims *d, int accumulate) {

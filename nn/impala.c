@@ -92,13 +92,13 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
     for (int s = 0; s < m->n_stacks; s++) {
         StackDims d = stack_dims(m, s);
         int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-        a->x[s][0] = nn_arena_alloc(ar, n1);
-        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc(ar, n2);
-        a->argmax[s] = (int32_t *)nn_arena_alloc(ar, n2);
+        a->x[s][0] = nn_arena_alloc_uninit(ar, n1);
+        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc_uninit(ar, n2);
+        a->argmax[s] = (int32_t *)nn_arena_alloc_uninit(ar, n2);
     }
-    a->flat = nn_arena_alloc(ar, (int64_t)N * m->flat);
-    a->fc = nn_arena_alloc(ar, (int64_t)N * m->dense);
-    a->out = nn_arena_alloc(ar, (int64_t)N * m->dense);
+    a->flat = nn_arena_alloc_uninit(ar, (int64_t)N * m->flat);
+    a->fc = nn_arena_alloc_uninit(ar, (int64_t)N * m->dense);
+    a->out = nn_arena_alloc_uninit(ar, (int64_t)N * m->dense);
 }
 
 /* Forward of images [n0, n1) of one stack. */
@@ -131,10 +131,17 @@ static void stack_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const 
     }
 }
 
+/* Images go through the conv stacks NN_IMPALA_GROUP at a time, so each layer's output is still
+ * in cache when the next layer reads it; the dense layer then takes the whole range at once. */
+#define NN_IMPALA_GROUP 2
+
 static void range_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const NnParams *p,
                           const float *inp, int n0, int n1) {
-    for (int s = 0; s < m->n_stacks; s++)
-        stack_forward(ctx, a, m, p, s, s == 0 ? inp : a->x[s - 1][11], n0, n1);
+    for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
+        int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
+        for (int s = 0; s < m->n_stacks; s++)
+            stack_forward(ctx, a, m, p, s, s == 0 ? inp : a->x[s - 1][11], g0, g1);
+    }
     const int64_t F = m->flat, D = m->dense, n = n1 - n0;
     nn_relu_forward(a->flat + n0 * F, a->x[m->n_stacks - 1][11] + n0 * F, n * F);
     nn_linear_forward(a->fc + n0 * D, a->flat + n0 * F, nn_param(p, m->fc_w), nn_param(p, m->fc_b),
@@ -223,16 +230,20 @@ static void range_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int n0, 
                        nn_param(p, m->fc_w), n, (int)F, (int)D);
     memset(dx + n0 * F, 0, (size_t)(n * F) * sizeof(float));
     nn_relu_backward(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
-    for (int s = m->n_stacks - 1; s >= 0; s--) {
-        const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
-        float *din = s > 0 ? j->tmp[s][3] : j->dinp;
-        if (din && s > 0) {
-            StackDims d = stack_dims(m, s);
-            int64_t in_img = (int64_t)d.h * d.w * d.cin;
-            memset(din + n0 * in_img, 0, (size_t)(n * in_img) * sizeof(float));
+    for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
+        int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
+        float *dxs = dx;
+        for (int s = m->n_stacks - 1; s >= 0; s--) {
+            const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
+            float *din = s > 0 ? j->tmp[s][3] : j->dinp;
+            if (din && s > 0) {
+                StackDims d = stack_dims(m, s);
+                int64_t in_img = (int64_t)d.h * d.w * d.cin;
+                memset(din + g0 * in_img, 0, (size_t)((g1 - g0) * in_img) * sizeof(float));
+            }
+            stack_backward(ctx, j, p, s, sin, dxs, din, g0, g1);
+            dxs = din;
         }
-        stack_backward(ctx, j, p, s, sin, dx, din, n0, n1);
-        dx = din;
     }
 }
 
@@ -262,14 +273,14 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
     for (int s = 0; s < m->n_stacks; s++) {
         StackDims d = stack_dims(m, s);
         int64_t n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-        j.tmp[s][0] = nn_arena_alloc(arena, n2);
-        j.tmp[s][1] = nn_arena_alloc(arena, n2);
-        j.tmp[s][2] = nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.c);
-        j.tmp[s][3] = s > 0 ? nn_arena_alloc(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
+        j.tmp[s][0] = nn_arena_alloc_uninit(arena, n2);
+        j.tmp[s][1] = nn_arena_alloc_uninit(arena, n2);
+        j.tmp[s][2] = nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.c);
+        j.tmp[s][3] = s > 0 ? nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
     }
-    j.head[0] = nn_arena_alloc(arena, (int64_t)N * m->dense);
-    j.head[1] = nn_arena_alloc(arena, (int64_t)N * m->flat);
-    j.head[2] = nn_arena_alloc(arena, (int64_t)N * m->flat);
+    j.head[0] = nn_arena_alloc_uninit(arena, (int64_t)N * m->dense);
+    j.head[1] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
+    j.head[2] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
     if (j.nc <= 1) {
         range_backward(ctx, &j, p, 0, N);
         return;

@@ -36,6 +36,9 @@ typedef struct NnTensor {
 } NnTensor;
 
 int64_t nn_shape_size(int ndim, const int64_t *shape);
+/* A shaped view of data (not owned): nn_tensor(x, 3, (int64_t[]){B, T, C}). */
+NnTensor nn_tensor(float *data, int ndim, const int64_t *shape);
+static inline int64_t nn_tensor_size(const NnTensor *t) { return nn_shape_size(t->ndim, t->shape); }
 
 typedef struct NnParamInfo {
     char name[NN_NAME_MAX];
@@ -63,6 +66,9 @@ int nn_params_add(NnParams *p, const char *name, int ndim, const int64_t *shape,
 void nn_params_alloc(NnParams *p); /* all three arenas zeroed */
 float *nn_param(const NnParams *p, int id);
 float *nn_grad(const NnParams *p, int id);
+/* Shaped views of a parameter's value and gradient. */
+NnTensor nn_param_tensor(const NnParams *p, int id);
+NnTensor nn_grad_tensor(const NnParams *p, int id);
 int nn_params_find(const NnParams *p, const char *name); /* -1 if absent */
 void nn_params_zero_grad(NnParams *p);
 /* Uniform in [-bound, bound] (PyTorch's default init uses bound = 1/sqrt(fan_in)). */
@@ -82,6 +88,8 @@ typedef struct NnArena {
 void nn_arena_init(NnArena *a, int64_t cap_floats);
 void nn_arena_deinit(NnArena *a);
 float *nn_arena_alloc(NnArena *a, int64_t n_floats);
+/* Same, without zeroing: for buffers the caller overwrites completely. */
+float *nn_arena_alloc_uninit(NnArena *a, int64_t n_floats);
 void nn_arena_reset(NnArena *a);
 
 /* Execution context: optional pool plus per-chunk scratch buffers (grown on demand). */
@@ -116,6 +124,13 @@ void nn_linear_forward(float *out, const float *inp, const float *w, const float
 void nn_linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                         const float *w, int64_t N, int In, int O);
 
+/* The same, rows split over ctx's pool (weight/bias gradients reduced in chunk order); ctx may
+ * be NULL. For wide layers such as big policy heads. */
+void nn_linear_forward_ctx(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           int64_t N, int In, int O);
+void nn_linear_backward_ctx(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
+                            const float *inp, const float *w, int64_t N, int In, int O);
+
 void nn_relu_forward(float *out, const float *inp, int64_t n);
 void nn_relu_backward(float *dinp, const float *dout, const float *out, int64_t n);
 /* Exact GELU, x * Phi(x) (PyTorch's nn.GELU() default). */
@@ -131,6 +146,11 @@ void nn_layernorm_forward(float *out, float *mean, float *rstd, const float *inp
 void nn_layernorm_backward(float *dinp, float *dgamma, float *dbeta, const float *dout,
                            const float *inp, const float *gamma, const float *mean,
                            const float *rstd, int64_t N, int C);
+
+/* Log-softmax over the last dim C (for policy log-probabilities, entropies and KL terms):
+ * out = x - logsumexp(x). Backward: dinp += dout - softmax(x) * sum(dout), from the saved out. */
+void nn_log_softmax_forward(float *out, const float *inp, int64_t N, int C);
+void nn_log_softmax_backward(float *dinp, const float *dout, const float *out, int64_t N, int C);
 
 /* out (N,D) = table (V,D) [idx (N)]; idx must be in [0, V). Backward scatter-adds. */
 void nn_embedding_forward(float *out, const int32_t *idx, const float *table, int64_t N, int V,
@@ -228,6 +248,18 @@ void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float 
                       const float *c0, const uint8_t *first, const float *wih, const float *whh,
                       const NnLstmShape *s);
 
+/* The same two, batch rows split over ctx's pool (ctx may be NULL); weight/bias gradients are
+ * summed from per-chunk partials in chunk order. */
+void nn_lstm_forward_ctx(NnCtx *ctx, float *out, float *gates, float *cs, float *hT, float *cT,
+                         float *xw, const float *inp, const float *h0, const float *c0,
+                         const uint8_t *first, const float *wih, const float *whh, const float *bih,
+                         const float *bhh, const NnLstmShape *s);
+void nn_lstm_backward_ctx(NnCtx *ctx, float *dinp, float *dwih, float *dwhh, float *dbih,
+                          float *dbhh, float *dh0, float *dc0, float *dgates, const float *dout,
+                          const float *out, const float *gates, const float *cs, const float *inp,
+                          const float *h0, const float *c0, const uint8_t *first, const float *wih,
+                          const float *whh, const NnLstmShape *s);
+
 /* ---------------------------------------------------------------- optimizer */
 
 typedef struct NnAdamW {
@@ -301,7 +333,10 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
 /* ---------------------------------------------------------------- building blocks */
 
 /* ImpalaCNN (VPT): per stack: conv3x3 pad 1 -> maxpool 3 stride 2 pad 1 -> 2 residual blocks
- * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten, linear to `dense`, relu. */
+ * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
+ * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
+ * With a pooled ctx each worker takes a fixed chunk of images through the whole block (forward
+ * and backward may use different contexts: saved indices are batch-absolute). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
@@ -322,14 +357,18 @@ void nn_impala_reset_params(const NnImpala *m, NnParams *p, Rng *rng);
 /* inp (N,H,W,C) -> acts->out (N,dense). */
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *acts, const NnImpala *m,
                        const NnParams *p, const float *inp, int N);
-/* dout (N,dense); dinp may be NULL. Accumulates parameter grads into p. */
+/* dout (N,dense); dinp (N,H,W,C) may be NULL. Accumulates into dinp and p's grads. */
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *acts, const float *inp, const float *dout);
 
 /* Pre-norm transformer block with multi-head attention and a GELU MLP (4x):
  *   x = x + Wo attn(LN1(x)); x = x + W2 gelu(W1 LN2(x)).
  * Causal blocks keep a memory of the last `mem_len` keys/values per batch row (stop-gradient,
- * Transformer-XL) and add a learned relative position bias (H, 2R+1). */
+ * Transformer-XL); every block adds a learned relative position bias (H, 2R+1) (zero-initialised,
+ * so a non-causal block starts as plain attention). Parameters: PREFIX.ln1.{g,b},
+ * PREFIX.attn.{wqkv,bqkv,wo,bo,relbias}, PREFIX.ln2.{g,b}, PREFIX.mlp.{w1,b1,w2,b2}; wqkv is
+ * PyTorch MultiheadAttention's in_proj_weight layout (q, k, v rows). ctx (may be NULL) splits
+ * the linear layers' rows and the attention's batch rows over its pool. */
 typedef struct NnTransformer {
     int C, H, causal, mem_len, R;
     int ln1_g, ln1_b, wqkv, bqkv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2, relbias;
@@ -343,11 +382,12 @@ void nn_transformer_init(NnTransformer *m, NnParams *p, const char *prefix, int 
                          int causal, int mem_len, int R);
 void nn_transformer_reset_params(const NnTransformer *m, NnParams *p, Rng *rng);
 /* x (B,T,C). mem_k, mem_v (B,M,C) or NULL (M = 0) are the memory of earlier segments. */
-void nn_transformer_forward(NnArena *arena, NnTransformerActs *a, const NnTransformer *m,
-                            const NnParams *p, const float *x, const float *mem_k,
-                            const float *mem_v, int B, int T, int M);
-void nn_transformer_backward(NnArena *arena, float *dx, const NnTransformer *m, NnParams *p,
-                             const NnTransformerActs *a, const float *x, const float *dout);
+void nn_transformer_forward(NnCtx *ctx, NnArena *arena, NnTransformerActs *a,
+                            const NnTransformer *m, const NnParams *p, const float *x,
+                            const float *mem_k, const float *mem_v, int B, int T, int M);
+void nn_transformer_backward(NnCtx *ctx, NnArena *arena, float *dx, const NnTransformer *m,
+                             NnParams *p, const NnTransformerActs *a, const float *x,
+                             const float *dout);
 /* The new memory after a forward: the last mem_len keys/values of [mem, current] (B,mem_len,C),
  * returns the new M. */
 int nn_transformer_next_memory(float *new_k, float *new_v, const NnTransformer *m,

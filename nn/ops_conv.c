@@ -1,5 +1,7 @@
-/* ops_conv.c: 2D convolution as GEMM (NHWC im2col, one GEMM per group of images), temporal
- * convolution over frames, max-pool, and the naive direct convolution used as the test oracle.
+/* ops_conv.c: 2D convolution, NHWC: the direct register-blocked kernels (conv_direct_impl.h) for
+ * 16/32 output channels on AVX2/AVX-512 CPUs, otherwise im2col + one GEMM per group of images;
+ * temporal convolution over frames; max-pool (vectorized for 8/16-multiple channels); and the
+ * naive direct convolution used as the test oracle.
  * Threading: the batch is cut into ctx->n_chunks fixed chunks; chunk c always covers the same
  * images and owns scratch slot c, and weight-gradient partials are summed in chunk order, so
  * results do not depend on scheduling. */
@@ -210,7 +212,6 @@ static void direct_backward_chunk(ConvJob *j, int c, int n0, int n1, float *dw, 
                 for (int ch = 0; ch < s->C; ch++)
                     dw[((int64_t)o * K + k) * s->C + ch] +=
                         dwt[((int64_t)k * s->C + ch) * s->O + o];
-    (void)pl;
 }
 
 static void chunk_range(int N, int n_chunks, int c, int *n0, int *n1) {

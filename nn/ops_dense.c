@@ -35,6 +35,91 @@ void nn_linear_backward(float *dinp, float *dw, float *db, const float *dout, co
             for (int o = 0; o < O; o++) db[o] += dout[n * O + o];
 }
 
+typedef struct LinearJob {
+    NnCtx *ctx;
+    float *out, *dinp, *dw, *db;
+    const float *inp, *w, *b, *dout;
+    int64_t N;
+    int In, O, nc;
+} LinearJob;
+
+static void linear_rows(const LinearJob *j, int64_t c, int64_t *n0, int64_t *n1) {
+    *n0 = j->N * c / j->nc;
+    *n1 = j->N * (c + 1) / j->nc;
+}
+
+static void linear_forward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const LinearJob *j = vj;
+    for (int64_t c = begin; c < end; c++) {
+        int64_t n0, n1;
+        linear_rows(j, c, &n0, &n1);
+        nn_linear_forward(j->out + n0 * j->O, j->inp + n0 * j->In, j->w, j->b, n1 - n0, j->In,
+                          j->O);
+    }
+}
+
+void nn_linear_forward_ctx(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           int64_t N, int In, int O) {
+    LinearJob j = {.ctx = ctx,
+                   .out = out,
+                   .inp = inp,
+                   .w = w,
+                   .b = b,
+                   .N = N,
+                   .In = In,
+                   .O = O,
+                   .nc = nn_ctx_chunks(ctx, N)};
+    if (j.nc <= 1) {
+        nn_linear_forward(out, inp, w, b, N, In, O);
+        return;
+    }
+    pool_parallel_for(ctx->pool, j.nc, 1, linear_forward_chunk, &j);
+}
+
+static void linear_backward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const LinearJob *j = vj;
+    for (int64_t c = begin; c < end; c++) {
+        int64_t n0, n1;
+        linear_rows(j, c, &n0, &n1);
+        float *part = j->ctx->scratch[c][1]; /* (O*In + O), zeroed by the caller */
+        nn_linear_backward(j->dinp ? j->dinp + n0 * j->In : NULL, j->dw ? part : NULL,
+                           j->db ? part + (int64_t)j->O * j->In : NULL, j->dout + n0 * j->O,
+                           j->inp + n0 * j->In, j->w, n1 - n0, j->In, j->O);
+    }
+}
+
+void nn_linear_backward_ctx(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
+                            const float *inp, const float *w, int64_t N, int In, int O) {
+    LinearJob j = {.ctx = ctx,
+                   .dinp = dinp,
+                   .dw = dw,
+                   .db = db,
+                   .dout = dout,
+                   .inp = inp,
+                   .w = w,
+                   .N = N,
+                   .In = In,
+                   .O = O,
+                   .nc = nn_ctx_chunks(ctx, N)};
+    if (j.nc <= 1) {
+        nn_linear_backward(dinp, dw, db, dout, inp, w, N, In, O);
+        return;
+    }
+    const int64_t np = (int64_t)O * In + O;
+    for (int c = 0; c < j.nc; c++)
+        memset(nn_ctx_scratch(ctx, c, 1, np), 0, (size_t)np * sizeof(float));
+    pool_parallel_for(ctx->pool, j.nc, 1, linear_backward_chunk, &j);
+    for (int c = 0; c < j.nc; c++) { /* chunk order: deterministic */
+        const float *part = ctx->scratch[c][1];
+        if (dw)
+            for (int64_t i = 0; i < (int64_t)O * In; i++) dw[i] += part[i];
+        if (db)
+            for (int o = 0; o < O; o++) db[o] += part[(int64_t)O * In + o];
+    }
+}
+
 void nn_relu_forward(float *out, const float *inp, int64_t n) {
     for (int64_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
 }
@@ -112,6 +197,27 @@ void nn_layernorm_backward(float *dinp, float *dgamma, float *dbeta, const float
             float xhat = (x[c] - m) * rs;
             dx[c] += rs * (dy[c] * gamma[c] - a - xhat * b);
         }
+    }
+}
+
+void nn_log_softmax_forward(float *out, const float *inp, int64_t N, int C) {
+    for (int64_t n = 0; n < N; n++) {
+        const float *x = inp + n * C;
+        float mx = x[0];
+        for (int c = 1; c < C; c++) mx = x[c] > mx ? x[c] : mx;
+        double sum = 0.0;
+        for (int c = 0; c < C; c++) sum += exp((double)(x[c] - mx));
+        float lse = mx + (float)log(sum);
+        for (int c = 0; c < C; c++) out[n * C + c] = x[c] - lse;
+    }
+}
+
+void nn_log_softmax_backward(float *dinp, const float *dout, const float *out, int64_t N, int C) {
+    for (int64_t n = 0; n < N; n++) {
+        double sum = 0.0;
+        for (int c = 0; c < C; c++) sum += dout[n * C + c];
+        for (int c = 0; c < C; c++)
+            dinp[n * C + c] += dout[n * C + c] - expf(out[n * C + c]) * (float)sum;
     }
 }
 

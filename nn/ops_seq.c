@@ -222,3 +222,115 @@ void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float 
     mem_free(dc);
     mem_free(dh);
 }
+
+/* ---------------------------------------------------------------- LSTM on the pool */
+
+typedef struct LstmJob {
+    NnCtx *ctx;
+    const NnLstmShape *s;
+    float *out, *gates, *cs, *hT, *cT, *xw, *dinp, *dh0, *dc0, *dgates;
+    const float *inp, *h0, *c0, *wih, *whh, *bih, *bhh, *dout;
+    const uint8_t *first;
+    int nc, backward, want[4]; /* which weight gradients are wanted */
+} LstmJob;
+
+#define OFF(ptr, per) ((ptr) ? (ptr) + (int64_t)b0 * (per) : NULL)
+
+static void lstm_chunk(void *vj, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const LstmJob *j = vj;
+    const NnLstmShape *s = j->s;
+    const int64_t G = 4 * s->Hd, NI = s->In, Hd = s->Hd, T = s->T;
+    for (int64_t c = begin; c < end; c++) {
+        int b0 = (int)((int64_t)s->B * c / j->nc), b1 = (int)((int64_t)s->B * (c + 1) / j->nc);
+        NnLstmShape cs = *s;
+        cs.B = b1 - b0;
+        const uint8_t *first = j->first ? j->first + (int64_t)b0 * T : NULL;
+        if (!j->backward) {
+            nn_lstm_forward(OFF(j->out, T * Hd), OFF(j->gates, T * G), OFF(j->cs, T * Hd),
+                            OFF(j->hT, Hd), OFF(j->cT, Hd), OFF(j->xw, T * G), OFF(j->inp, T * NI),
+                            OFF(j->h0, Hd), OFF(j->c0, Hd), first, j->wih, j->whh, j->bih, j->bhh,
+                            &cs);
+            continue;
+        }
+        float *part = j->ctx->scratch[c][1]; /* dwih | dwhh | dbih | dbhh */
+        nn_lstm_backward(
+            OFF(j->dinp, T * NI), j->want[0] ? part : NULL, j->want[1] ? part + G * NI : NULL,
+            j->want[2] ? part + G * (NI + Hd) : NULL, j->want[3] ? part + G * (NI + Hd + 1) : NULL,
+            OFF(j->dh0, Hd), OFF(j->dc0, Hd), OFF(j->dgates, T * G), OFF(j->dout, T * Hd),
+            OFF(j->out, T * Hd), OFF(j->gates, T * G), OFF(j->cs, T * Hd), OFF(j->inp, T * NI),
+            OFF(j->h0, Hd), OFF(j->c0, Hd), first, j->wih, j->whh, &cs);
+    }
+}
+
+#undef OFF
+
+void nn_lstm_forward_ctx(NnCtx *ctx, float *out, float *gates, float *cs, float *hT, float *cT,
+                         float *xw, const float *inp, const float *h0, const float *c0,
+                         const uint8_t *first, const float *wih, const float *whh, const float *bih,
+                         const float *bhh, const NnLstmShape *s) {
+    LstmJob j = {.ctx = ctx,
+                 .s = s,
+                 .out = out,
+                 .gates = gates,
+                 .cs = cs,
+                 .hT = hT,
+                 .cT = cT,
+                 .xw = xw,
+                 .inp = inp,
+                 .h0 = h0,
+                 .c0 = c0,
+                 .first = first,
+                 .wih = wih,
+                 .whh = whh,
+                 .bih = bih,
+                 .bhh = bhh,
+                 .nc = nn_ctx_chunks(ctx, s->B)};
+    if (j.nc <= 1) {
+        nn_lstm_forward(out, gates, cs, hT, cT, xw, inp, h0, c0, first, wih, whh, bih, bhh, s);
+        return;
+    }
+    pool_parallel_for(ctx->pool, j.nc, 1, lstm_chunk, &j);
+}
+
+void nn_lstm_backward_ctx(NnCtx *ctx, float *dinp, float *dwih, float *dwhh, float *dbih,
+                          float *dbhh, float *dh0, float *dc0, float *dgates, const float *dout,
+                          const float *out, const float *gates, const float *cs, const float *inp,
+                          const float *h0, const float *c0, const uint8_t *first, const float *wih,
+                          const float *whh, const NnLstmShape *s) {
+    LstmJob j = {.ctx = ctx,
+                 .s = s,
+                 .dinp = dinp,
+                 .dh0 = dh0,
+                 .dc0 = dc0,
+                 .dgates = dgates,
+                 .dout = dout,
+                 .out = (float *)out,
+                 .gates = (float *)gates,
+                 .cs = (float *)cs,
+                 .inp = inp,
+                 .h0 = h0,
+                 .c0 = c0,
+                 .first = first,
+                 .wih = wih,
+                 .whh = whh,
+                 .nc = nn_ctx_chunks(ctx, s->B),
+                 .backward = 1,
+                 .want = {dwih != NULL, dwhh != NULL, dbih != NULL, dbhh != NULL}};
+    if (j.nc <= 1) {
+        nn_lstm_backward(dinp, dwih, dwhh, dbih, dbhh, dh0, dc0, dgates, dout, out, gates, cs, inp,
+                         h0, c0, first, wih, whh, s);
+        return;
+    }
+    const int64_t G = 4 * s->Hd, np = G * (s->In + s->Hd + 2);
+    for (int c = 0; c < j.nc; c++)
+        memset(nn_ctx_scratch(ctx, c, 1, np), 0, (size_t)np * sizeof(float));
+    pool_parallel_for(ctx->pool, j.nc, 1, lstm_chunk, &j);
+    float *dst[4] = {dwih, dwhh, dbih, dbhh};
+    const int64_t off[5] = {0, G * s->In, G * (s->In + s->Hd), G * (s->In + s->Hd + 1), np};
+    for (int c = 0; c < j.nc; c++) /* chunk order: deterministic */
+        for (int k = 0; k < 4; k++)
+            if (dst[k])
+                for (int64_t i = off[k]; i < off[k + 1]; i++)
+                    dst[k][i - off[k]] += ctx->scratch[c][1][i];
+}

@@ -81,7 +81,7 @@ static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, cons
     const int N = B * T, Hd = c->hidden;
     nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
     if (c->use_attention) {
-        nn_transformer_forward(ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
+        nn_transformer_forward(ctx, ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
         a->seq = a->tf.out;
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
@@ -89,9 +89,9 @@ static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, cons
         a->gates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
         a->cs = nn_arena_alloc(ar, (int64_t)N * Hd);
         a->xw = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        nn_lstm_forward(a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL, NULL,
-                        nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
-                        nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
+        nn_lstm_forward_ctx(ctx, a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL,
+                            NULL, nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
+                            nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     }
     a->logits1 = nn_arena_alloc(ar, (int64_t)N * c->n1);
     a->logits2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
@@ -112,20 +112,20 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
                   nn_softmax_xent(dl2, a.logits2, t2, N, c->n2, 1.0f);
     nn_params_zero_grad(p);
     float *dseq = nn_arena_alloc(ar, (int64_t)N * Hd);
-    nn_linear_backward(dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
-                       nn_param(p, m->h1_w), N, Hd, c->n1);
-    nn_linear_backward(dseq, nn_grad(p, m->h2_w), nn_grad(p, m->h2_b), dl2, a.seq,
-                       nn_param(p, m->h2_w), N, Hd, c->n2);
+    nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
+                           nn_param(p, m->h1_w), N, Hd, c->n1);
+    nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h2_w), nn_grad(p, m->h2_b), dl2, a.seq,
+                           nn_param(p, m->h2_w), N, Hd, c->n2);
     float *dcnn = nn_arena_alloc(ar, (int64_t)N * c->dense);
     if (c->use_attention) {
-        nn_transformer_backward(ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
+        nn_transformer_backward(ctx, ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
         float *dgates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        nn_lstm_backward(dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
-                         nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates, dseq,
-                         a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
-                         nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh), &ls);
+        nn_lstm_backward_ctx(ctx, dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
+                             nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates,
+                             dseq, a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
+                             nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh), &ls);
     }
     nn_impala_backward(ctx, ar, NULL, &m->cnn, p, &a.cnn, frames, dcnn);
     return loss;

@@ -24,5 +24,11 @@ int bench_sim(int argc, char **argv);
 int bench_agent(int argc, char **argv);
 int bench_nn(int argc, char **argv);
 int bench_video(int argc, char **argv);
+int bench_video(int argc, char **argv);
+int bench_agent(int argc, char **argv);
+int bench_nn(int argc, char **argv);
+int bench_video(int argc, char **argv);
+
+int bench_window(int argc, char **argv); /* built with VPT_WINDOW */
 
 #endif

@@ -12,6 +12,9 @@ static const BenchTarget TARGETS[] = {
     {"agent", "scripted player ticks/s (no render) and recording fps at 640x360 (one core)", bench_agent},
     {"nn", "nn/ reference model train/infer throughput vs PyTorch, conv vs sgemm GFLOP/s", bench_nn},
     {"video", "encode/decode fps (one core) vs the ffmpeg CLI, loader frames/s", bench_video},
+#ifdef VPT_HAVE_WINDOW
+    {"window", "desktop window frame time at 1280x720: GL ray caster vs software", bench_window},
+#endif
 };
 static const int N_TARGETS = (int)(sizeof TARGETS / sizeof TARGETS[0]);
 

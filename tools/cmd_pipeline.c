@@ -1,89 +1,233 @@
 /* cmd_pipeline.c: `vpt pipeline`, the main job: the VPT loop end to end on its embedded
- * default. Stages join as their modules land; until then it runs what exists and reports
- * the stages that are not built yet, so the main-job command never pretends. */
+ * default, with a report. Stages run in order; each is a `vpt` command run in-process on the
+ * run folder, so what the pipeline does is exactly what a user can do by hand:
+ *
+ *   sim         determinism self-check: two envs, same seed and random actions, same hash
+ *   contractor  `vpt gen-data`: scripted contractors record labeled episodes (mp4 + jsonl)
+ *   web         `vpt gen-data --no-actions`: the unlabeled "web video" corpus
+ *   check       `vpt dataset check` on both datasets
+ *   eval        `vpt eval`: the scripted speedrunner on held-out seeds (tech-tree table)
+ *   idm, label, bc, rl: the learning stages; not built yet, reported as such (no stage
+ *               pretends)
+ *
+ * Writes DIR/report.md and DIR/report.json and prints the JSON summary on stdout. */
 #include <stdio.h>
+#include <string.h>
 
+#include "agent/agent.h"
 #include "core/clock.h"
 #include "core/fsutil.h"
+#include "core/jsonio.h"
 #include "core/log.h"
-#include "core/pool.h"
 #include "core/rng.h"
+#include "sim/env.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
-typedef struct PipelineStage {
-    const char *name;
-    const char *what;
-    int built; /* 1 when this build can run it */
-} PipelineStage;
+typedef struct StageResult {
+    const char *name, *what;
+    const char *result; /* "ok", "failed", "not built yet" */
+    double seconds;
+    char detail[768];
+} StageResult;
 
-static const PipelineStage STAGES[] = {
-    {"core", "thread pool and RNG self-check", 1},
-    {"sim", "generate worlds and run scripted contractors", 0},
-    {"record", "record contractor gameplay (mp4 + VPT jsonl)", 0},
-    {"idm", "train the inverse dynamics model on contractor data", 0},
-    {"label", "label the unlabeled corpus with the IDM", 0},
-    {"bc", "behavioral cloning on IDM labels", 0},
-    {"rl", "RL fine-tuning with a KL penalty to the BC policy", 0},
-    {"eval", "tech-tree evaluation and report", 0},
-};
+typedef struct Pipeline {
+    const char *out;
+    long long episodes, episode_ticks, eval_episodes;
+    char contractor_dir[512], web_dir[512], eval_json[512];
+} Pipeline;
 
-static void count_range(void *ctx, int64_t begin, int64_t end, int worker) {
-    (void)worker;
-    uint64_t *slots = ctx;
-    for (int64_t i = begin; i < end; i++) {
-        Rng r = rng_stream(7, (uint64_t)i);
-        slots[i] = rng_u64(&r);
-    }
+static int run_cmd(int (*fn)(int, char **), char **argv) {
+    int argc = 0;
+    while (argv[argc]) argc++;
+    return fn(argc, argv);
 }
 
-static int run_core_stage(void) {
-    enum { N = 4096 };
-    static uint64_t a[N], b[N];
-    ThreadPool *pool = pool_create(0);
-    pool_parallel_for(pool, N, 37, count_range, a);
-    pool_destroy(pool);
-    count_range(b, 0, N, 0);
-    for (int i = 0; i < N; i++)
-        if (a[i] != b[i]) return 1;
-    return 0;
+static int stage_sim(Pipeline *p, StageResult *r) {
+    (void)p;
+    WorldPreset preset;
+    preset_init_default(&preset);
+    Env *a = env_create(&preset, 7), *b = env_create(&preset, 7);
+    preset_deinit(&preset);
+    Rng rng;
+    rng_seed(&rng, 99);
+    double t0 = clock_now();
+    const int ticks = 20000;
+    for (int t = 0; t < ticks; t++) {
+        Action act = {(uint32_t)rng_u32(&rng) &
+                          (ACTION_KEY_BIT(KEY_FORWARD) | ACTION_KEY_BIT(KEY_JUMP) |
+                           ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_LEFT)),
+                      (float)rng_range(&rng, -20, 20), (float)rng_range(&rng, -5, 5)};
+        env_step(a, &act);
+        env_step(b, &act);
+    }
+    double dt = clock_now() - t0;
+    int same = env_hash(a) == env_hash(b);
+    snprintf(r->detail, sizeof r->detail, "%d ticks x 2 envs, hashes %s, %.0f ticks/s", ticks,
+             same ? "equal" : "DIFFER", 2.0 * ticks / dt);
+    env_destroy(a);
+    env_destroy(b);
+    return same ? 0 : 1;
+}
+
+static int gen(Pipeline *p, const char *dir, const char *seeds, int no_actions, StageResult *r) {
+    char hours[32], ticks[32];
+    snprintf(hours, sizeof hours, "%.6f", (double)(p->episodes * p->episode_ticks) / 72000.0);
+    snprintf(ticks, sizeof ticks, "%lld", p->episode_ticks);
+    char *argv[16] = {"gen-data", "--out",       (char *)dir,       "--hours", hours,
+                      "--seeds",  (char *)seeds, "--episode-ticks", ticks,     "--quiet"};
+    if (no_actions) argv[10] = "--no-actions";
+    int rc = run_cmd(cmd_gen_data, argv);
+    snprintf(r->detail, sizeof r->detail, "%lld episodes x %lld ticks into %s", p->episodes,
+             p->episode_ticks, dir);
+    return rc;
+}
+
+static int stage_contractor(Pipeline *p, StageResult *r) {
+    return gen(p, p->contractor_dir, "1:1000", 0, r);
+}
+static int stage_web(Pipeline *p, StageResult *r) { return gen(p, p->web_dir, "5000:6000", 1, r); }
+
+static int stage_check(Pipeline *p, StageResult *r) {
+    char *a[] = {"dataset", "check", p->contractor_dir, "--quiet", NULL};
+    char *b[] = {"dataset", "check", p->web_dir, "--quiet", NULL};
+    int rc = run_cmd(cmd_dataset, a) | run_cmd(cmd_dataset, b);
+    snprintf(r->detail, sizeof r->detail, "both datasets %s", rc ? "have problems" : "verified");
+    return rc;
+}
+
+static int stage_eval(Pipeline *p, StageResult *r) {
+    char seeds[64];
+    snprintf(seeds, sizeof seeds, "100000:%lld", 100000 + p->eval_episodes - 1);
+    char *argv[] = {"eval",       "--policy", "scripted:speedrunner",
+                    "--seeds",    seeds,      "--json",
+                    p->eval_json, "--quiet",  NULL};
+    int rc = run_cmd(cmd_eval, argv);
+    snprintf(r->detail, sizeof r->detail, "%lld held-out episodes of 10 minutes -> %s",
+             p->eval_episodes, p->eval_json);
+    return rc;
+}
+
+typedef struct StageDef {
+    const char *name, *what;
+    int (*run)(Pipeline *, StageResult *); /* NULL: not built yet */
+} StageDef;
+
+static const StageDef STAGES[] = {
+    {"sim", "determinism self-check and sim speed", stage_sim},
+    {"contractor", "scripted contractors record labeled gameplay (mp4 + VPT jsonl)",
+     stage_contractor},
+    {"web", "unlabeled 'web video' corpus (actions kept apart as ground truth)", stage_web},
+    {"check", "verify both datasets (frames = lines, hashes, decodable)", stage_check},
+    {"eval", "tech-tree evaluation of the scripted speedrunner", stage_eval},
+    {"idm", "train the inverse dynamics model on contractor data", NULL},
+    {"label", "label the unlabeled corpus with the IDM", NULL},
+    {"bc", "behavioral cloning on IDM labels", NULL},
+    {"rl", "RL fine-tuning with a KL penalty to the BC policy", NULL},
+};
+enum { N_STAGES = sizeof STAGES / sizeof STAGES[0] };
+
+static void write_report(const Pipeline *p, const StageResult *res, int n) {
+    char path[512];
+    json_t *root = json_object(), *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "stage", json_string(res[i].name));
+        json_object_set_new(o, "result", json_string(res[i].result));
+        json_object_set_new(o, "seconds", json_real(res[i].seconds));
+        json_object_set_new(o, "detail", json_string(res[i].detail));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(root, "stages", arr);
+    json_t *ev = NULL;
+    if (fs_exists(p->eval_json) && jsonio_load_file(p->eval_json, &ev) == STATUS_OK)
+        json_object_set_new(root, "eval", ev);
+    snprintf(path, sizeof path, "%s/report.json", p->out);
+    jsonio_save_file(path, root);
+
+    snprintf(path, sizeof path, "%s/report.md", p->out);
+    AtomicFile *af = fs_atomic_open(path);
+    if (af) {
+        FILE *f = fs_atomic_file(af);
+        fprintf(f, "# vpt pipeline report\n\n| stage | what | result | seconds | detail |\n"
+                   "|---|---|---|---|---|\n");
+        for (int i = 0; i < n; i++)
+            fprintf(f, "| %s | %s | %s | %.1f | %s |\n", res[i].name, res[i].what, res[i].result,
+                    res[i].seconds, res[i].detail);
+        if (ev) {
+            fprintf(f, "\n## Tech tree (scripted speedrunner)\n\n| item | rate | median tick |\n"
+                       "|---|---|---|\n");
+            const char *key;
+            json_t *val;
+            json_object_foreach(json_object_get(ev, "items"), key, val) {
+                json_t *mt = json_object_get(val, "median_tick");
+                char tick[32] = "-";
+                if (json_is_integer(mt))
+                    snprintf(tick, sizeof tick, "%lld", (long long)json_integer_value(mt));
+                fprintf(f, "| %s | %.0f%% | %s |\n", key,
+                        100.0 * json_number_value(json_object_get(val, "rate")), tick);
+            }
+        }
+        fs_atomic_commit(af);
+    }
+    json_decref(root);
 }
 
 int cmd_pipeline(int argc, char **argv) {
-    const char *out_dir = "runs/pipeline";
+    Pipeline p = {"runs/pipeline", 4, 1200, 8, "", "", ""};
     const CliOption opts[] = {
-        {"--out", CLI_STRING, &out_dir, "DIR", "where the run and its report go (runs/pipeline)", 0,
+        {"--out", CLI_STRING, &p.out, "DIR", "where the run and its report go (runs/pipeline)", 0,
          0},
+        {"--episodes", CLI_INT, &p.episodes, "N", "contractor and web episodes each (4)", 1,
+         100000},
+        {"--episode-ticks", CLI_INT, &p.episode_ticks, "T", "ticks per recorded episode (1200)", 20,
+         12000},
+        {"--eval-episodes", CLI_INT, &p.eval_episodes, "N", "evaluation episodes (8)", 1, 100000},
     };
-    const CliSpec spec = {"pipeline",
-                          "[--out DIR]",
-                          "Runs the VPT loop end to end on its embedded default.",
-                          opts,
-                          1,
-                          0,
-                          0,
-                          NULL};
+    const CliSpec spec = {
+        "pipeline",
+        "[--out DIR] [--episodes N] [--episode-ticks T] [--eval-episodes N]",
+        "Runs the VPT loop end to end on its embedded default and writes a report.",
+        opts,
+        4,
+        0,
+        0,
+        NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
-    if (fs_mkdir_p(out_dir) != STATUS_OK) return 1;
+    if (fs_mkdir_p(p.out) != STATUS_OK) return 1;
+    snprintf(p.contractor_dir, sizeof p.contractor_dir, "%s/contractor", p.out);
+    snprintf(p.web_dir, sizeof p.web_dir, "%s/web", p.out);
+    snprintf(p.eval_json, sizeof p.eval_json, "%s/eval.json", p.out);
 
-    int n_stages = (int)(sizeof STAGES / sizeof STAGES[0]);
+    StageResult res[N_STAGES];
     int failed = 0;
-    printf("{\"stages\": [");
-    for (int i = 0; i < n_stages; i++) {
-        const PipelineStage *s = &STAGES[i];
-        const char *result = "not built yet";
+    for (int i = 0; i < N_STAGES; i++) {
+        StageResult *r = &res[i];
+        memset(r, 0, sizeof *r);
+        r->name = STAGES[i].name;
+        r->what = STAGES[i].what;
         double t0 = clock_now();
-        if (s->built) {
-            int bad = run_core_stage();
-            result = bad ? "failed" : "ok";
-            failed |= bad;
+        if (!STAGES[i].run) {
+            r->result = "not built yet";
+            snprintf(r->detail, sizeof r->detail, "no implementation in this version");
+            LOG_WARN("pipeline", "stage '%s' (%s) is not built yet; skipped", r->name, r->what);
+        } else if (failed) {
+            r->result = "skipped";
+            snprintf(r->detail, sizeof r->detail, "an earlier stage failed");
         } else {
-            LOG_WARN("pipeline", "stage '%s' (%s) is not built yet; skipped", s->name, s->what);
+            LOG_INFO("pipeline", "stage %s: %s", r->name, r->what);
+            int bad = STAGES[i].run(&p, r);
+            r->result = bad ? "failed" : "ok";
+            failed |= bad != 0;
         }
-        printf("%s{\"stage\": \"%s\", \"result\": \"%s\", \"seconds\": %.3f}", i ? ", " : "",
-               s->name, result, clock_now() - t0);
+        r->seconds = clock_now() - t0;
     }
-    printf("]}\n");
+    write_report(&p, res, N_STAGES);
+    printf("{\"out\": \"%s\", \"stages\": [", p.out);
+    for (int i = 0; i < N_STAGES; i++)
+        printf("%s{\"stage\": \"%s\", \"result\": \"%s\", \"seconds\": %.2f}", i ? ", " : "",
+               res[i].name, res[i].result, res[i].seconds);
+    printf("], \"report\": \"%s/report.md\"}\n", p.out);
     return failed ? 1 : 0;
 }

@@ -20,6 +20,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 #ifdef VPT_HAVE_WINDOW
     {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
+    {"watch", "watch scripted or random agents play live in the window", cmd_watch},
     {"record", "contractor mode: play while recording mp4 + VPT jsonl segments", cmd_record},
 #endif
 };

@@ -34,15 +34,26 @@ void window_cli_init(WindowCli *c) {
                                   "quit after N ticks", 1, 1e12});
     window_cli_add(c, (CliOption){"--input", CLI_STRING, &c->wo.input_path, "FILE.jsonl",
                                   "inject a VPT-format action log as keyboard/mouse events", 0, 0});
-    window_cli_add(c, (CliOption){"--software", CLI_FLAG, &c->software, NULL,
-                                  "draw the world with the software renderer", 0, 0});
+    c->renderer = "auto";
+    window_cli_add(c, (CliOption){"--renderer", CLI_STRING, &c->renderer, "R",
+                                  "auto|gl|software: who draws the world (auto)", 0, 0});
 }
 
 int window_cli_finish(WindowCli *c, const char *command) {
     if (cli_parse_size(command, "--size", c->size, &c->wo.width, &c->wo.height) != 0) return 2;
     c->wo.fullscreen = c->fullscreen != 0;
     c->wo.vsync = !c->no_vsync;
-    c->wo.software = c->software != 0;
+    if (strcmp(c->renderer, "auto") == 0) {
+        c->wo.renderer = WINDOW_RENDERER_AUTO;
+    } else if (strcmp(c->renderer, "gl") == 0) {
+        c->wo.renderer = WINDOW_RENDERER_GL;
+    } else if (strcmp(c->renderer, "software") == 0) {
+        c->wo.renderer = WINDOW_RENDERER_SOFTWARE;
+    } else {
+        fprintf(stderr, "vpt %s: --renderer: bad value '%s' (expected auto, gl or software)\n",
+                command, c->renderer);
+        return 2;
+    }
     if (c->wo.input_path && !fs_exists(c->wo.input_path)) {
         fprintf(stderr, "vpt %s: --input: no such file '%s'\n", command, c->wo.input_path);
         return 2;

@@ -13,7 +13,8 @@ typedef struct WindowCli {
     WindowOptions wo;
     GameOptions g;
     const char *size;
-    long long fullscreen, no_vsync, software;
+    long long fullscreen, no_vsync;
+    const char *renderer;
     CliOption opts[WINDOW_CLI_MAX_OPTS];
     int n_opts;
 } WindowCli;

@@ -60,9 +60,13 @@ static Status parse_entry(json_t *o, const char *where, VideoEpisode *ep) {
         LOG_ERROR("video", "%s: field 'files': expected an object", where);
         return STATUS_PARSE;
     }
-    for (int k = 0; k < 3; k++) {
+    char jsonl_name[300];
+    snprintf(jsonl_name, sizeof jsonl_name, "%s%s", name, SUFFIX[1]);
+    int video_only = strcmp(prov, "web") == 0 && !json_object_get(files, jsonl_name);
+    ep->n_files = video_only ? 2 : 3;
+    for (int k = 0; k < ep->n_files; k++) {
         VideoEpisodeFile *f = &ep->files[k];
-        snprintf(f->name, sizeof f->name, "%s%s", name, SUFFIX[k]);
+        snprintf(f->name, sizeof f->name, "%s%s", name, SUFFIX[video_only && k == 1 ? 2 : k]);
         json_t *fo = json_object_get(files, f->name);
         const char *hex = NULL;
         long long bytes = 0;
@@ -155,7 +159,7 @@ Status video_manifest_save(const char *dir, const VideoManifest *m) {
         json_object_set_new(o, "duration_s", json_real((double)ep->frames / VIDEO_FPS));
         json_object_set_new(o, "fps", json_integer(VIDEO_FPS));
         json_t *files = json_object();
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < ep->n_files; k++) {
             json_t *fo = json_object();
             json_object_set_new(fo, "bytes", json_integer(ep->files[k].bytes));
             json_object_set_new(fo, "sha256", json_string(ep->files[k].sha256));
@@ -175,8 +179,13 @@ Status video_episode_scan(const char *dir, const char *name, const char *provena
     snprintf(ep->name, sizeof ep->name, "%s", name);
     snprintf(ep->provenance, sizeof ep->provenance, "%s", provenance);
     char path[3][4096];
-    for (int k = 0; k < 3; k++) {
-        snprintf(ep->files[k].name, sizeof ep->files[k].name, "%s%s", name, SUFFIX[k]);
+    snprintf(path[1], sizeof path[1], "%s/%s%s", dir, name, SUFFIX[1]);
+    /* The unlabeled corpus keeps its actions elsewhere: video and options only. */
+    int video_only = strcmp(provenance, "web") == 0 && !fs_exists(path[1]);
+    ep->n_files = video_only ? 2 : 3;
+    for (int k = 0; k < ep->n_files; k++) {
+        int kind = video_only && k == 1 ? 2 : k;
+        snprintf(ep->files[k].name, sizeof ep->files[k].name, "%s%s", name, SUFFIX[kind]);
         snprintf(path[k], sizeof path[k], "%s/%s", dir, ep->files[k].name);
         if (!fs_exists(path[k])) {
             LOG_ERROR("video", "%s: missing (episode '%s' needs .mp4, .jsonl and -options.json)",
@@ -187,20 +196,21 @@ Status video_episode_scan(const char *dir, const char *name, const char *provena
         Status st = sha256_file(path[k], ep->files[k].sha256);
         if (st != STATUS_OK) return st;
     }
+    const char *opt_path = path[ep->n_files - 1];
     json_t *opt = NULL;
-    Status st = jsonio_load_file(path[2], &opt);
+    Status st = jsonio_load_file(opt_path, &opt);
     if (st != STATUS_OK) return st;
     int is_obj = json_is_object(opt);
     json_decref(opt);
     if (!is_obj) {
-        LOG_ERROR("video", "%s: expected a JSON object", path[2]);
+        LOG_ERROR("video", "%s: expected a JSON object", opt_path);
         return STATUS_PARSE;
     }
     int64_t vframes = 0, lines = 0;
     st = video_count_frames(path[0], &vframes);
-    if (st == STATUS_OK) st = video_actionlog_count(path[1], &lines);
+    if (st == STATUS_OK && !video_only) st = video_actionlog_count(path[1], &lines);
     if (st != STATUS_OK) return st;
-    if (vframes != lines) {
+    if (!video_only && vframes != lines) {
         LOG_ERROR("video", "%s: %lld video frames but %s has %lld action lines", path[0],
                   (long long)vframes, ep->files[1].name, (long long)lines);
         return STATUS_PARSE;
@@ -289,7 +299,12 @@ static int check_episode(const char *dir, const VideoEpisode *ep) {
     VideoEpisode now;
     if (video_episode_scan(dir, ep->name, ep->provenance, &now) != STATUS_OK) return 1;
     int bad = 0;
-    for (int k = 0; k < 3; k++) {
+    if (now.n_files != ep->n_files) {
+        LOG_ERROR("video", "%s: episode '%s' has %d files, the manifest lists %d", dir, ep->name,
+                  now.n_files, ep->n_files);
+        return 1;
+    }
+    for (int k = 0; k < ep->n_files; k++) {
         if (now.files[k].bytes != ep->files[k].bytes ||
             strcmp(now.files[k].sha256, ep->files[k].sha256) != 0) {
             LOG_ERROR("video",

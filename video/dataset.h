@@ -7,7 +7,8 @@
  *    "duration_s": N/20, "fps": 20,
  *    "files": {"NAME.mp4": {"bytes": B, "sha256": HEX}, "NAME.jsonl": {...},
  *              "NAME-options.json": {...}}}
- * The manifest is rewritten atomically; an episode is listed only once all its files are whole
+ * A "web" episode may have no NAME.jsonl (the unlabeled corpus): its files are the video and the
+ * options only. The manifest is rewritten atomically; an episode is listed only once all its files are whole
  * and agree (frames of video = lines of actions). */
 #ifndef VIDEO_DATASET_H
 #define VIDEO_DATASET_H
@@ -29,7 +30,10 @@ typedef struct VideoEpisode {
     char name[256];
     char provenance[32];
     int64_t frames;
-    VideoEpisodeFile files[3]; /* mp4, jsonl, options */
+    /* mp4, jsonl, options; a video-only episode (provenance "web", the unlabeled corpus whose
+     * actions are kept apart as ground truth) has n_files 2: mp4, options. */
+    VideoEpisodeFile files[3];
+    int n_files;
 } VideoEpisode;
 
 typedef struct VideoManifest {

@@ -312,13 +312,13 @@ static Status fetch_manifest(const char *src, const char *dir, const VideoTransf
     VideoManifest m;
     Status st = video_manifest_load_file(mpath, &m);
     if (st != STATUS_OK) return st;
-    int n = m.n * 3;
+    int n = 0;
+    for (int e = 0; e < m.n; e++) n += m.episodes[e].n_files;
     VideoFetchItem *items = MEM_NEW_ARRAY(VideoFetchItem, n > 0 ? n : 1);
     char(*urls)[4400] = mem_calloc((size_t)(n > 0 ? n : 1), sizeof *urls);
-    for (int e = 0; e < m.n; e++)
-        for (int k = 0; k < 3; k++) {
+    for (int e = 0, i = 0; e < m.n; e++)
+        for (int k = 0; k < m.episodes[e].n_files; k++, i++) {
             VideoEpisodeFile *f = &m.episodes[e].files[k];
-            int i = e * 3 + k;
             snprintf(urls[i], sizeof urls[i], "%s/%s", base, f->name);
             items[i] = (VideoFetchItem){urls[i], f->name, f->sha256, f->bytes};
         }

@@ -174,10 +174,11 @@ static int already_uploaded(json_t *arr, const VideoEpisode *ep, const char *url
         const char *name = json_string_value(json_object_get(o, "episode"));
         const char *u = json_string_value(json_object_get(o, "url"));
         json_t *files = json_object_get(o, "files");
-        if (!name || !u || strcmp(name, ep->name) || strcmp(u, url) || json_array_size(files) != 3)
+        if (!name || !u || strcmp(name, ep->name) || strcmp(u, url) ||
+            json_array_size(files) != (size_t)ep->n_files)
             continue;
         int same = 1;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < ep->n_files; k++) {
             const char *h =
                 json_string_value(json_object_get(json_array_get(files, (size_t)k), "sha256"));
             same &= h && strcmp(h, ep->files[k].sha256) == 0;
@@ -196,7 +197,7 @@ static void mark_uploaded(json_t *arr, const VideoEpisode *ep, const char *url) 
     json_object_set_new(o, "provenance", json_string(ep->provenance));
     json_object_set_new(o, "frames", json_integer(ep->frames));
     json_t *files = json_array();
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < ep->n_files; k++) {
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(ep->files[k].name));
         json_object_set_new(f, "bytes", json_integer(ep->files[k].bytes));
@@ -216,14 +217,16 @@ static void uploaded_manifest(json_t *arr, const char *url, VideoManifest *m) {
     json_array_foreach(arr, i, o) {
         const char *u = json_string_value(json_object_get(o, "url"));
         json_t *files = json_object_get(o, "files");
-        if (!u || strcmp(u, url) || json_array_size(files) != 3) continue;
+        size_t nf = json_array_size(files);
+        if (!u || strcmp(u, url) || nf < 2 || nf > 3) continue;
         VideoEpisode *ep = &m->episodes[m->n];
         const char *name = json_string_value(json_object_get(o, "episode"));
         const char *prov = json_string_value(json_object_get(o, "provenance"));
         snprintf(ep->name, sizeof ep->name, "%s", name ? name : "");
         snprintf(ep->provenance, sizeof ep->provenance, "%s", prov ? prov : "contractor");
         ep->frames = json_integer_value(json_object_get(o, "frames"));
-        for (int k = 0; k < 3; k++) {
+        ep->n_files = (int)nf;
+        for (int k = 0; k < ep->n_files; k++) {
             json_t *f = json_array_get(files, (size_t)k);
             const char *fn = json_string_value(json_object_get(f, "name"));
             const char *h = json_string_value(json_object_get(f, "sha256"));
@@ -268,7 +271,7 @@ static Status delete_confirmed(const char *dir, VideoManifest *m, const uint8_t 
     if (st != STATUS_OK) return st;
     for (int i = 0; i < m->n; i++) {
         if (!confirmed[i]) continue;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < m->episodes[i].n_files; k++) {
             char path[4400];
             snprintf(path, sizeof path, "%s/%s", dir, m->episodes[i].files[k].name);
             if (unlink(path) != 0 && errno != ENOENT)
@@ -297,10 +300,10 @@ Status video_upload(const char *dir, const char *url, const VideoTransferOptions
     for (int i = 0; i < m.n && st == STATUS_OK; i++) {
         const VideoEpisode *ep = &m.episodes[i];
         int ok = already_uploaded(done, ep, base);
-        for (int k = 0; k < 3 && !ok; k++) {
+        for (int k = 0; k < ep->n_files && !ok; k++) {
             if (!put_file(dir, base, &ep->files[k], &o, &rep->retries)) break;
             rep->bytes += ep->files[k].bytes;
-            if (k == 2) ok = 1;
+            if (k == ep->n_files - 1) ok = 1;
         }
         if (ok) {
             confirmed[i] = 1;

@@ -14,6 +14,10 @@
 
 typedef struct WindowApp WindowApp;
 
+/* World back ends. AUTO picks GL on a hardware GPU and the software ray caster on a software
+ * GL (Mesa llvmpipe/softpipe), where it measured several times faster (docs/window.md). */
+enum { WINDOW_RENDERER_AUTO = 0, WINDOW_RENDERER_GL, WINDOW_RENDERER_SOFTWARE };
+
 typedef struct WindowOptions {
     const char *title;
     int width, height; /* initial window size; default 1280x720 */
@@ -23,7 +27,7 @@ typedef struct WindowOptions {
     const char *screenshot_path; /* PNG of the last presented frame, written at quit */
     long long quit_after_ticks;  /* 0: run until closed */
     const char *input_path;      /* VPT-format jsonl whose actions are injected as SDL events */
-    int software;                /* present CPU frames (no GL ray caster) */
+    int renderer;                /* WINDOW_RENDERER_*: which back end draws the world */
 } WindowOptions;
 
 void window_options_default(WindowOptions *o);

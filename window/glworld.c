@@ -179,8 +179,11 @@ long long glworld_last_upload_bytes(const GlWorld *g) { return g->upload_bytes; 
 
 static uint64_t hash_bytes(const uint8_t *p, size_t n) {
     uint64_t h = 1469598103934665603ull;
-    const uint64_t *q = (const uint64_t *)(const void *)p;
-    for (size_t i = 0; i < n / 8; i++) h = (h ^ q[i]) * 1099511628211ull;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t q;
+        memcpy(&q, p + i, 8); /* chunk arrays need not be 8-byte aligned */
+        h = (h ^ q) * 1099511628211ull;
+    }
     return h;
 }
 

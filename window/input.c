@@ -80,6 +80,7 @@ void input_handle_event(InputState *in, const SDL_Event *ev) {
             if (sc == SDL_SCANCODE_TAB) in->cycle_speed = 1;
             if (sc == SDL_SCANCODE_R) in->restart = 1;
             if (sc == SDL_SCANCODE_RIGHTBRACKET) in->next_agent = 1;
+            if (sc == SDL_SCANCODE_RETURN) in->enter = 1;
         }
         press(in, input_key_for_scancode(sc), down);
         break;

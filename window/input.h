@@ -26,6 +26,7 @@ typedef struct InputState {
     int cycle_speed;       /* Tab (watch mode: 1x/4x/max) */
     int restart;           /* R (watch mode: new seed) */
     int next_agent;        /* ] (watch mode) */
+    int enter;             /* Return (record mode's pause menu: stop and save) */
 } InputState;
 
 void input_init(InputState *in, double sensitivity);

@@ -25,29 +25,9 @@ Env *window_open_env(const GameOptions *g);
 
 int window_play(const WindowOptions *wo, const GameOptions *g);
 
-/* What an agent tells the watch overlay about its last action. */
-typedef struct WatchInfo {
-    char goal[64];
-    int n_probs;
-    char prob_label[5][32];
-    float prob[5];
-} WatchInfo;
-
-/* Any agent: scripted, random or (later) a learned policy. obs64 is the agent's own 64x64
- * RGB view (the canonical renderer's observation). */
-typedef struct WatchAgent {
-    void *ctx;
-    const char *name;
-    void (*reset)(void *ctx, const Env *env, uint64_t seed);
-    void (*act)(void *ctx, const Env *env, const uint8_t *obs64, Action *out, WatchInfo *info);
-    void (*destroy)(void *ctx);
-} WatchAgent;
-
-/* Creates agent number i (for --agents N) for a policy string; returns 0 on failure. */
-typedef int (*WatchAgentFactory)(const char *policy, int index, uint64_t seed, WatchAgent *out);
-
-int window_watch(const WindowOptions *wo, const GameOptions *g, const char *policy, int n_agents,
-                 WatchAgentFactory factory);
+/* Agents play live: policy is an agent spec ("scripted", "scripted:PERSONA", "random"; learned
+ * policies plug in through agent/agent.h), n_agents of them on seeds seed, seed+1, ... */
+int window_watch(const WindowOptions *wo, const GameOptions *g, const char *policy, int n_agents);
 
 typedef struct RecordOptions {
     const char *out_dir;      /* where segments go (default recordings/) */

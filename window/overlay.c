@@ -1,6 +1,7 @@
 /* overlay.c: RGBA overlay panels over the game view. */
 #include "window/overlay.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -16,7 +17,11 @@ void overlay_rgb_to_rgba(const uint8_t *rgb, uint8_t *rgba, int w, int h, uint8_
 }
 
 int overlay_text(uint8_t *rgb, int w, int h, int x, int y, const char *text) {
-    render_font_draw(rgb, w, h, x, y, 2, text, 255, 255, 255, 1);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *c = buf; *c; c++)
+        if (*c == '_') *c = ' '; /* the bitmap font has no underscore: item names read better */
+    render_font_draw(rgb, w, h, x, y, 2, buf, 255, 255, 255, 1);
     return y + 2 * 5 + 4;
 }
 

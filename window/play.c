@@ -50,7 +50,7 @@ int window_play(const WindowOptions *wo, const GameOptions *g) {
         return 1;
     }
     ThreadPool *pool = pool_create(0);
-    GameView *view = view_create(app, pool, wo->software);
+    GameView *view = view_create(app, pool, wo->renderer);
     InputState *in = app_input(app);
     long long tick = 0;
     double t_next = clock_now();

@@ -5,6 +5,10 @@
  * (video_upload: confirmed files only; the queue is manifest minus uploaded.jsonl, so it
  * survives restarts; nothing is deleted).
  *
+ * Escape in the world (no GUI open) opens the pause menu, as Minecraft's does: the game and the
+ * recording stop until Escape resumes; Return stops and saves the segment cleanly. (Scripted
+ * runs never open it: their Escape goes to the game.)
+ *
  * The sim never skips a tick: when the machine cannot keep up with 20 Hz the game slows down,
  * each late tick is counted, logged once a second, and recorded in NAME-options.json
  * ("late_ticks"), so a dropped frame is never silent. */
@@ -158,7 +162,8 @@ static Status segment_close(Segment *s, const char *dir, const Env *env, const c
     json_object_set_new(o, "width", json_integer(REC_W));
     json_object_set_new(o, "height", json_integer(REC_H));
     json_object_set_new(o, "fps", json_integer(20));
-    json_object_set_new(o, "renderer", json_string("vpt-software-raycaster"));
+    json_object_set_new(o, "renderer", json_string("vpt-canonical-software-raycaster"));
+    json_object_set_new(o, "version", json_string(VPT_PROJECT_VERSION));
     json_object_set_new(o, "source", json_string("vpt record"));
     json_object_set_new(o, "task", json_string(task ? task : ""));
     json_object_set_new(o, "frames", json_integer(s->frames));
@@ -220,6 +225,15 @@ static void draw_indicator(WindowApp *app, const RecordOptions *ro, long long fr
     app_overlay_rgba(app, rgba, OW, OH, 8, 8, OW * 2, OH * 2);
 }
 
+static void draw_menu(WindowApp *app) {
+    enum { OW = 360, OH = 24 };
+    uint8_t rgba[OW * OH * 4];
+    overlay_text_panel(rgba, OW, OH, "PAUSED  ESC RESUME  ENTER STOP AND SAVE", 0);
+    int w, h;
+    app_drawable_size(app, &w, &h);
+    app_overlay_rgba(app, rgba, OW, OH, (w - OW * 2) / 2, h / 2 - OH, OW * 2, OH * 2);
+}
+
 int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOptions *ro_in) {
     RecordOptions ro = *ro_in;
     if (!ro.out_dir) ro.out_dir = "recordings";
@@ -234,7 +248,7 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
         return 1;
     }
     ThreadPool *pool = pool_create(0);
-    rs.view = view_create(rs.app, pool, wo->software);
+    rs.view = view_create(rs.app, pool, wo->renderer);
     rs.r = view_renderer(rs.view);
     rs.frame = mem_alloc(REC_W * REC_H * 3);
     Uploader up = {.dir = ro.out_dir, .url = ro.upload_url, .token = ro.upload_token};
@@ -250,13 +264,34 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
     long long tick = 0;
     double late_logged = 0;
     double t_next = clock_now();
-    int running = rc == 0, captured = -1;
+    int running = rc == 0, captured = -1, menu = 0;
     while (running) {
         double now = clock_now();
+        if (menu) {
+            running = app_poll(rs.app, tick);
+            int esc_pressed = (in->tapped & ACTION_KEY_BIT(KEY_ESC)) != 0;
+            (void)input_take_action(in); /* input in the menu never reaches the game */
+            if (in->enter) running = 0;  /* stop and save */
+            if (esc_pressed) menu = 0;   /* resume */
+            t_next = clock_now();
+            app_set_mouse_captured(rs.app, 0);
+            captured = 0;
+            view_draw(rs.view, rs.env, 1.0, 0, 0);
+            draw_menu(rs.app);
+            app_swap(rs.app);
+            continue;
+        }
         while (running && now >= t_next) {
             running = app_poll(rs.app, tick);
             if (!running) break;
             Action a = input_take_action(in);
+            if (!app_script_length(rs.app) && action_key_down(&a, KEY_ESC) &&
+                !(env_prev_keys(rs.env) & ACTION_KEY_BIT(KEY_ESC)) &&
+                env_gui(rs.env)->screen == GUI_NONE) {
+                menu = 1; /* the pause menu: this tick is not played */
+                in->enter = 0;
+                break;
+            }
             int late = now - t_next > APP_TICK_SECONDS; /* this tick is over a tick late */
             if (record_tick(&rs, &ro, g, &a, late) != STATUS_OK) {
                 rc = 1;

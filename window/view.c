@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include <GL/glew.h>
 #include "window/glworld.h"
 
 struct GameView {
@@ -20,7 +21,13 @@ struct GameView {
     int rgb_w, rgb_h;
 };
 
-GameView *view_create(WindowApp *app, ThreadPool *pool, int software) {
+static int is_software_gl(void) {
+    const char *r = (const char *)glGetString(GL_RENDERER);
+    return r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "swrast") ||
+                 strstr(r, "SWR"));
+}
+
+GameView *view_create(WindowApp *app, ThreadPool *pool, int renderer) {
     GameView *v = mem_calloc(1, sizeof *v);
     v->app = app;
     v->pool = pool;
@@ -28,7 +35,14 @@ GameView *view_create(WindowApp *app, ThreadPool *pool, int software) {
      * observations keep the 16:9 virtual screen. */
     RenderOptions ro = {64, 0};
     v->r = render_create(&ro);
-    if (!software) {
+    if (renderer == WINDOW_RENDERER_AUTO && is_software_gl()) {
+        LOG_INFO("window",
+                 "software GL (%s): the software ray caster draws the world "
+                 "(faster there; --renderer gl forces the GL one)",
+                 (const char *)glGetString(GL_RENDERER));
+        renderer = WINDOW_RENDERER_SOFTWARE;
+    }
+    if (renderer != WINDOW_RENDERER_SOFTWARE) {
         v->gl = glworld_create(v->r);
         if (!v->gl)
             LOG_WARN("window", "GL ray caster unavailable; drawing with the software renderer");

@@ -2,7 +2,8 @@
  * camera interpolated between the last two ticks and mouse look applied immediately.
  *
  * Two back ends draw the world: the GL ray caster (window/glworld.h, the default) and the
- * canonical software renderer (`--software`, and the fallback when the GL one cannot start).
+ * canonical software renderer (`--renderer software`; what `auto` picks on a software GL such as
+ * Mesa's llvmpipe, where it is faster; and the fallback when the GL one cannot start).
  * HUD and GUI always come from the canonical renderer's 2D pass, so they are identical. */
 #ifndef WINDOW_VIEW_H
 #define WINDOW_VIEW_H
@@ -15,7 +16,7 @@
 typedef struct GameView GameView;
 
 /* pool: threads for the software path (may be NULL). Owned by the caller. */
-GameView *view_create(WindowApp *app, ThreadPool *pool, int software);
+GameView *view_create(WindowApp *app, ThreadPool *pool, int renderer);
 void view_destroy(GameView *v); /* accepts NULL */
 
 /* Remember the player pose before a tick, for interpolation. */

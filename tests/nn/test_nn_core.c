@@ -1,6 +1,7 @@
 /* test_nn_core.c: parameter arenas and views, the activation arena, checkpoints (round trip,
  * exact resume, mismatches named, truncation/corruption fuzz), optimizer utilities, the mu-law
  * quantizer, deterministic threading, and a small model overfitting a fixed batch. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,10 @@ static void test_params_arena(void) {
     CHECK(nn_param(&p, ib) >= nn_param(&p, ia) + 15);
     CHECK(((uintptr_t)nn_param(&p, ib) & 63) == 0);
     CHECK(p.total >= 22);
+    NnTensor tw = nn_param_tensor(&p, ia), tg = nn_grad_tensor(&p, ib);
+    CHECK(tw.data == nn_param(&p, ia) && tw.ndim == 2 && tw.shape[0] == 3 && tw.shape[1] == 5);
+    CHECK_EQ_INT(nn_tensor_size(&tw), 15);
+    CHECK(tg.data == nn_grad(&p, ib) && tg.ndim == 1 && tg.shape[0] == 7);
     nn_params_fill(&p, ib, 2.5f);
     CHECK(nn_param(&p, ib)[6] == 2.5f && nn_param(&p, ia)[14] == 0.0f);
     nn_params_deinit(&p);
@@ -165,6 +170,10 @@ static void test_checkpoint_mismatch_named(void) {
     cap.text[0] = 0;
     tmp_path(path, sizeof path, "does-not-exist.safetensors");
     CHECK(nn_checkpoint_load(path, &p, 0, NULL) != STATUS_OK);
+    CHECK_MSG(strstr(cap.text, "does-not-exist"), "log: %s", cap.text);
+    tmp_path(path, sizeof path, "no-such-dir/ckpt.safetensors"); /* unwritable: error, no file */
+    CHECK(nn_checkpoint_save(path, &p, "{}", 1) != STATUS_OK);
+    CHECK(!fs_exists(path));
     log_set_sink(NULL, NULL);
     nn_params_deinit(&p);
     nn_params_deinit(&q);
@@ -270,6 +279,7 @@ int main(void) {
     TEST_RUN(test_optim_utils);
     TEST_RUN(test_mulaw_props);
     TEST_RUN(test_threads_deterministic);
+    TEST_RUN(test_impala_mixed_contexts);
     TEST_RUN(test_overfit_fixed_batch);
     return check_finish();
 }

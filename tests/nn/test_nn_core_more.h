@@ -80,6 +80,48 @@ static void test_threads_deterministic(void) {
     mem_free(frames);
 }
 
+/* Forward on a pooled context, backward serial: same gradients as all-serial (indices saved by
+ * the forward are batch-absolute, so the chunking of the two passes may differ). */
+static void test_impala_mixed_contexts(void) {
+    NnParams p;
+    nn_params_init(&p);
+    NnImpala m;
+    nn_impala_init(&m, &p, "cnn", 12, 10, 3, 2, (int[]){16, 32}, 8);
+    nn_params_alloc(&p);
+    Rng r = rng_stream(3, 3);
+    nn_impala_reset_params(&m, &p, &r);
+    const int N = 5;
+    float *x = mem_calloc((size_t)N * 12 * 10 * 3, 4), *dout = mem_calloc((size_t)N * 8, 4);
+    for (int i = 0; i < N * 12 * 10 * 3; i++) x[i] = rng_float(&r);
+    for (int i = 0; i < N * 8; i++) dout[i] = rng_float(&r) - 0.5f;
+    float *g[2];
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    for (int k = 0; k < 2; k++) {
+        NnArena ar;
+        nn_arena_init(&ar, 1024);
+        NnImpalaActs a;
+        nn_params_zero_grad(&p);
+        nn_impala_forward(k ? &ctx : NULL, &ar, &a, &m, &p, x, N);
+        nn_impala_backward(NULL, &ar, NULL, &m, &p, &a, x, dout);
+        g[k] = mem_alloc((size_t)p.total * 4);
+        memcpy(g[k], p.grad, (size_t)p.total * 4);
+        nn_arena_deinit(&ar);
+    }
+    double md = 0;
+    for (int64_t i = 0; i < p.total; i++) md = fmax(md, fabs(g[0][i] - g[1][i]));
+    CHECK_MSG(md < 1e-5, "max grad difference %g", md);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    mem_free(g[0]);
+    mem_free(g[1]);
+    mem_free(x);
+    mem_free(dout);
+    nn_params_deinit(&p);
+}
+
 static void test_overfit_fixed_batch(void) {
     for (int att = 0; att < 2; att++) {
         const int B = 2, T = 4, N = B * T;

@@ -57,6 +57,9 @@ static void conv_golden(const char *name, NnCtx *ctx) {
 static void test_golden_conv(void) {
     conv_golden("conv_s1", NULL);
     conv_golden("conv_k5", NULL);
+    conv_golden("conv_c16", NULL); /* 16/32 channels: the direct kernels */
+    conv_golden("conv_c3_o16", NULL);
+    conv_golden("conv_c32_s2", NULL);
     ThreadPool *pool = pool_create(2);
     NnCtx ctx;
     nn_ctx_init(&ctx, pool);
@@ -128,6 +131,16 @@ static void test_golden_layernorm(void) {
     fix_compare("dx", dx, "d_x", 60, G_ATOL, G_RTOL);
     fix_compare("dgamma", dg, "d_g", 12, G_ATOL, G_RTOL);
     fix_compare("dbeta", dbt, "d_b", 12, G_ATOL, G_RTOL);
+    nn_st_free(&g_fix);
+}
+
+static void test_golden_log_softmax(void) {
+    if (!fix_open("log_softmax")) return;
+    float y[36], dx[36] = {0};
+    nn_log_softmax_forward(y, fix_get("x", 36), 4, 9);
+    fix_compare("y", y, "y", 36, 2e-6, 1e-6);
+    nn_log_softmax_backward(dx, fix_get("dy", 36), y, 4, 9);
+    fix_compare("dx", dx, "d_x", 36, 1e-6, 1e-5);
     nn_st_free(&g_fix);
 }
 
@@ -214,6 +227,7 @@ int main(void) {
     TEST_RUN(test_golden_activations);
     TEST_RUN(test_golden_layernorm);
     TEST_RUN(test_golden_embedding);
+    TEST_RUN(test_golden_log_softmax);
     TEST_RUN(test_golden_lstm);
     TEST_RUN(test_golden_attention);
     TEST_RUN(test_golden_blocks);

@@ -10,7 +10,7 @@
 #include "tests/check.h"
 #include "tests/nn/gradcheck.h"
 
-static Rng g_rng_state_for_tests(void) { return rng_stream(7, 1); }
+static Rng test_rng(void) { return rng_stream(7, 1); }
 
 static float *rnd(Rng *r, int64_t n, float scale) {
     float *p = mem_calloc((size_t)n, sizeof(float));
@@ -38,19 +38,20 @@ static void gc_free(GcCase *c) {
 /* ------------------------------------------------------------ linear */
 typedef struct {
     int N, In, O;
+    NnCtx *ctx; /* NULL: serial kernels; else the pooled row-split versions */
 } LinDims;
 static void lin_fwd(GcCase *c, float *out) {
     LinDims *d = c->user;
-    nn_linear_forward(out, c->buf[0], c->buf[1], c->buf[2], d->N, d->In, d->O);
+    nn_linear_forward_ctx(d->ctx, out, c->buf[0], c->buf[1], c->buf[2], d->N, d->In, d->O);
 }
 static void lin_bwd(GcCase *c, const float *dout) {
     LinDims *d = c->user;
-    nn_linear_backward(c->grad[0], c->grad[1], c->grad[2], dout, c->buf[0], c->buf[1], d->N, d->In,
-                       d->O);
+    nn_linear_backward_ctx(d->ctx, c->grad[0], c->grad[1], c->grad[2], dout, c->buf[0], c->buf[1],
+                           d->N, d->In, d->O);
 }
 static void test_grad_linear(void) {
-    Rng r = g_rng_state_for_tests();
-    LinDims d = {5, 7, 4};
+    Rng r = test_rng();
+    LinDims d = {5, 7, 4, NULL};
     GcCase c = {.name = "linear",
                 .user = &d,
                 .forward = lin_fwd,
@@ -62,6 +63,16 @@ static void test_grad_linear(void) {
     gc_add(&c, "w", rnd(&r, 28, 0.5f), 28);
     gc_add(&c, "b", rnd(&r, 4, 0.5f), 4);
     gc_run(&c, &r);
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    d.ctx = &ctx;
+    c.name = "linear pooled rows";
+    gc_run(&c, &r);
+    d.ctx = NULL;
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
     gc_free(&c);
 }
 
@@ -80,7 +91,7 @@ static void conv_bwd(GcCase *c, const float *dout) {
                        &d->s);
 }
 static void conv_case(NnConvShape s, NnCtx *ctx, const char *name) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     ConvCase d = {s, ctx};
     int64_t nin = (int64_t)s.N * s.H * s.W * s.C, nw = (int64_t)s.O * s.KH * s.KW * s.C;
     int64_t nout = (int64_t)s.N * nn_conv_out_h(&s) * nn_conv_out_w(&s) * s.O;
@@ -151,7 +162,7 @@ static void tc_bwd(GcCase *c, const float *dout) {
                       d->P, d->C, d->O, d->KT, d->pad);
 }
 static void test_grad_tconv(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     TcDims d = {2, 6, 3, 2, 3, 5, 2};
     int64_t nin = 2 * 6 * 3 * 2, nw = 3 * 5 * 2, nout = 2 * 6 * 3 * 3;
     GcCase c = {.name = "tconv k5 p2",
@@ -177,7 +188,7 @@ static void mp_bwd(GcCase *c, const float *dout) {
     nn_maxpool_backward(c->grad[0], dout, c->user, c->out_len);
 }
 static void test_grad_maxpool(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     int32_t am[2 * 3 * 3 * 3];
     GcCase c = {.name = "maxpool 3 s2 p1",
                 .user = am,
@@ -194,7 +205,7 @@ static void test_grad_maxpool(void) {
 
 /* The vector max-pool (C % 8/16 == 0) must equal the scalar one, argmax included. */
 static void test_maxpool_vector_equals_scalar(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     const int N = 2, H = 9, W = 7, C = 32, OH = 5, OW = 4;
     float *x = rnd(&r, N * H * W * C, 1);
     for (int i = 0; i < 40; i++) x[rng_below(&r, N * H * W * C)] = 0.5f; /* ties */
@@ -239,7 +250,7 @@ static void act_bwd(GcCase *c, const float *dout) {
 static void test_grad_activations(void) {
     const char *names[3] = {"relu", "gelu", "residual add"};
     for (int kind = 0; kind < 3; kind++) {
-        Rng r = g_rng_state_for_tests();
+        Rng r = test_rng();
         GcCase c = {.name = names[kind],
                     .user = &kind,
                     .forward = act_fwd,
@@ -266,7 +277,7 @@ static void ln_bwd(GcCase *c, const float *dout) {
                           rstd, 4, 6);
 }
 static void test_grad_layernorm(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     GcCase c = {.name = "layernorm",
                 .forward = ln_fwd,
                 .backward = ln_bwd,
@@ -280,6 +291,25 @@ static void test_grad_layernorm(void) {
     gc_free(&c);
 }
 
+static void lsm_fwd(GcCase *c, float *out) { nn_log_softmax_forward(out, c->buf[0], 4, 7); }
+static void lsm_bwd(GcCase *c, const float *dout) {
+    float out[28];
+    nn_log_softmax_forward(out, c->buf[0], 4, 7);
+    nn_log_softmax_backward(c->grad[0], dout, out, 4, 7);
+}
+static void test_grad_log_softmax(void) {
+    Rng r = test_rng();
+    GcCase c = {.name = "log_softmax",
+                .forward = lsm_fwd,
+                .backward = lsm_bwd,
+                .eps = 1e-2f,
+                .tol = 3e-3f,
+                .out_len = 28};
+    gc_add(&c, "x", rnd(&r, 28, 2), 28);
+    gc_run(&c, &r);
+    gc_free(&c);
+}
+
 static const int32_t EMB_IDX[5] = {2, 0, 3, 2, 1};
 static void emb_fwd(GcCase *c, float *out) {
     nn_embedding_forward(out, EMB_IDX, c->buf[0], 5, 4, 3);
@@ -288,7 +318,7 @@ static void emb_bwd(GcCase *c, const float *dout) {
     nn_embedding_backward(c->grad[0], dout, EMB_IDX, 5, 3);
 }
 static void test_grad_embedding(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     GcCase c = {.name = "embedding",
                 .forward = emb_fwd,
                 .backward = emb_bwd,
@@ -317,7 +347,7 @@ static void loss_bwd(GcCase *c, const float *dout) {
 static void test_grad_losses(void) {
     const char *names[3] = {"softmax xent", "bce logits", "mse"};
     for (int kind = 0; kind < 3; kind++) {
-        Rng r = g_rng_state_for_tests();
+        Rng r = test_rng();
         GcCase c = {.name = names[kind],
                     .user = &kind,
                     .forward = loss_fwd,
@@ -358,7 +388,7 @@ static void attn_bwd(GcCase *c, const float *dout) {
     mem_free(out);
 }
 static void attn_case(NnAttnShape s, const char *name) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     int64_t nq = (int64_t)s.B * s.Tq * s.H * s.D, nk = (int64_t)s.B * s.Tk * s.H * s.D;
     GcCase c = {.name = name,
                 .user = &s,
@@ -382,18 +412,23 @@ static void test_grad_attention(void) {
 
 /* ------------------------------------------------------------ LSTM */
 static const uint8_t LSTM_FIRST[2 * 4] = {0, 0, 1, 0, 0, 0, 0, 0};
+typedef struct LstmCase {
+    NnLstmShape s;
+    NnCtx *ctx;
+} LstmCase;
 static void lstm_run(GcCase *c, float *out, const float *dout) {
-    NnLstmShape *s = c->user;
+    LstmCase *lc = c->user;
+    NnLstmShape *s = &lc->s;
     int64_t N = (int64_t)s->B * s->T, G = 4 * s->Hd;
     float *gates = mem_calloc((size_t)(N * G), 4), *cs = mem_calloc((size_t)(N * s->Hd), 4);
     float *xw = mem_calloc((size_t)(N * G), 4), *tmp = mem_calloc((size_t)(N * s->Hd), 4);
     float *o = out ? out : tmp;
-    nn_lstm_forward(o, gates, cs, NULL, NULL, xw, c->buf[0], c->buf[5], c->buf[6], LSTM_FIRST,
-                    c->buf[1], c->buf[2], c->buf[3], c->buf[4], s);
+    nn_lstm_forward_ctx(lc->ctx, o, gates, cs, NULL, NULL, xw, c->buf[0], c->buf[5], c->buf[6],
+                        LSTM_FIRST, c->buf[1], c->buf[2], c->buf[3], c->buf[4], s);
     if (dout)
-        nn_lstm_backward(c->grad[0], c->grad[1], c->grad[2], c->grad[3], c->grad[4], c->grad[5],
-                         c->grad[6], xw, dout, o, gates, cs, c->buf[0], c->buf[5], c->buf[6],
-                         LSTM_FIRST, c->buf[1], c->buf[2], s);
+        nn_lstm_backward_ctx(lc->ctx, c->grad[0], c->grad[1], c->grad[2], c->grad[3], c->grad[4],
+                             c->grad[5], c->grad[6], xw, dout, o, gates, cs, c->buf[0], c->buf[5],
+                             c->buf[6], LSTM_FIRST, c->buf[1], c->buf[2], s);
     mem_free(gates);
     mem_free(cs);
     mem_free(xw);
@@ -402,8 +437,8 @@ static void lstm_run(GcCase *c, float *out, const float *dout) {
 static void lstm_fwd(GcCase *c, float *out) { lstm_run(c, out, NULL); }
 static void lstm_bwd(GcCase *c, const float *dout) { lstm_run(c, NULL, dout); }
 static void test_grad_lstm(void) {
-    Rng r = g_rng_state_for_tests();
-    NnLstmShape s = {2, 4, 3, 3};
+    Rng r = test_rng();
+    LstmCase s = {{2, 4, 3, 3}, NULL};
     GcCase c = {.name = "lstm (reset at b0 t2)",
                 .user = &s,
                 .forward = lstm_fwd,
@@ -419,6 +454,15 @@ static void test_grad_lstm(void) {
     gc_add(&c, "h0", rnd(&r, 6, 0.5f), 6);
     gc_add(&c, "c0", rnd(&r, 6, 0.5f), 6);
     gc_run(&c, &r);
+    ThreadPool *pool = pool_create(2);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    s.ctx = &ctx;
+    c.name = "lstm pooled rows";
+    gc_run(&c, &r);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
     gc_free(&c);
 }
 
@@ -434,6 +478,7 @@ int main(void) {
     TEST_RUN(test_grad_activations);
     TEST_RUN(test_grad_layernorm);
     TEST_RUN(test_grad_embedding);
+    TEST_RUN(test_grad_log_softmax);
     TEST_RUN(test_grad_losses);
     TEST_RUN(test_grad_attention);
     TEST_RUN(test_grad_lstm);

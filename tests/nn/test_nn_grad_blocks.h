@@ -11,6 +11,7 @@ typedef struct BlockCase {
     int N, B, T, M;
     const int32_t *t1, *t2;
     const float *frames;
+    NnCtx *ctx;      /* transformer cases: NULL or pooled */
     double baseline; /* loss at the unperturbed point: outputs are loss - baseline, so the
                         float output keeps the digits that the finite difference needs */
     int have_baseline;
@@ -42,7 +43,7 @@ static void impala_fwd(GcCase *c, float *out) { impala_run(c, out, NULL); }
 static void impala_bwd(GcCase *c, const float *dout) { impala_run(c, NULL, dout); }
 
 static void test_grad_impala(void) {
-    Rng r = g_rng_state_for_tests();
+    Rng r = test_rng();
     NnParams p;
     nn_params_init(&p);
     NnImpala m;
@@ -76,16 +77,17 @@ static void tf_run(GcCase *c, float *out, const float *dout) {
     nn_arena_init(&ar, 1 << 12);
     NnTransformerActs a;
     const float *x = c->buf[c->n_bufs - 1];
-    nn_transformer_forward(&ar, &a, k->tf, k->p, x, k->mem_k, k->mem_v, k->B, k->T, k->M);
+    nn_transformer_forward(k->ctx, &ar, &a, k->tf, k->p, x, k->mem_k, k->mem_v, k->B, k->T, k->M);
     if (out) memcpy(out, a.out, (size_t)c->out_len * sizeof(float));
-    if (dout) nn_transformer_backward(&ar, c->grad[c->n_bufs - 1], k->tf, k->p, &a, x, dout);
+    if (dout)
+        nn_transformer_backward(k->ctx, &ar, c->grad[c->n_bufs - 1], k->tf, k->p, &a, x, dout);
     nn_arena_deinit(&ar);
 }
 static void tf_fwd(GcCase *c, float *out) { tf_run(c, out, NULL); }
 static void tf_bwd(GcCase *c, const float *dout) { tf_run(c, NULL, dout); }
 
-static void tf_case(int causal, int M, const char *name) {
-    Rng r = g_rng_state_for_tests();
+static void tf_case(int causal, int M, const char *name, NnCtx *ctx) {
+    Rng r = test_rng();
     NnParams p;
     nn_params_init(&p);
     NnTransformer m;
@@ -97,7 +99,7 @@ static void tf_case(int causal, int M, const char *name) {
     nn_params_fill_uniform(&p, m.ln1_b, 0.5f, &r);
     float *mk = M ? rnd(&r, (int64_t)B * M * C, 1) : NULL,
           *mv = M ? rnd(&r, (int64_t)B * M * C, 1) : NULL;
-    BlockCase k = {.p = &p, .tf = &m, .B = B, .T = T, .M = M, .mem_k = mk, .mem_v = mv};
+    BlockCase k = {.p = &p, .tf = &m, .B = B, .T = T, .M = M, .mem_k = mk, .mem_v = mv, .ctx = ctx};
     GcCase c = {.name = name,
                 .user = &k,
                 .forward = tf_fwd,
@@ -113,7 +115,7 @@ static void tf_case(int causal, int M, const char *name) {
         NnArena ar;
         nn_arena_init(&ar, 1024);
         NnTransformerActs a;
-        nn_transformer_forward(&ar, &a, &m, &p, c.buf[c.n_bufs - 1], mk, mv, B, T, M);
+        nn_transformer_forward(NULL, &ar, &a, &m, &p, c.buf[c.n_bufs - 1], mk, mv, B, T, M);
         float nk[2 * 4 * 8], nv[2 * 4 * 8];
         int nm = nn_transformer_next_memory(nk, nv, &m, &a);
         CHECK_EQ_INT(nm, 4);
@@ -128,8 +130,15 @@ static void tf_case(int causal, int M, const char *name) {
 }
 
 static void test_grad_transformer(void) {
-    tf_case(0, 0, "transformer non-causal");
-    tf_case(1, 2, "transformer causal mem");
+    tf_case(0, 0, "transformer non-causal", NULL);
+    tf_case(1, 2, "transformer causal mem", NULL);
+    ThreadPool *pool = pool_create(2);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    tf_case(1, 2, "transformer causal pooled", &ctx);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
 }
 
 static void ref_fwd(GcCase *c, float *out) {
@@ -159,7 +168,7 @@ static void ref_bwd(GcCase *c, const float *dout) {
 
 static void test_grad_refmodel(void) {
     for (int att = 0; att < 2; att++) {
-        Rng r = g_rng_state_for_tests();
+        Rng r = test_rng();
         NnRefConfig cfg = {8, 8, 3, 1, {4}, 8, 8, att, 2, 4, 3, 5, 3};
         NnRefModel m;
         nn_ref_init(&m, &cfg, 11);

@@ -91,6 +91,44 @@ static void test_index_and_check(void) {
                 VPT_BINARY_DIR, dir) == 0);
 }
 
+/* The unlabeled corpus: "web" episodes without an action log (their actions are kept apart as
+ * ground truth) are indexed with two files, checked, and a contractor episode without its log
+ * is still refused. */
+static void test_video_only_web_episodes(void) {
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/web", tmp);
+    tu_sh("mkdir -p '%s'", dir);
+    make_episode(dir, "w0", 22, 1, 0, 23, 0);
+    tu_sh("mkdir -p '%s/gt' && mv '%s/w0.jsonl' '%s/gt/'", dir, dir, dir);
+    int added = 0;
+    CHECK_EQ_INT(video_dataset_index(dir, "web", &added), STATUS_OK);
+    CHECK_EQ_INT(added, 1);
+    VideoManifest m;
+    CHECK_EQ_INT(video_manifest_load(dir, &m), STATUS_OK);
+    CHECK_EQ_INT(m.n, 1);
+    if (m.n == 1) {
+        CHECK_EQ_INT(m.episodes[0].n_files, 2);
+        CHECK_STR_EQ(m.episodes[0].files[1].name, "w0-options.json");
+        CHECK_EQ_INT(m.episodes[0].frames, 22);
+    }
+    video_manifest_free(&m);
+    VideoDatasetReport r;
+    CHECK_EQ_INT(video_dataset_check(dir, &r), STATUS_OK);
+    CHECK_EQ_INT(r.ok, 1);
+    /* A damaged video is still caught. */
+    tu_sh("truncate -s 200 '%s/w0.mp4'", dir);
+    video_dataset_check(dir, &r);
+    CHECK_EQ_INT(r.problems, 1);
+    /* Contractor data must have its actions. */
+    char cdir[700];
+    snprintf(cdir, sizeof cdir, "%s/nolog", tmp);
+    tu_sh("mkdir -p '%s'", cdir);
+    make_episode(cdir, "c0", 10, 1, 0, 23, 0);
+    tu_sh("rm '%s/c0.jsonl'", cdir);
+    video_dataset_index(cdir, "contractor", &added);
+    CHECK_EQ_INT(added, 0);
+}
+
 static void test_check_finds_problems(void) {
     char dir[600];
     snprintf(dir, sizeof dir, "%s/bad", tmp);
@@ -328,6 +366,7 @@ static void test_dedup(void) {
 int main(void) {
     tu_tmpdir(tmp, sizeof tmp, "dataset");
     TEST_RUN(test_index_and_check);
+    TEST_RUN(test_video_only_web_episodes);
     TEST_RUN(test_check_finds_problems);
     TEST_RUN(test_loader);
     TEST_RUN(test_dedup);

@@ -44,6 +44,15 @@ total=0
 for f in "$tmp/seg"/rec-*.jsonl; do total=$((total + $(wc -l < "$f"))); done
 [ "$total" -eq "$n" ] && ok || bad "segments hold $total lines, script $n"
 
+# watch: a scripted agent alone (GL view + panel), then four random agents as tiles
+if x "$vpt" watch --policy scripted:speedrunner --world default --seed 5 --quit-after-ticks 60 \
+    --screenshot "$tmp/watch1.png" --no-vsync --renderer gl --quiet; then ok; else bad "watch scripted exited non-zero"; fi
+[ -s "$tmp/watch1.png" ] && ok || bad "watch wrote no screenshot"
+if x "$vpt" watch --policy random --agents 4 --world flat --seed 5 --quit-after-ticks 30 \
+    --screenshot "$tmp/watch4.png" --no-vsync --quiet; then ok; else bad "watch random x4 exited non-zero"; fi
+x "$vpt" watch --policy bogus --quit-after-ticks 5 --quiet 2>"$tmp/err"; rc=$?
+[ $rc -ne 0 ] && grep -q "bogus" "$tmp/err" && ok || bad "unknown policy: rc $rc $(cat $tmp/err)"
+
 # bad input: a missing script and a bad upload URL fail cleanly with exit 2
 "$vpt" record --input "$tmp/nope.jsonl" --quiet 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "nope.jsonl" "$tmp/err" && ok || bad "missing --input: rc $rc"
@@ -52,6 +61,8 @@ for f in "$tmp/seg"/rec-*.jsonl; do total=$((total + $(wc -l < "$f"))); done
 echo '{"keyboard": {"keys": []}, "mouse": {"dx": "left"}}' > "$tmp/badscript.jsonl"
 x "$vpt" play --input "$tmp/badscript.jsonl" --quiet 2>"$tmp/err"; rc=$?
 [ $rc -ne 0 ] && grep -q "badscript.jsonl:1" "$tmp/err" && ok || bad "malformed script: rc $rc $(cat $tmp/err)"
+"$vpt" play --renderer vulkan --quiet 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "renderer" "$tmp/err" && ok || bad "bad --renderer: rc $rc"
 # no display: a clear message and a non-zero exit, not a crash
 DISPLAY= "$vpt" play --quit-after-ticks 1 --quiet 2>"$tmp/err"; rc=$?
 [ $rc -eq 1 ] && grep -qi "display" "$tmp/err" && ok || bad "no display: rc $rc"

@@ -50,7 +50,10 @@ def layers():
     dump("linear", {"x": x, "w": w, "b": b}, F.linear(x, w, b), {"N": 5, "In": 7, "O": 4})
     for tag, (N, C, H, W, O, k, s, p) in {"conv_s1": (2, 3, 7, 6, 4, 3, 1, 1),
                                           "conv_s2": (2, 2, 9, 8, 3, 3, 2, 1),
-                                          "conv_k5": (1, 3, 9, 9, 5, 5, 2, 2)}.items():
+                                          "conv_k5": (1, 3, 9, 9, 5, 5, 2, 2),
+                                          "conv_c16": (2, 16, 8, 7, 32, 3, 1, 1),
+                                          "conv_c3_o16": (2, 3, 9, 8, 16, 3, 1, 1),
+                                          "conv_c32_s2": (1, 32, 9, 9, 16, 3, 2, 1)}.items():
         x, w, b = leaf(N, C, H, W), leaf(O, C, k, k, scale=0.3), leaf(O, scale=0.3)
         dump(tag, {"x": x, "w": w, "b": b}, F.conv2d(x, w, b, s, p),
              dict(N=N, C=C, H=H, W=W, O=O, K=k, stride=s, pad=p), {"x": nhwc, "w": conv_w, "y": nhwc})
@@ -70,6 +73,8 @@ def layers():
     dump("gelu", {"x": x}, F.gelu(x))
     x, g, bb = leaf(5, 12, scale=2.0), leaf(12), leaf(12)
     dump("layernorm", {"x": x, "g": g, "b": bb}, F.layer_norm(x, (12,), g, bb), {"N": 5, "C": 12})
+    x = leaf(4, 9, scale=3.0)
+    dump("log_softmax", {"x": x}, F.log_softmax(x, -1))
     table = leaf(6, 4)
     idx = torch.tensor([3, 0, 5, 3, 1])
     dump("embedding", {"table": table}, F.embedding(idx, table), {"idx": "3,0,5,3,1"})
@@ -177,9 +182,9 @@ def losses():
 
 
 REF_CFGS = {
-    "ref_lstm": dict(H=16, W=16, C=3, widths=[4, 8], dense=32, hidden=32, use_attention=0, heads=4,
+    "ref_lstm": dict(H=16, W=16, C=3, widths=[16, 32], dense=32, hidden=32, use_attention=0, heads=4,
                      mem_len=8, R=6, n1=7, n2=5),
-    "ref_attn": dict(H=16, W=16, C=3, widths=[4, 8], dense=32, hidden=32, use_attention=1, heads=4,
+    "ref_attn": dict(H=16, W=16, C=3, widths=[16, 32], dense=32, hidden=32, use_attention=1, heads=4,
                      mem_len=8, R=6, n1=7, n2=5),
 }
 
