@@ -93,6 +93,12 @@ void render_entities_setup(FrameCtx *fc);
 void render_overlay(const Renderer *r, const RenderScene *sc, uint8_t *rgb, int width, int height,
                     const float *hand_light);
 
+/* Clouds: a flat layer at CLOUD_Y of CLOUD_CELL-block cells; render_cloud_cell says whether a
+ * cell is cloudy (the window's GL back end samples the same function through a texture). */
+#define CLOUD_Y 160.0f
+#define CLOUD_CELL 12.0f
+int render_cloud_cell(int64_t cx, int64_t cz);
+
 /* Texture sampling helpers shared by the passes. */
 static inline const Texel *tex_sample(const Texel *img, int level, float u, float v) {
     int n = TEX_SIZE >> level;

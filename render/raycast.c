@@ -207,14 +207,17 @@ void render_fill_tops(FrameCtx *fc) {
         if (fc->chunks[k]) chunk_top(fc, k);
 }
 
-#define CLOUD_Y 160.0f   /* cloud layer height (above the 128-block world) */
-#define CLOUD_CELL 12.0f /* blocks per cloud cell, as Minecraft's cloud texture */
-
 static uint64_t cell_hash(int64_t cx, int64_t cz) {
     uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ull ^ (uint64_t)cz * 0xC2B2AE3D27D4EB4Full;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
     return h ^ (h >> 32);
+}
+
+int render_cloud_cell(int64_t cx, int64_t cz) {
+    /* big patches (a coarse 4x3-cell grid) with ragged edges (single cells dropped) */
+    if (cell_hash(cx >> 2, cz / 3 - (cz < 0 && cz % 3 != 0)) % 100u >= 40u) return 0;
+    return cell_hash(cx, cz) % 100u < 78u;
 }
 
 /* Minecraft-style blocky clouds: a flat layer of 12x12-block cells, about a third of them
@@ -229,9 +232,7 @@ static void clouds(const FrameCtx *fc, const float *d, float *out) {
     double x = (double)fc->ecx + fc->ex + d[0] * t + 0.03 * (double)fc->sc->tick;
     double z = (double)fc->ecz + fc->ez + d[2] * t;
     int64_t cx = (int64_t)floor(x / CLOUD_CELL), cz = (int64_t)floor(z / CLOUD_CELL);
-    /* big patches (a coarse 4x3-cell grid) with ragged edges (single cells dropped) */
-    if (cell_hash(cx >> 2, cz / 3 - (cz < 0 && cz % 3 != 0)) % 100u >= 40u) return;
-    if (cell_hash(cx, cz) % 100u >= 78u) return;
+    if (!render_cloud_cell(cx, cz)) return;
     float a = 0.8f * (1.0f - t / 600.0f);
     float v = 60.0f + 195.0f * fc->daylight;
     for (int k = 0; k < 3; k++) out[k] += (v - out[k]) * a;

@@ -6,6 +6,7 @@
 #include "window/glworld.h"
 
 #include <GL/glew.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -51,12 +52,13 @@ typedef struct Slot {
 struct GlWorld {
     const Renderer *r;
     GLuint prog, prog_over, prog_inv, vao;
-    GLuint vol_blocks, vol_light, tops, tex_array, boxes, blockdata;
+    GLuint vol_blocks, vol_light, tops, tex_array, boxes, blockdata, clouds;
     GLuint over_tex, mask_tex;
     int over_w, over_h;
     Slot slots[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     uint8_t *black, *white, *rgba, *mask;
     long long upload_bytes;
+    uint8_t cloud_cells[128 * 128];
     FrameCtx *fc;
 };
 
@@ -150,6 +152,7 @@ GlWorld *glworld_create(const Renderer *r) {
     upload_textures(g);
     g->boxes = data_texture(GL_RGBA32F, 7, 64, GL_RGBA, GL_FLOAT, NULL);
     g->blockdata = make_blockdata(g->r);
+    g->clouds = data_texture(GL_R8, 128, 128, GL_RED, GL_UNSIGNED_BYTE, NULL);
     if (glu_check("glworld setup") != STATUS_OK) {
         glworld_destroy(g);
         return NULL;
@@ -159,9 +162,9 @@ GlWorld *glworld_create(const Renderer *r) {
 
 void glworld_destroy(GlWorld *g) {
     if (!g) return;
-    GLuint texs[] = {g->vol_blocks, g->vol_light, g->tops,  g->tex_array,
-                     g->over_tex,   g->mask_tex,  g->boxes, g->blockdata};
-    for (int i = 0; i < 8; i++)
+    GLuint texs[] = {g->vol_blocks, g->vol_light, g->tops,      g->tex_array, g->over_tex,
+                     g->mask_tex,   g->boxes,     g->blockdata, g->clouds};
+    for (int i = 0; i < 9; i++)
         if (texs[i]) glDeleteTextures(1, &texs[i]);
     if (g->prog) glDeleteProgram(g->prog);
     if (g->prog_over) glDeleteProgram(g->prog_over);
@@ -258,6 +261,24 @@ static void set_world_uniforms(GlWorld *g, const FrameCtx *fc, int w, int h) {
     glUniform1i(U("u_tex_water"), TEX_WATER);
     glUniform1i(U("u_tex_torch"), TEX_TORCH);
     glUniform1i(U("u_tex_crack0"), TEX_CRACK_0);
+}
+
+/* The cloud cells within reach of this frame's rays (600 blocks at most: 50 cells each way)
+ * from render_cloud_cell, the function the software renderer uses. */
+static void upload_clouds(GlWorld *g, const FrameCtx *fc) {
+    double shift = 0.03 * (double)fc->sc->tick;
+    double ex = (double)fc->ecx + fc->ex + shift, ez = (double)fc->ecz + fc->ez;
+    int x0 = (int)floor(ex / CLOUD_CELL) - 64, z0 = (int)floor(ez / CLOUD_CELL) - 64;
+    uint8_t *cells = g->cloud_cells;
+    for (int j = 0; j < 128; j++)
+        for (int i = 0; i < 128; i++)
+            cells[j * 128 + i] = render_cloud_cell(x0 + i, z0 + j) ? 255 : 0;
+    glBindTexture(GL_TEXTURE_2D, g->clouds);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, 128, 128, GL_RED, GL_UNSIGNED_BYTE, cells);
+    glUniform2i(U("u_cloud0"), x0, z0);
+    glUniform1f(U("u_cloud_shift"), (float)shift);
+    glUniform1f(U("u_eye_y"), (float)fc->ecy + fc->ey);
 }
 
 /* Entity boxes go to a float texture, one row of 7 texels per box (see the shader). */
@@ -370,6 +391,7 @@ void glworld_draw(GlWorld *g, const RenderScene *sc, int w, int h) {
     glUseProgram(g->prog);
     set_world_uniforms(g, fc, w, h);
     upload_boxes(g, fc);
+    upload_clouds(g, fc);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_3D, g->vol_blocks);
     glActiveTexture(GL_TEXTURE1);
@@ -388,6 +410,9 @@ void glworld_draw(GlWorld *g, const RenderScene *sc, int w, int h) {
     glActiveTexture(GL_TEXTURE5);
     glBindTexture(GL_TEXTURE_2D, g->blockdata);
     glUniform1i(U("u_blockdata"), 5);
+    glActiveTexture(GL_TEXTURE6);
+    glBindTexture(GL_TEXTURE_2D, g->clouds);
+    glUniform1i(U("u_clouds"), 6);
     glBindVertexArray(g->vao);
     glDrawArrays(GL_TRIANGLES, 0, 3);
     if (!sc->show_hud) return;
