@@ -274,7 +274,7 @@ static int plan_hotbar(Scripted *s) {
 
 /* Underground in the dark with torches in the hotbar: light the way now and then. */
 static int plan_torch(Scripted *s) {
-    if (!sk_in_hotbar(s, BLOCK_TORCH) || s->tick - s->last_torch_tick < 400) return 0;
+    if (!sk_in_hotbar(s, BLOCK_TORCH) || s->tick - s->last_torch_tick < 250) return 0;
     int x = (int)floor(s->pv.x), y = (int)floor(s->pv.y + 0.05), z = (int)floor(s->pv.z);
     uint8_t light = view_light(s->env, x, y + 1, z);
     if ((light >> 4) > 6 || (light & 15) > 6) return 0;
@@ -344,6 +344,8 @@ static void update_task(Scripted *s) {
         return;
     }
     if (s->task == TASK_NONE) plan_next(s);
+    /* Walking a tunnel in the dark: stop for a torch now and then (the walk is replanned). */
+    if (s->task == TASK_GET && s->t_phase == 1 && s->pv.on_ground) plan_torch(s);
     SkStatus st = task_step(s);
     if (st == SK_RUNNING) return;
     if (st == SK_FAILED) {
