@@ -7,10 +7,13 @@
 
 static const BenchTarget TARGETS[] = {
     {"core", "RNG draws/s and thread-pool parallel-for overhead", bench_core},
-    {"render", "software renderer frames/s (64x64, 128x128, 640x360) and env steps/s", bench_render},
+    {"render", "software renderer frames/s (64x64, 128x128, 640x360) and env steps/s",
+     bench_render},
     {"sim", "sim ticks/s, chunks/s generated, bytes per chunk, reset ms", bench_sim},
-    {"agent", "scripted player ticks/s (no render) and recording fps at 640x360 (one core)", bench_agent},
-    {"nn", "nn/ reference model train/infer throughput vs PyTorch, conv vs sgemm GFLOP/s", bench_nn},
+    {"agent", "scripted player ticks/s (no render) and recording fps at 640x360 (one core)",
+     bench_agent},
+    {"nn", "nn/ reference model train/infer throughput vs PyTorch, conv vs sgemm GFLOP/s",
+     bench_nn},
     {"video", "encode/decode fps (one core) vs the ffmpeg CLI, loader frames/s", bench_video},
 #ifdef VPT_HAVE_WINDOW
     {"window", "desktop window frame time at 1280x720: GL ray caster vs software", bench_window},

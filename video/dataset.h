@@ -8,8 +8,8 @@
  *    "files": {"NAME.mp4": {"bytes": B, "sha256": HEX}, "NAME.jsonl": {...},
  *              "NAME-options.json": {...}}}
  * A "web" episode may have no NAME.jsonl (the unlabeled corpus): its files are the video and the
- * options only. The manifest is rewritten atomically; an episode is listed only once all its files are whole
- * and agree (frames of video = lines of actions). */
+ * options only. The manifest is rewritten atomically; an episode is listed only once all its files
+ * are whole and agree (frames of video = lines of actions). */
 #ifndef VIDEO_DATASET_H
 #define VIDEO_DATASET_H
 

@@ -32,11 +32,10 @@ static int load(const char *path, Action **out, long long *n) {
     return 0;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: record_check SCRIPT.jsonl NAME.jsonl NAME.mp4\n");
-        return 2;
-    }
+static char **g_argv;
+
+static void test_recording_matches_script(void) {
+    char **argv = g_argv;
     Action *want = NULL, *got = NULL;
     long long nw = 0, ng = 0;
     CHECK(load(argv[1], &want, &nw) == 0);
@@ -59,5 +58,14 @@ int main(int argc, char **argv) {
     printf("record_check: %lld lines, %lld frames, %lld mismatches\n", ng, (long long)frames, bad);
     mem_free(want);
     mem_free(got);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: record_check SCRIPT.jsonl NAME.jsonl NAME.mp4\n");
+        return 2;
+    }
+    g_argv = argv;
+    TEST_RUN(test_recording_matches_script);
     return check_finish();
 }

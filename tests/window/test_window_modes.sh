@@ -44,6 +44,48 @@ total=0
 for f in "$tmp/seg"/rec-*.jsonl; do total=$((total + $(wc -l < "$f"))); done
 [ "$total" -eq "$n" ] && ok || bad "segments hold $total lines, script $n"
 
+# record --upload: a real nginx with WebDAV PUT on 127.0.0.1. First the server is down: the
+# segment stays local and unconfirmed. Then, with the server up, the next recording session
+# uploads both (the queue is the manifest minus uploaded.jsonl, so it survives restarts) and
+# nothing local is deleted.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/ng/www/up" "$tmp/ng/tmp"
+cat > "$tmp/ng/nginx.conf" <<NGX
+daemon off; master_process off; worker_processes 1; pid $tmp/ng/nginx.pid;
+error_log $tmp/ng/error.log; events { worker_connections 32; }
+http { access_log $tmp/ng/access.log; client_body_temp_path $tmp/ng/tmp;
+  proxy_temp_path $tmp/ng/tmp; fastcgi_temp_path $tmp/ng/tmp; uwsgi_temp_path $tmp/ng/tmp;
+  scgi_temp_path $tmp/ng/tmp; client_max_body_size 1g;
+  server { listen 127.0.0.1:$port; root $tmp/ng/www;
+    location /up/ { dav_methods PUT; create_full_put_path on;
+      if (\$http_authorization != "Bearer tok") { return 401; } } } }
+NGX
+url="http://127.0.0.1:$port/up/"
+x "$vpt" record --world flat --seed 4 --input "$tmp/script.jsonl" --out "$tmp/up" \
+    --upload "$url" --token tok --no-vsync --quiet 2>"$tmp/up1.err"; rc=$?
+[ $rc -eq 0 ] && ok || bad "record with the server down exited $rc"
+n1=$(ls "$tmp/up" | grep -c '\.mp4$')
+[ "$n1" -eq 1 ] && ok || bad "expected 1 local segment, got $n1"
+! grep -qs rec- "$tmp/up/uploaded.jsonl" && ok || bad "a segment counts as uploaded with the server down"
+nginx -p "$tmp/ng" -c "$tmp/ng/nginx.conf" -e "$tmp/ng/error.log" &
+ngpid=$!
+python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try: socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); break
+    except OSError: time.sleep(0.1)
+PY
+x "$vpt" record --world flat --seed 5 --input "$tmp/script.jsonl" --out "$tmp/up" \
+    --upload "$url" --token tok --no-vsync --quiet 2>"$tmp/up2.err"; rc=$?
+[ $rc -eq 0 ] && ok || bad "record with the server up exited $rc: $(cat "$tmp/up2.err")"
+for f in "$tmp"/up/rec-*; do
+    b=$(basename "$f")
+    if cmp -s "$f" "$tmp/ng/www/up/$b"; then ok; else bad "$b not on the server (or differs)"; fi
+    [ -f "$f" ] && ok || bad "$b deleted locally"
+done
+[ "$(grep -c rec- "$tmp/up/uploaded.jsonl")" -eq 2 ] && ok || bad "uploaded.jsonl does not list both segments"
+kill $ngpid 2>/dev/null; wait $ngpid 2>/dev/null
+
 # watch: a scripted agent alone (GL view + panel), then four random agents as tiles
 if x "$vpt" watch --policy scripted:speedrunner --world default --seed 5 --quit-after-ticks 60 \
     --screenshot "$tmp/watch1.png" --no-vsync --renderer gl --quiet; then ok; else bad "watch scripted exited non-zero"; fi
