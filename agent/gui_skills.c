@@ -13,6 +13,7 @@ void sk_ops_clear(Scripted *s) {
     s->op_i = 0;
     s->op_phase = 0;
     s->op_ticks = 0;
+    s->slip_elem = -1;
 }
 
 void sk_ops_add(Scripted *s, GuiOpKind kind, int arg, GuiClick click) {
@@ -84,6 +85,18 @@ static int resolve_op(Scripted *s, const GuiLayout *lay, GuiOp *op) {
     return -1;
 }
 
+/* Clumsy hands: now and then, with nothing held, the first click lands on an empty inventory
+ * slot (a harmless misclick) before the intended one. */
+static void maybe_slip(Scripted *s, const GuiLayout *lay, int page_turn) {
+    if (s->op_phase != 0 || page_turn || s->slip_elem >= 0 || s->gv.cursor.count) return;
+    if (rng_float(&s->rng) >= s->persona.skill.mistake_rate * 2.0f) return;
+    int empty[INVENTORY_SLOTS], n = 0;
+    for (int i = INVENTORY_HOTBAR; i < INVENTORY_SLOTS; i++)
+        if (s->pv.inv.slots[i].count == 0) empty[n++] = i;
+    if (n == 0) return;
+    s->slip_elem = find_elem(lay, GUI_ELEM_INVENTORY, empty[rng_below(&s->rng, (uint32_t)n)]);
+}
+
 static void cursor_toward(Scripted *s, float ax, float ay) {
     float dx = ax - s->gv.cursor_x, dy = ay - s->gv.cursor_y;
     float vx = dx * 0.45f, vy = dy * 0.45f;
@@ -120,6 +133,7 @@ SkStatus sk_run_ops(Scripted *s) {
         /* The click happened last tick (the key is released now): next op, or the same op
          * again after a page turn of the recipe book. */
         s->op_phase = 0;
+        s->slip_elem = -1;
         if (!s->page_turn) {
             s->op_i++;
             s->op_ticks = 0;
@@ -140,6 +154,11 @@ SkStatus sk_run_ops(Scripted *s) {
         page_turn = 1;
     }
     if (e < 0) return SK_FAILED;
+    maybe_slip(s, lay, page_turn);
+    if (s->slip_elem >= 0) {
+        e = s->slip_elem;
+        page_turn = 1;
+    }
     const GuiRect *r = &lay->elems[e].rect;
     if (s->op_phase == 0) {
         /* Pick a point inside the element, away from its border. */

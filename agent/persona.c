@@ -15,7 +15,7 @@ typedef struct PersonaBase {
 } PersonaBase;
 
 static const PersonaBase PERSONAS[PERSONA_COUNT] = {
-    [PERSONA_SPEEDRUNNER] = {"speedrunner", 0.75f, 1.0f, 1, 0, 0.1f, 0.1f, 0.4f, 0.25f, 0.2f, 0.5f},
+    [PERSONA_SPEEDRUNNER] = {"speedrunner", 0.75f, 1.0f, 1, 0, 0.1f, 0.1f, 0.8f, 0.25f, 0.2f, 0.5f},
     [PERSONA_BUILDER] = {"builder", 0.5f, 0.9f, 0, 1, 0.2f, 0.2f, 0.8f, 0.5f, 1.0f, 1.0f},
     [PERSONA_EXPLORER] = {"explorer", 0.5f, 0.9f, 0, 0, 0.9f, 0.8f, 0.6f, 0.4f, 0.6f, 1.0f},
     [PERSONA_CASUAL] = {"casual", 0.3f, 0.7f, 0, 0, 0.5f, 0.3f, 0.3f, 0.6f, 4.0f, 1.5f},

@@ -163,8 +163,10 @@ static int plan_tech(Scripted *s) {
         return plan_item(s, BLOCK_OAK_LOG, sk_count(s, BLOCK_OAK_LOG) + (33 - wood) / 4, 0);
     if (tier < 1 && plan_item(s, ITEM_WOODEN_PICKAXE, 1, 0)) return 1;
     if (tier < 2 && plan_item(s, ITEM_STONE_PICKAXE, 1, 0)) return 1;
-    if (sk_count(s, BLOCK_OAK_PLANKS) < 8 && sk_count(s, BLOCK_OAK_LOG) > 0)
-        return plan_item(s, BLOCK_OAK_PLANKS, sk_count(s, BLOCK_OAK_LOG) * 4, 0);
+    if (sk_count(s, BLOCK_OAK_PLANKS) < 8 && sk_count(s, BLOCK_OAK_LOG) > 0 &&
+        plan_item(s, BLOCK_OAK_PLANKS,
+                  sk_count(s, BLOCK_OAK_PLANKS) + sk_count(s, BLOCK_OAK_LOG) * 4, 0))
+        return 1;
     if (tier < 3) {
         if (sk_count(s, ITEM_COAL) < 2 && plan_item(s, ITEM_COAL, 2, 0)) return 1;
         if (sk_count(s, BLOCK_TORCH) == 0 && plan_item(s, BLOCK_TORCH, 1, 0)) return 1;
@@ -272,7 +274,7 @@ static int plan_hotbar(Scripted *s) {
 
 /* Underground in the dark with torches in the hotbar: light the way now and then. */
 static int plan_torch(Scripted *s) {
-    if (!sk_in_hotbar(s, BLOCK_TORCH) || s->tick - s->last_torch_tick < 400) return 0;
+    if (!sk_in_hotbar(s, BLOCK_TORCH) || s->tick - s->last_torch_tick < 250) return 0;
     int x = (int)floor(s->pv.x), y = (int)floor(s->pv.y + 0.05), z = (int)floor(s->pv.z);
     uint8_t light = view_light(s->env, x, y + 1, z);
     if ((light >> 4) > 6 || (light & 15) > 6) return 0;
@@ -303,6 +305,7 @@ static void plan_next(Scripted *s) {
         plan_tech(s);
         break;
     }
+    if (s->task == TASK_NONE) task_start(s, TASK_EXPLORE, 0, 0, 200); /* nothing to do here */
 }
 
 /* ---- the per-tick driver ---- */
@@ -322,12 +325,27 @@ static void apply_mistakes(Scripted *s) {
     s->mistake_left = 2 + (int)rng_below(&s->rng, 8);
 }
 
+/* A screen can open by accident (`use` on a table or furnace while pillaring or placing): one
+ * left open with nothing done in it for 1.5 s is closed, except while waiting at a furnace. */
+static void close_stray_gui(Scripted *s) {
+    const uint32_t busy = ACTION_KEY_BIT(KEY_ATTACK) | ACTION_KEY_BIT(KEY_USE) |
+                          ACTION_KEY_BIT(KEY_SNEAK) | ACTION_KEY_BIT(KEY_INVENTORY);
+    int waiting = s->task == TASK_SMELT && s->t_phase == 2;
+    if (s->gv.screen == GUI_NONE || s->out.cursor || (s->out.keys & busy) || waiting) {
+        s->gui_idle = 0;
+        return;
+    }
+    if (++s->gui_idle > 30) sk_press(s, KEY_INVENTORY);
+}
+
 static void update_task(Scripted *s) {
     if (s->idle_left > 0) {
         s->idle_left--;
         return;
     }
     if (s->task == TASK_NONE) plan_next(s);
+    /* Walking a tunnel in the dark: stop for a torch now and then (the walk is replanned). */
+    if (s->task == TASK_GET && s->t_phase == 1 && s->pv.on_ground) plan_torch(s);
     SkStatus st = task_step(s);
     if (st == SK_RUNNING) return;
     if (st == SK_FAILED) {
@@ -392,6 +410,7 @@ static void scripted_act(void *self, const Env *env, const uint8_t *obs, int w, 
     view_gui(env, &s->gv);
     memset(&s->out, 0, sizeof s->out);
     update_task(s);
+    close_stray_gui(s);
     apply_mistakes(s);
     out->keys = s->out.keys;
     if (s->gv.screen != GUI_NONE) {

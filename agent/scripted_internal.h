@@ -75,6 +75,7 @@ typedef struct Scripted {
     /* GUI work */
     GuiOp ops[SK_MAX_OPS];
     int n_ops, op_i, op_phase, op_ticks, back_slot, page_turn;
+    int slip_elem;        /* >= 0: a mistaken click on this (empty) slot before the real one */
     float cur_ax, cur_ay; /* aim point inside the current element */
     float cvx, cvy;
 
@@ -86,6 +87,7 @@ typedef struct Scripted {
     int idle_left;
     int shelter_built, fail_streak, last_task, last_arg, mistake_left;
     int64_t last_torch_tick;
+    int gui_idle; /* ticks a screen stayed open with nothing done in it */
     uint32_t mistake_keys;
     float idle_yaw, idle_pitch;
     int bad[SK_MAX_BAD][3];

@@ -243,6 +243,10 @@ static SkStatus follow_move(Scripted *s, const NavNode *cur, const NavNode *nxt)
                     blk = it;
             }
             if (blk == ITEM_NONE) return SK_FAILED;
+            /* `use` on a table or furnace would open it instead of placing. */
+            uint8_t below =
+                s->pv.has_target ? view_block(s->env, s->pv.tx, s->pv.ty, s->pv.tz) : BLOCK_AIR;
+            if (below == BLOCK_CRAFTING_TABLE || below == BLOCK_FURNACE) return SK_FAILED;
             if (sk_select_item(s, blk) == 1 && s->pv.y > cur->y + 1.02 && !s->pv.on_ground)
                 sk_press(s, KEY_USE);
         }
@@ -303,6 +307,12 @@ SkStatus sk_follow(Scripted *s) {
     }
     s->mine_active = 0;
     if (++s->path_stall > 70) return SK_FAILED;
+    if (s->path_stall > 20 && (s->path_stall / 8) % 2 == 1) {
+        /* Caught on a corner: back to the middle of the current cell, hop, then go on. */
+        sk_move_toward(s, cur->x + 0.5, cur->z + 0.5, 0.1);
+        if (s->pv.on_ground) sk_hold(s, KEY_JUMP);
+        return SK_RUNNING;
+    }
     return follow_move(s, cur, nxt);
 }
 
@@ -419,6 +429,11 @@ static int place_face(Scripted *s, int cx, int cy, int cz, int n_out[3], double 
 }
 
 SkStatus sk_place(Scripted *s, ItemId item, int cx, int cy, int cz) {
+    if (s->gv.screen != GUI_NONE) {
+        /* A click opened a screen (the face clicked was a table or furnace): close it. */
+        sk_press(s, KEY_INVENTORY);
+        return SK_RUNNING;
+    }
     uint8_t want = view_item_places(item);
     uint8_t b = view_block(s->env, cx, cy, cz);
     if (want != BLOCK_AIR && b == want) return SK_DONE;

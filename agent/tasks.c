@@ -83,6 +83,7 @@ void task_start(Scripted *s, int kind, int arg, int item, int n) {
     s->path_valid = 0;
     s->t_cells = 0;
     s->t_cell_i = 0;
+    s->t_before = kind == TASK_GET ? sk_count(s, (ItemId)item) : 0;
     sk_ops_clear(s);
 }
 
@@ -102,6 +103,13 @@ static int reach_now(const Scripted *s, int bx, int by, int bz) {
 /* ---- get a block ---- */
 static SkStatus task_get(Scripted *s) {
     if (sk_count(s, (ItemId)s->t_item) >= s->t_n && s->t_phase != 2) return SK_DONE;
+    /* No new item for two minutes: give up on this plan for now. */
+    if (sk_count(s, (ItemId)s->t_item) > s->t_before) {
+        s->t_before = sk_count(s, (ItemId)s->t_item);
+        s->t_done = 0;
+    } else if (++s->t_done > 2400) {
+        return SK_FAILED;
+    }
     switch (s->t_phase) {
     case 0: {
         int c[3];
