@@ -16,10 +16,10 @@
 #include "core/log.h"
 #include "core/pool.h"
 #include "core/progress.h"
-#include "core/sha256.h"
 #include "render/render.h"
 #include "sim/env.h"
 #include "sim/gui.h"
+#include "sim/stats.h"
 #include "video/actionlog.h"
 #include "video/codec.h"
 #include "video/dataset.h"
@@ -53,12 +53,10 @@ typedef struct GenShared {
     atomic_int failed;
     Progress *progress;
     int64_t total_frames;
-    VideoEpisode *eps; /* per episode (no_actions manifest) */
 } GenShared;
 
-/* Fills the state fields of one action-log line from the env after the step. */
-static void fill_frame(const Env *env, const Action *a, VideoActionFrame *f, VideoInvItem *inv,
-                       int64_t tick) {
+void gendata_fill_frame(const Env *env, const Action *a, int64_t tick, VideoActionFrame *f,
+                        VideoInvItem *inv, VideoStat *stats, int max_stats, json_t **stats_json) {
     memset(f, 0, sizeof *f);
     const Player *p = env_player(env);
     const Gui *g = env_gui(env);
@@ -84,6 +82,18 @@ static void fill_frame(const Env *env, const Action *a, VideoActionFrame *f, Vid
     }
     f->inventory = inv;
     f->n_inventory = n;
+    *stats_json = stats_to_json(env_stats(env));
+    const char *key;
+    json_t *val;
+    int ns = 0;
+    json_object_foreach(*stats_json, key, val) {
+        if (ns >= max_stats) break;
+        stats[ns].name = key;
+        stats[ns].value = json_integer_value(val);
+        ns++;
+    }
+    f->stats = stats;
+    f->n_stats = ns;
 }
 
 static Status write_options(const GenShared *sh, const char *path, uint64_t seed, PersonaId p,
@@ -133,6 +143,7 @@ static Status record_episode(GenShared *sh, int index, int worker) {
     if (st == STATUS_OK) st = video_actionlog_writer_open(&log, jsonl);
     uint8_t *rgb = mem_alloc((size_t)c->width * c->height * 3);
     VideoInvItem inv[INVENTORY_SLOTS];
+    VideoStat *stats = MEM_NEW_ARRAY(VideoStat, GENDATA_MAX_STATS);
     uint64_t fh = 0xcbf29ce484222325ull;
     int64_t t = 0;
     if (st == STATUS_OK) {
@@ -145,8 +156,10 @@ static Status record_episode(GenShared *sh, int index, int worker) {
             agent_act(agent, env, rgb, c->width, c->height, &a, NULL);
             env_step(env, &a);
             VideoActionFrame f;
-            fill_frame(env, &a, &f, inv, t);
+            json_t *stats_json = NULL;
+            gendata_fill_frame(env, &a, t, &f, inv, stats, GENDATA_MAX_STATS, &stats_json);
             if (st == STATUS_OK) st = video_actionlog_writer_write(log, &f);
+            json_decref(stats_json);
             long long done = atomic_fetch_add(&sh->frames, 1) + 1;
             if (worker == 0 && sh->progress && (t & 15) == 0) {
                 char note[64];
@@ -161,19 +174,6 @@ static Status record_episode(GenShared *sh, int index, int worker) {
     if (st == STATUS_OK) st = st2 != STATUS_OK ? st2 : st3;
     if (st == STATUS_OK)
         st = write_options(sh, opts, seed, p, agent_describe(agent), fh, env_hash(env), t);
-    if (st == STATUS_OK && c->no_actions) {
-        VideoEpisode *ep = &sh->eps[index];
-        snprintf(ep->name, sizeof ep->name, "%s", name);
-        snprintf(ep->provenance, sizeof ep->provenance, "web");
-        ep->frames = t;
-        const char *paths[2] = {mp4, opts};
-        const char *suffix[2] = {".mp4", "-options.json"};
-        for (int k = 0; k < 2 && st == STATUS_OK; k++) {
-            snprintf(ep->files[k].name, sizeof ep->files[k].name, "%s%s", name, suffix[k]);
-            ep->files[k].bytes = fs_file_size(paths[k]);
-            st = sha256_file(paths[k], ep->files[k].sha256);
-        }
-    }
     if (st != STATUS_OK) {
         /* Nothing half-written may look like an episode. */
         remove(mp4);
@@ -182,6 +182,7 @@ static Status record_episode(GenShared *sh, int index, int worker) {
         LOG_ERROR("agent", "episode %s failed (%s); its files were removed", name, status_str(st));
     }
     mem_free(rgb);
+    mem_free(stats);
     agent_destroy(agent);
     env_destroy(env);
     return st;
@@ -193,32 +194,6 @@ static void gen_range(void *ctx, int64_t begin, int64_t end, int worker) {
         if (atomic_load(&sh->failed)) return;
         if (record_episode(sh, (int)i, worker) != STATUS_OK) atomic_store(&sh->failed, 1);
     }
-}
-
-/* The unlabeled corpus manifest: video and options only (no jsonl in DIR). */
-static Status save_web_manifest(const GenDataConfig *c, const VideoEpisode *eps) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", c->out_dir, VIDEO_MANIFEST);
-    AtomicFile *af = fs_atomic_open(path);
-    if (!af) return STATUS_IO;
-    FILE *f = fs_atomic_file(af);
-    for (int i = 0; i < c->episodes; i++) {
-        json_t *o = json_object(), *files = json_object();
-        json_object_set_new(o, "episode", json_string(eps[i].name));
-        json_object_set_new(o, "provenance", json_string("web"));
-        json_object_set_new(o, "frames", json_integer(eps[i].frames));
-        json_object_set_new(o, "duration_s", json_real((double)eps[i].frames / 20.0));
-        json_object_set_new(o, "fps", json_integer(20));
-        for (int k = 0; k < 2; k++)
-            json_object_set_new(files, eps[i].files[k].name,
-                                json_pack("{s:I, s:s}", "bytes", (json_int_t)eps[i].files[k].bytes,
-                                          "sha256", eps[i].files[k].sha256));
-        json_object_set_new(o, "files", files);
-        json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        fputc('\n', f);
-        json_decref(o);
-    }
-    return fs_atomic_commit(af);
 }
 
 Status gendata_run(const GenDataConfig *c, GenDataReport *rep) {
@@ -233,8 +208,7 @@ Status gendata_run(const GenDataConfig *c, GenDataReport *rep) {
     if (st != STATUS_OK) return st;
     double t0 = clock_now();
     Renderer *r = render_create(NULL);
-    GenShared sh = {c, r, 0, 0, NULL, (int64_t)c->episodes * c->episode_ticks, NULL};
-    sh.eps = MEM_NEW_ARRAY(VideoEpisode, (size_t)c->episodes);
+    GenShared sh = {c, r, 0, 0, NULL, (int64_t)c->episodes * c->episode_ticks};
     if (c->progress) sh.progress = progress_create("gen-data", (double)sh.total_frames, "frames");
     int jobs = c->jobs > 0 ? c->jobs : pool_cpu_count();
     if (jobs > c->episodes) jobs = c->episodes;
@@ -247,17 +221,14 @@ Status gendata_run(const GenDataConfig *c, GenDataReport *rep) {
     }
     if (atomic_load(&sh.failed)) st = STATUS_IO;
     if (st == STATUS_OK) {
-        if (c->no_actions) {
-            st = save_web_manifest(c, sh.eps);
-        } else {
-            int added = 0;
-            st = video_dataset_index(c->out_dir, "contractor", &added);
-        }
+        /* The unlabeled corpus is indexed as video-only "web" episodes (its jsonl lives in
+         * ground_truth/, out of the dataset). */
+        int added = 0;
+        st = video_dataset_index(c->out_dir, c->no_actions ? "web" : "contractor", &added);
     }
     rep->episodes = c->episodes;
     rep->frames = atomic_load(&sh.frames);
     rep->seconds = clock_now() - t0;
-    mem_free(sh.eps);
     render_destroy(r);
     return st;
 }

@@ -12,11 +12,16 @@
 #ifndef AGENT_GENDATA_H
 #define AGENT_GENDATA_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "agent/persona.h"
 #include "core/status.h"
+#include "sim/action.h"
 #include "sim/preset.h"
+#include "video/actionlog.h"
+
+typedef struct Env Env;
 
 typedef struct GenDataConfig {
     const char *out_dir;
@@ -42,6 +47,17 @@ typedef struct GenDataReport {
 } GenDataReport;
 
 Status gendata_run(const GenDataConfig *cfg, GenDataReport *rep);
+
+/* Room for the statistics of one action-log line. */
+#define GENDATA_MAX_STATS 256
+
+/* Fills one action-log line (VPT recorder schema): the action, then the sim's state after the
+ * step (hotbar, GUI flags and cursor, yaw/pitch/position, inventory, statistics). inv (36
+ * entries) and stats (max_stats) are caller storage that *f points into; *stats_json owns the
+ * statistic names: json_decref it once the line is written. Used by gen-data and by the
+ * window's contractor recorder, so both write the same lines. */
+void gendata_fill_frame(const Env *env, const Action *a, int64_t tick, VideoActionFrame *f,
+                        VideoInvItem *inv, VideoStat *stats, int max_stats, json_t **stats_json);
 
 /* 64-bit hash of an RGB frame buffer chained onto h (what options.frames_hash records). */
 uint64_t gendata_frame_hash(uint64_t h, const uint8_t *rgb, size_t n);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/gendata.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/fsutil.h"
@@ -82,47 +83,6 @@ static void uploader_kick(Uploader *u) {
     u->pending = 1;
     pthread_cond_signal(&u->cv);
     pthread_mutex_unlock(&u->mu);
-}
-
-static void fill_frame(const Env *env, const Action *a, VideoActionFrame *f, VideoInvItem *inv,
-                       VideoStat *stats, int max_stats, json_t **stats_json) {
-    memset(f, 0, sizeof *f);
-    const Player *p = env_player(env);
-    const Gui *g = env_gui(env);
-    f->action = *a;
-    f->hotbar = p->inventory.selected;
-    f->is_gui_open = g->screen != GUI_NONE;
-    f->is_gui_inventory = g->screen == GUI_INVENTORY;
-    f->mouse_x = g->cursor_x;
-    f->mouse_y = g->cursor_y;
-    f->yaw = p->yaw;
-    f->pitch = p->pitch;
-    f->xpos = p->x;
-    f->ypos = p->y;
-    f->zpos = p->z;
-    f->tick = (long long)env_tick(env);
-    int n = 0;
-    for (int i = 0; i < 36; i++) {
-        const ItemStack *s = &p->inventory.slots[i];
-        if (s->count == 0) continue;
-        inv[n].type = item_name(s->item);
-        inv[n].quantity = s->count;
-        n++;
-    }
-    f->inventory = inv;
-    f->n_inventory = n;
-    *stats_json = stats_to_json(env_stats(env));
-    const char *key;
-    json_t *val;
-    int ns = 0;
-    json_object_foreach(*stats_json, key, val) {
-        if (ns >= max_stats) break;
-        stats[ns].name = key;
-        stats[ns].value = json_integer_value(val);
-        ns++;
-    }
-    f->stats = stats;
-    f->n_stats = ns;
 }
 
 static Status segment_open(Segment *s, const char *dir, uint64_t seed, int index) {
@@ -200,9 +160,10 @@ static Status record_tick(RecordState *rs, const RecordOptions *ro, const GameOp
     env_step(rs->env, a);
     VideoActionFrame f;
     VideoInvItem inv[36];
-    VideoStat stats[256];
+    VideoStat stats[GENDATA_MAX_STATS];
     json_t *sj = NULL;
-    fill_frame(rs->env, a, &f, inv, stats, 256, &sj);
+    gendata_fill_frame(rs->env, a, (int64_t)env_tick(rs->env), &f, inv, stats, GENDATA_MAX_STATS,
+                       &sj);
     if (st == STATUS_OK) st = video_actionlog_writer_write(rs->seg.log, &f);
     json_decref(sj);
     rs->seg.frames++;
