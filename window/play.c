@@ -70,8 +70,8 @@ int window_play(const WindowOptions *wo, const GameOptions *g) {
             t_next += APP_TICK_SECONDS;
             if (app_quit_after_ticks(app) > 0 && tick >= app_quit_after_ticks(app)) running = 0;
         }
-        if (now > t_next + 1.0) t_next = now; /* far behind (debugger, suspend): resync */
-        if (running) running = app_poll(app, tick) || 0;
+        if (now > t_next + 1.0) t_next = now;       /* far behind (debugger, suspend): resync */
+        if (running) running = app_poll(app, tick); /* events between ticks: look, quit */
         int gui_open = view_last_scene(view)->gui.open;
         if (gui_open != !captured) {
             captured = !gui_open;
