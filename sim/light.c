@@ -141,7 +141,13 @@ static void sky_columns(Chunk *c) {
     uint8_t v[CHUNK_AREA];
     memset(v, 15, sizeof v);
     int alive = CHUNK_AREA;
-    for (int y = WORLD_HEIGHT - 1; y >= 0 && alive > 0; y--) {
+    /* At and above every column's top (c->top is current) the blocks pass light without loss:
+     * full sky light, the same for every cell of the layer. */
+    int y_top = 0;
+    for (int col = 0; col < CHUNK_AREA; col++) y_top = c->top[col] > y_top ? c->top[col] : y_top;
+    for (int y = WORLD_HEIGHT - 1; y >= y_top; y--)
+        memset(&c->light[y * CHUNK_AREA], 15 << SKY_SHIFT, CHUNK_AREA);
+    for (int y = y_top - 1; y >= 0 && alive > 0; y--) {
         const uint8_t *row = &c->blocks[y * CHUNK_AREA];
         uint8_t *lrow = &c->light[y * CHUNK_AREA];
         for (int col = 0; col < CHUNK_AREA; col++) {

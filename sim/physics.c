@@ -7,7 +7,30 @@
 
 #define EPS 1e-7
 
-static inline int fl(double v) { return (int)floor(v); }
+/* floor to int for |v| < 2^31 (world coordinates are far inside): the same value as
+ * (int)floor(v) without the libm rounding sequence the baseline x86-64 target needs. */
+static inline int fl(double v) {
+    int i = (int)v;
+    return i - (v < (double)i);
+}
+
+/* 1 if a block with any of `flags` lies in the block range [x0..x1] x [y0..y1] x [z0..z1].
+ * Unloaded chunks and y outside the world are air (no flags), so the walk is one chunk lookup
+ * per column and a strided walk up the clamped y range. */
+static int range_has(const World *w, int x0, int x1, int y0, int y1, int z0, int z1,
+                     unsigned flags) {
+    if (y0 < 0) y0 = 0;
+    if (y1 >= WORLD_HEIGHT) y1 = WORLD_HEIGHT - 1;
+    for (int z = z0; z <= z1; z++)
+        for (int x = x0; x <= x1; x++) {
+            const Chunk *c = world_chunk_at(w, x >> 4, z >> 4);
+            if (!c) continue;
+            const uint8_t *col = c->blocks + CHUNK_INDEX(x & 15, 0, z & 15);
+            for (int y = y0; y <= y1; y++)
+                if (BLOCK_TABLE[col[y * CHUNK_AREA]].flags & flags) return 1;
+        }
+    return 0;
+}
 
 /* Clips displacement d along axis a (0 x, 1 y, 2 z) of box [mn, mx). */
 static double clip_axis(const World *w, const double mn[3], const double mx[3], int a, double d) {
@@ -21,9 +44,24 @@ static double clip_axis(const World *w, const double mn[3], const double mx[3], 
         lo[a] += d;
     else
         hi[a] += d;
-    int x0 = fl(lo[0] + EPS), x1 = fl(hi[0] - EPS);
-    int y0 = fl(lo[1] + EPS), y1 = fl(hi[1] - EPS);
-    int z0 = fl(lo[2] + EPS), z1 = fl(hi[2] - EPS);
+    int r0[3], r1[3]; /* block ranges of the swept box */
+    for (int i = 0; i < 3; i++) {
+        r0[i] = fl(lo[i] + EPS);
+        r1[i] = fl(hi[i] - EPS);
+    }
+    /* Only blocks wholly ahead of the box along a can clip it (the tests below): block k
+     * qualifies moving up iff k >= mx[a] - EPS, moving down iff k + 1 <= mn[a] + EPS. Skipping
+     * the layers the box already overlaps leaves the result unchanged. */
+    if (d > 0) {
+        double t = mx[a] - EPS;
+        int k = fl(t); /* ceil(t) */
+        k += (double)k < t;
+        if (k > r0[a]) r0[a] = k;
+    } else {
+        int k = fl(mn[a] + EPS) - 1;
+        if (k < r1[a]) r1[a] = k;
+    }
+    int x0 = r0[0], x1 = r1[0], y0 = r0[1], y1 = r1[1], z0 = r0[2], z1 = r1[2];
     if (y0 < 0) y0 = 0;
     if (y1 >= WORLD_HEIGHT) y1 = WORLD_HEIGHT - 1;
     /* column by column: one chunk lookup per (x, z), then a strided walk up the column */
@@ -71,19 +109,11 @@ int phys_box_collides(const World *w, double x0, double y0, double z0, double x1
                       double z1) {
     int ax = fl(x0 + EPS), bx = fl(x1 - EPS), ay = fl(y0 + EPS), by = fl(y1 - EPS);
     int az = fl(z0 + EPS), bz = fl(z1 - EPS);
-    for (int y = ay; y <= by; y++)
-        for (int z = az; z <= bz; z++)
-            for (int x = ax; x <= bx; x++)
-                if (block_is_solid(world_block_fast(w, x, y, z))) return 1;
-    return 0;
+    return range_has(w, ax, bx, ay, by, az, bz, BLOCK_FLAG_SOLID);
 }
 
 int phys_box_in_liquid(const World *w, double x0, double y0, double z0, double x1, double y1,
                        double z1) {
     int ax = fl(x0), bx = fl(x1), ay = fl(y0), by = fl(y1), az = fl(z0), bz = fl(z1);
-    for (int y = ay; y <= by; y++)
-        for (int z = az; z <= bz; z++)
-            for (int x = ax; x <= bx; x++)
-                if (BLOCK_TABLE[world_block_fast(w, x, y, z)].flags & BLOCK_FLAG_LIQUID) return 1;
-    return 0;
+    return range_has(w, ax, bx, ay, by, az, bz, BLOCK_FLAG_LIQUID);
 }
