@@ -61,7 +61,8 @@ static void bfs_add(World *w, int sky) {
             int nv = (sky && d == 5 && v == 15 && op == 0) ? 15 : v - (op > 1 ? op : 1);
             if (nv > get_l(&nc->light[i], sky)) {
                 set_l(&nc->light[i], sky, nv);
-                q_push(q, x, y, z, nv);
+                /* a cell at 1 lights nothing further (it would be skipped when popped) */
+                if (nv > 1) q_push(q, x, y, z, nv);
             }
         }
     }

@@ -9,6 +9,7 @@
 #include "sim/physics.h"
 #include "sim/player.h"
 #include "sim/world.h"
+#include "sim/world_internal.h" /* world_block_fast */
 
 /* The player's constants (sim/player.h). */
 #define GRAVITY PHYS_GRAVITY
@@ -88,11 +89,11 @@ static void physics(const World *w, Mob *m, double ax, double az) {
     if (m->on_ground && ax == 0.0 && az == 0.0 && fabs(m->vx) < 0.003 && fabs(m->vz) < 0.003 &&
         !m->in_water &&
         block_is_solid(
-            world_block_get(w, (int)floor(m->x), (int)floor(m->y - 0.01), (int)floor(m->z)))) {
+            world_block_fast(w, (int)floor(m->x), (int)floor(m->y - 0.01), (int)floor(m->z)))) {
         m->vx = m->vy = m->vz = 0.0;
         return;
     }
-    uint8_t at = world_block_get(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
+    uint8_t at = world_block_fast(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
     m->in_water = at == BLOCK_WATER;
     double fr = m->on_ground ? FRICTION_GROUND : FRICTION_AIR;
     if (m->in_water) fr = 0.8;
