@@ -32,33 +32,36 @@ static int range_has(const World *w, int x0, int x1, int y0, int y1, int z0, int
     return 0;
 }
 
-/* Clips displacement d along axis a (0 x, 1 y, 2 z) of box [mn, mx). */
-static double clip_axis(const World *w, const double mn[3], const double mx[3], int a, double d) {
+/* A moving box during one phys_move: its extents and the blocks they overlap per axis
+ * (r0 = fl(mn + EPS), r1 = fl(mx - EPS)), kept current as each axis moves. */
+typedef struct Body {
+    double mn[3], mx[3];
+    int r0[3], r1[3];
+} Body;
+
+static inline void body_axis(Body *b, const double pos[3], double hw, double h, int i) {
+    b->mn[i] = i == 1 ? pos[1] : pos[i] - hw;
+    b->mx[i] = i == 1 ? pos[1] + h : pos[i] + hw;
+    b->r0[i] = fl(b->mn[i] + EPS);
+    b->r1[i] = fl(b->mx[i] - EPS);
+}
+
+/* Clips displacement d along axis a (0 x, 1 y, 2 z) of the box against the solid blocks the
+ * swept box touches. Only blocks wholly ahead of the box along a can clip it (the tests in the
+ * loop): block k qualifies moving up iff k >= mx[a] - EPS, moving down iff
+ * k + 1 <= mn[a] + EPS, so the layers the box already overlaps are skipped. */
+static inline double clip_axis(const World *w, const Body *b, int a, double d) {
     if (d == 0.0) return 0.0;
-    double lo[3], hi[3];
-    for (int i = 0; i < 3; i++) {
-        lo[i] = mn[i];
-        hi[i] = mx[i];
-    }
-    if (d < 0)
-        lo[a] += d;
-    else
-        hi[a] += d;
-    int r0[3], r1[3]; /* block ranges of the swept box */
-    for (int i = 0; i < 3; i++) {
-        r0[i] = fl(lo[i] + EPS);
-        r1[i] = fl(hi[i] - EPS);
-    }
-    /* Only blocks wholly ahead of the box along a can clip it (the tests below): block k
-     * qualifies moving up iff k >= mx[a] - EPS, moving down iff k + 1 <= mn[a] + EPS. Skipping
-     * the layers the box already overlaps leaves the result unchanged. */
+    int r0[3] = {b->r0[0], b->r0[1], b->r0[2]}, r1[3] = {b->r1[0], b->r1[1], b->r1[2]};
+    const double mn = b->mn[a], mx = b->mx[a];
     if (d > 0) {
-        double t = mx[a] - EPS;
-        int k = fl(t); /* ceil(t) */
-        k += (double)k < t;
+        r1[a] = fl((mx + d) - EPS);
+        double t = mx - EPS; /* ceil(t) from fl(t) = r1 of the unmoved box */
+        int k = b->r1[a] + ((double)b->r1[a] < t);
         if (k > r0[a]) r0[a] = k;
     } else {
-        int k = fl(mn[a] + EPS) - 1;
+        r0[a] = fl((mn + d) + EPS);
+        int k = b->r0[a] - 1; /* fl(mn + EPS) - 1 */
         if (k < r1[a]) r1[a] = k;
     }
     int x0 = r0[0], x1 = r1[0], y0 = r0[1], y1 = r1[1], z0 = r0[2], z1 = r1[2];
@@ -74,29 +77,35 @@ static double clip_axis(const World *w, const double mn[3], const double mx[3], 
                 if (!block_is_solid(col[y * CHUNK_AREA])) continue;
                 double bmin = a == 0 ? x : a == 1 ? y : z;
                 if (d > 0) {
-                    if (bmin >= mx[a] - EPS && bmin - mx[a] < d) d = bmin - mx[a];
+                    if (bmin >= mx - EPS && bmin - mx < d) d = bmin - mx;
                 } else {
                     double bmax = bmin + 1.0;
-                    if (bmax <= mn[a] + EPS && bmax - mn[a] > d) d = bmax - mn[a];
+                    if (bmax <= mn + EPS && bmax - mn > d) d = bmax - mn;
                 }
             }
         }
     return d;
 }
 
+/* Moves along axis a (clipped), then updates the box. */
+static inline void move_axis(const World *w, Body *b, double pos[3], double hw, double h,
+                             double d[3], int a, int hit[3]) {
+    double c = clip_axis(w, b, a, d[a]);
+    if (c != d[a]) hit[a] = 1;
+    d[a] = c;
+    pos[a] += c;
+    body_axis(b, pos, hw, h, a);
+}
+
 void phys_move(const World *w, double pos[3], double hw, double h, double d[3], MoveResult *r) {
-    static const int ORDER[3] = {1, 0, 2};
     int hit[3] = {0, 0, 0};
     double dy0 = d[1];
-    for (int k = 0; k < 3; k++) {
-        int a = ORDER[k];
-        double mn[3] = {pos[0] - hw, pos[1], pos[2] - hw};
-        double mx[3] = {pos[0] + hw, pos[1] + h, pos[2] + hw};
-        double c = clip_axis(w, mn, mx, a, d[a]);
-        if (c != d[a]) hit[a] = 1;
-        d[a] = c;
-        pos[a] += c;
-    }
+    Body b;
+    for (int i = 0; i < 3; i++) body_axis(&b, pos, hw, h, i);
+    /* y, then x, then z */
+    move_axis(w, &b, pos, hw, h, d, 1, hit);
+    move_axis(w, &b, pos, hw, h, d, 0, hit);
+    move_axis(w, &b, pos, hw, h, d, 2, hit);
     if (r) {
         r->hit_x = hit[0];
         r->hit_y = hit[1];
