@@ -94,7 +94,7 @@ static inline void move_axis(const World *w, Body *b, double pos[3], double hw, 
     if (c != d[a]) hit[a] = 1;
     d[a] = c;
     pos[a] += c;
-    body_axis(b, pos, hw, h, a);
+    if (c != 0.0) body_axis(b, pos, hw, h, a); /* (a zero move leaves the same box values) */
 }
 
 void phys_move(const World *w, double pos[3], double hw, double h, double d[3], MoveResult *r) {

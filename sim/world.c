@@ -38,8 +38,13 @@ World *world_create(const WorldGen *gen, int view_radius) {
 static size_t rle_encode(const uint8_t *src, uint8_t *dst) {
     size_t n = 0;
     for (int i = 0; i < CHUNK_VOLUME;) {
-        int run = 1;
-        while (i + run < CHUNK_VOLUME && run < 255 && src[i + run] == src[i]) run++;
+        int run = 1, max = CHUNK_VOLUME - i < 255 ? CHUNK_VOLUME - i : 255;
+        const uint64_t pattern = 0x0101010101010101ull * src[i];
+        for (uint64_t v; run + 8 <= max; run += 8) { /* 8 bytes at a time through long runs */
+            memcpy(&v, src + i + run, sizeof v);
+            if (v != pattern) break;
+        }
+        while (run < max && src[i + run] == src[i]) run++;
         dst[n++] = (uint8_t)run;
         dst[n++] = src[i];
         i += run;
