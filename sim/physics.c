@@ -7,12 +7,7 @@
 
 #define EPS 1e-7
 
-/* floor to int for |v| < 2^31 (world coordinates are far inside): the same value as
- * (int)floor(v) without the libm rounding sequence the baseline x86-64 target needs. */
-static inline int fl(double v) {
-    int i = (int)v;
-    return i - (v < (double)i);
-}
+static inline int fl(double v) { return phys_floor(v); }
 
 /* 1 if a block with any of `flags` lies in the block range [x0..x1] x [y0..y1] x [z0..z1].
  * Unloaded chunks and y outside the world are air (no flags), so the walk is one chunk lookup
