@@ -284,7 +284,10 @@ void env_phase_items(Env *e) {
                 if (left == 0) keep = 0;
             }
         }
-        if (keep) e->items[n++] = *it; /* compaction keeps spawn order (oldest first) */
+        if (keep) { /* compaction keeps spawn order (oldest first) */
+            if (n != i) e->items[n] = *it;
+            n++;
+        }
     }
     e->n_items = n;
 }
