@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "sim/env_internal.h"
 #include "sim/physics.h"
+#include "sim/world_internal.h" /* world_block_fast */
 
 #define DEG2RAD 0.017453292519943295
 #define ITEM_HW 0.125
@@ -233,7 +234,7 @@ static void item_physics(const World *w, ItemEntity *it) {
     }
     if (it->on_ground && it->vx == 0 && it->vz == 0 && it->vy <= 0 && !in_water &&
         block_is_solid(
-            world_block_get(w, (int)floor(it->x), (int)floor(it->y - 0.01), (int)floor(it->z)))) {
+            world_block_fast(w, phys_floor(it->x), phys_floor(it->y - 0.01), phys_floor(it->z)))) {
         it->vy = 0; /* resting: nothing to do */
         return;
     }
@@ -283,7 +284,10 @@ void env_phase_items(Env *e) {
                 if (left == 0) keep = 0;
             }
         }
-        if (keep) e->items[n++] = *it; /* compaction keeps spawn order (oldest first) */
+        if (keep) { /* compaction keeps spawn order (oldest first) */
+            if (n != i) e->items[n] = *it;
+            n++;
+        }
     }
     e->n_items = n;
 }

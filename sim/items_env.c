@@ -253,7 +253,7 @@ void items_phase_entities(Env *e) {
                  .player_alive = p->health > 0,
                  .time_of_day = env_time_of_day(e),
                  .spawn_passive = e->preset.mobs,
-                 .spawn_hostile = e->preset.mobs};
+                 .spawn_hostile = e->preset.mobs && e->preset.hostile_mobs};
     MobTickOut out;
     memset(&out, 0, sizeof out);
     mob_table_tick(&e->mobs, &v, &out);

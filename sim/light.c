@@ -61,7 +61,8 @@ static void bfs_add(World *w, int sky) {
             int nv = (sky && d == 5 && v == 15 && op == 0) ? 15 : v - (op > 1 ? op : 1);
             if (nv > get_l(&nc->light[i], sky)) {
                 set_l(&nc->light[i], sky, nv);
-                q_push(q, x, y, z, nv);
+                /* a cell at 1 lights nothing further (it would be skipped when popped) */
+                if (nv > 1) q_push(q, x, y, z, nv);
             }
         }
     }
@@ -136,12 +137,20 @@ static int neighbour_top_max(World *w, const Chunk *c, int x, int z) {
     return m;
 }
 
-/* Sky light straight down, one layer at a time from the top (sequential memory). */
-static void sky_columns(Chunk *c) {
+/* Sky light straight down, one layer at a time from the top (sequential memory). Returns a
+ * layer at and below which the sky light is 0 everywhere in the chunk. */
+static int sky_columns(Chunk *c) {
     uint8_t v[CHUNK_AREA];
     memset(v, 15, sizeof v);
     int alive = CHUNK_AREA;
-    for (int y = WORLD_HEIGHT - 1; y >= 0 && alive > 0; y--) {
+    /* At and above every column's top (c->top is current) the blocks pass light without loss:
+     * full sky light, the same for every cell of the layer. */
+    int y_top = 0;
+    for (int col = 0; col < CHUNK_AREA; col++) y_top = c->top[col] > y_top ? c->top[col] : y_top;
+    for (int y = WORLD_HEIGHT - 1; y >= y_top; y--)
+        memset(&c->light[y * CHUNK_AREA], 15 << SKY_SHIFT, CHUNK_AREA);
+    int y = y_top - 1;
+    for (; y >= 0 && alive > 0; y--) {
         const uint8_t *row = &c->blocks[y * CHUNK_AREA];
         uint8_t *lrow = &c->light[y * CHUNK_AREA];
         for (int col = 0; col < CHUNK_AREA; col++) {
@@ -155,11 +164,12 @@ static void sky_columns(Chunk *c) {
             lrow[col] = (uint8_t)(v[col] << SKY_SHIFT);
         }
     }
+    return y + 1 > 0 ? y + 1 : 0; /* the last layer written (all dark) or 0 */
 }
 
 void light_chunk_init(World *w, Chunk *c) {
     memset(c->light, 0, sizeof c->light);
-    sky_columns(c);
+    int y_dark = sky_columns(c); /* below it: no sky light to spread sideways */
     /* sky sideways: cells below a neighbour column's top may light the neighbour */
     int bx = c->cx * 16, bz = c->cz * 16;
     uint8_t nmax[CHUNK_AREA];
@@ -170,7 +180,7 @@ void light_chunk_init(World *w, Chunk *c) {
             nmax[z * 16 + x] = (uint8_t)m;
             ymax_all = m > ymax_all ? m : ymax_all;
         }
-    for (int y = 0; y < ymax_all; y++) {
+    for (int y = y_dark; y < ymax_all; y++) {
         const uint8_t *lrow = &c->light[y * CHUNK_AREA];
         for (int col = 0; col < CHUNK_AREA; col++)
             if (y < nmax[col] && (lrow[col] >> 4) > 1)

@@ -9,6 +9,7 @@
 #include "sim/physics.h"
 #include "sim/player.h"
 #include "sim/world.h"
+#include "sim/world_internal.h" /* world_block_fast */
 
 /* The player's constants (sim/player.h). */
 #define GRAVITY PHYS_GRAVITY
@@ -88,11 +89,11 @@ static void physics(const World *w, Mob *m, double ax, double az) {
     if (m->on_ground && ax == 0.0 && az == 0.0 && fabs(m->vx) < 0.003 && fabs(m->vz) < 0.003 &&
         !m->in_water &&
         block_is_solid(
-            world_block_get(w, (int)floor(m->x), (int)floor(m->y - 0.01), (int)floor(m->z)))) {
+            world_block_fast(w, phys_floor(m->x), phys_floor(m->y - 0.01), phys_floor(m->z)))) {
         m->vx = m->vy = m->vz = 0.0;
         return;
     }
-    uint8_t at = world_block_get(w, (int)floor(m->x), (int)floor(m->y + 0.4), (int)floor(m->z));
+    uint8_t at = world_block_fast(w, phys_floor(m->x), phys_floor(m->y + 0.4), phys_floor(m->z));
     m->in_water = at == BLOCK_WATER;
     double fr = m->on_ground ? FRICTION_GROUND : FRICTION_AIR;
     if (m->in_water) fr = 0.8;
@@ -308,8 +309,8 @@ void mob_table_tick(MobTable *t, const MobView *v, MobTickOut *out) {
         Mob *m = &t->mobs[i];
         /* Removal when the chunk unloaded, checked once a second per mob (staggered). */
         if (((t->ticks + m->id) % 20 == 0 &&
-             !world_chunk_loaded(v->world, world_chunk_coord((int)floor(m->x)),
-                                 world_chunk_coord((int)floor(m->z)))) ||
+             !world_chunk_loaded(v->world, world_chunk_coord(phys_floor(m->x)),
+                                 world_chunk_coord(phys_floor(m->z)))) ||
             m->y < -64.0) {
             remove_mob(t, i--);
             continue;
@@ -322,7 +323,7 @@ void mob_table_tick(MobTable *t, const MobView *v, MobTickOut *out) {
             physics(v->world, m, ax, az);
         }
         if (m->type == MOB_ZOMBIE && day && (t->ticks % 20) == 0) { /* burns in daylight */
-            int hx = (int)floor(m->x), hy = (int)floor(m->y + 1.8), hz = (int)floor(m->z);
+            int hx = phys_floor(m->x), hy = phys_floor(m->y + 1.8), hz = phys_floor(m->z);
             if ((world_light_get(v->world, hx, hy, hz) >> 4) == 15) {
                 m->health -= 1.0f;
                 m->hurt_timer = MOB_HURT_TICKS;

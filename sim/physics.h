@@ -12,6 +12,13 @@ typedef struct MoveResult {
     int on_ground;           /* clipped while moving down */
 } MoveResult;
 
+/* (int)floor(v) for |v| < 2^31 (world coordinates are far inside), without the libm rounding
+ * sequence the baseline x86-64 target needs. */
+static inline int phys_floor(double v) {
+    int i = (int)v;
+    return i - (v < (double)i);
+}
+
 /* Moves pos (x, y, z) by d (dx, dy, dz) clipped against solid blocks; d is replaced by the
  * motion actually made. */
 void phys_move(const World *w, double pos[3], double hw, double h, double d[3], MoveResult *r);

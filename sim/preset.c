@@ -22,6 +22,7 @@ void preset_init_default(WorldPreset *p) {
     p->time_of_day = 1000;
     p->day_length = 24000;
     p->mobs = 1;
+    p->hostile_mobs = 1;
     p->episode_length = 12000;
     snprintf(p->task, sizeof p->task, "diamond_pickaxe");
     p->view_radius = 4;
@@ -280,10 +281,11 @@ static Status parse_root(const json_t *root, const char *where, WorldPreset *p) 
         LOG_ERROR(TAG, "%s: expected a JSON object at the top level", where);
         return STATUS_INVALID_ARGUMENT;
     }
-    static const char *const keys[] = {
-        "name",   "generator",      "seed",      "layers",      "features",    "boxes",
-        "blocks", "spawn",          "inventory", "time_of_day", "day_length",  "fixed_time",
-        "mobs",   "episode_length", "task",      "view_radius", "description", NULL};
+    static const char *const keys[] = {"name",        "generator",      "seed",       "layers",
+                                       "features",    "boxes",          "blocks",     "spawn",
+                                       "inventory",   "time_of_day",    "day_length", "fixed_time",
+                                       "mobs",        "episode_length", "task",       "view_radius",
+                                       "description", "hostile_mobs",   NULL};
     if (jsonio_check_keys(root, where, keys)) return STATUS_INVALID_ARGUMENT;
     const char *s = NULL;
     if (jsonio_get_string(root, where, "generator", 1, &s)) return STATUS_INVALID_ARGUMENT;
@@ -323,7 +325,8 @@ static Status parse_root(const json_t *root, const char *where, WorldPreset *p) 
         jsonio_get_int(root, where, "episode_length", 0, 0, 100000000, &ep) ||
         jsonio_get_int(root, where, "view_radius", 0, 1, 12, &vr) ||
         jsonio_get_bool(root, where, "fixed_time", 0, &p->fixed_time) ||
-        jsonio_get_bool(root, where, "mobs", 0, &p->mobs))
+        jsonio_get_bool(root, where, "mobs", 0, &p->mobs) ||
+        jsonio_get_bool(root, where, "hostile_mobs", 0, &p->hostile_mobs))
         return STATUS_INVALID_ARGUMENT;
     if (tod >= dl) return bad(where, "time_of_day", "must be below day_length");
     p->day_length = (int)dl;

@@ -13,7 +13,9 @@
  *   time_of_day     0..23999 (tick of the day at start)
  *   day_length      ticks per day (default 24000)
  *   fixed_time      bool: time of day never advances
- *   mobs            bool
+ *   mobs            bool: mobs spawn at all (animals, and zombies at night)
+ *   hostile_mobs    bool (default true): zombies spawn at night; false keeps the animals
+ *                   (a peaceful world)
  *   episode_length  ticks (0 = endless)
  *   task            string (a task in worlds/tasks/, used by the survival rules)
  *   view_radius     chunks kept loaded around the player (1..12, default 4)
@@ -47,13 +49,14 @@ typedef struct WorldPreset {
     int n_inventory;
     int time_of_day, day_length, fixed_time;
     int mobs;
+    int hostile_mobs; /* zombies at night (only with mobs) */
     int episode_length;
     char task[64];
     int view_radius;
 } WorldPreset;
 
 /* Defaults: `default` generator, seed 0, spawn (0.5, surface, 0.5), time 1000 of 24000,
- * mobs on, episode 12000 ticks, task "diamond_pickaxe", view radius 4. */
+ * mobs on (hostile too), episode 12000 ticks, task "diamond_pickaxe", view radius 4. */
 void preset_init_default(WorldPreset *p);
 /* Parses a preset file (or a JSON text with `where` naming it). On failure logs the field and
  * reason and leaves *out zeroed of owned memory. */

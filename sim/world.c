@@ -38,8 +38,13 @@ World *world_create(const WorldGen *gen, int view_radius) {
 static size_t rle_encode(const uint8_t *src, uint8_t *dst) {
     size_t n = 0;
     for (int i = 0; i < CHUNK_VOLUME;) {
-        int run = 1;
-        while (i + run < CHUNK_VOLUME && run < 255 && src[i + run] == src[i]) run++;
+        int run = 1, max = CHUNK_VOLUME - i < 255 ? CHUNK_VOLUME - i : 255;
+        const uint64_t pattern = 0x0101010101010101ull * src[i];
+        for (uint64_t v; run + 8 <= max; run += 8) { /* 8 bytes at a time through long runs */
+            memcpy(&v, src + i + run, sizeof v);
+            if (v != pattern) break;
+        }
+        while (run < max && src[i + run] == src[i]) run++;
         dst[n++] = (uint8_t)run;
         dst[n++] = src[i];
         i += run;
@@ -124,9 +129,29 @@ static Chunk *chunk_take(World *w) {
     return c;
 }
 
+/* Highest layer holding a block other than air (-1: none). Whole 256-byte layers are tested 8
+ * bytes at a time, so the open sky above the terrain costs little. */
+static int chunk_highest_layer(const Chunk *c) {
+    for (int y = WORLD_HEIGHT - 1; y >= 0; y--) {
+        const uint8_t *row = &c->blocks[y * CHUNK_AREA];
+        uint64_t acc = 0;
+        for (int i = 0; i < CHUNK_AREA; i += 8) {
+            uint64_t v;
+            memcpy(&v, row + i, sizeof v);
+            acc |= v;
+        }
+        if (acc) return y;
+    }
+    return -1;
+}
+
 static void chunk_top_compute(Chunk *c) {
+    /* air (id 0) blocks no light, so every column's top is at or below the highest layer that
+     * holds anything else */
+    ASSERT(BLOCK_AIR == 0 && BLOCK_TABLE[BLOCK_AIR].light_opacity == 0);
+    int y_start = chunk_highest_layer(c);
     for (int i = 0; i < CHUNK_AREA; i++) {
-        int y = WORLD_HEIGHT - 1;
+        int y = y_start;
         while (y >= 0 && BLOCK_TABLE[c->blocks[y * CHUNK_AREA + i]].light_opacity == 0) y--;
         c->top[i] = (uint8_t)(y + 1);
     }
