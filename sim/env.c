@@ -350,3 +350,22 @@ void env_load_all(Env *e) {
 }
 Player *env_player_mut(Env *e) { return &e->player; }
 World *env_world_mut(Env *e) { return e->world; }
+
+void env_set_pose(Env *env, double x, double y, double z, float yaw, float pitch) {
+    Player *p = env_player_mut(env);
+    p->x = x;
+    p->y = y;
+    p->z = z;
+    p->yaw = yaw;
+    p->pitch = pitch;
+    env_load_all(env);
+    int tx, ty, tz, face;
+    memset(&p->target, 0, sizeof p->target);
+    if (player_raycast(p, env_world(env), PLAYER_REACH, &tx, &ty, &tz, &face)) {
+        p->target.has_target = 1;
+        p->target.x = tx;
+        p->target.y = ty;
+        p->target.z = tz;
+        p->target.face = face;
+    }
+}

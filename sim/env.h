@@ -122,6 +122,9 @@ void env_load_all(Env *env);
 /* Direct mutable access (tests set up situations; tools like the window's creative mode). */
 Player *env_player_mut(Env *env);
 World *env_world_mut(Env *env);
+/* Puts the player at feet (x, y, z) looking along yaw/pitch (degrees), loads the chunks around
+ * and updates the targeted block, as a tick would (screenshots, benchmarks, tests). */
+void env_set_pose(Env *env, double x, double y, double z, float yaw, float pitch);
 /* Spawns an item entity (as a block drop: pickup delay 10). Returns 0 if the table is full. */
 int env_item_spawn(Env *env, double x, double y, double z, ItemStack stack, int pickup_delay);
 

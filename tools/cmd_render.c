@@ -44,22 +44,7 @@ Env *render_tool_open_world(const char *world, uint64_t seed, int seed_given) {
 }
 
 void render_tool_set_pose(Env *env, const double *pose) {
-    Player *p = env_player_mut(env);
-    p->x = pose[0];
-    p->y = pose[1];
-    p->z = pose[2];
-    p->yaw = (float)pose[3];
-    p->pitch = (float)pose[4];
-    env_load_all(env);
-    int x, y, z, face;
-    memset(&p->target, 0, sizeof p->target);
-    if (player_raycast(p, env_world(env), PLAYER_REACH, &x, &y, &z, &face)) {
-        p->target.has_target = 1;
-        p->target.x = x;
-        p->target.y = y;
-        p->target.z = z;
-        p->target.face = face;
-    }
+    env_set_pose(env, pose[0], pose[1], pose[2], (float)pose[3], (float)pose[4]);
 }
 
 /* "oak_log:8,stick:4" -> inventory; prints the bad entry and returns -1 on error. */

@@ -40,27 +40,8 @@ typedef struct Scene {
     float break_progress;
 } Scene;
 
-static void set_pose(Env *env, const double *pose) {
-    Player *p = env_player_mut(env);
-    p->x = pose[0];
-    p->y = pose[1];
-    p->z = pose[2];
-    p->yaw = (float)pose[3];
-    p->pitch = (float)pose[4];
-    env_load_all(env);
-    int x, y, z, face;
-    memset(&p->target, 0, sizeof p->target);
-    if (player_raycast(p, env_world(env), PLAYER_REACH, &x, &y, &z, &face)) {
-        p->target.has_target = 1;
-        p->target.x = x;
-        p->target.y = y;
-        p->target.z = z;
-        p->target.face = face;
-    }
-}
-
 static void run_scene(WindowApp *app, GlWorld *gl, const Renderer *r, Env *env, const Scene *s) {
-    set_pose(env, s->pose);
+    env_set_pose(env, s->pose[0], s->pose[1], s->pose[2], (float)s->pose[3], (float)s->pose[4]);
     RenderScene *sc = mem_calloc(1, sizeof *sc);
     render_scene_from_env(env, sc);
     if (s->time_of_day >= 0) sc->time_of_day = s->time_of_day;
