@@ -650,6 +650,35 @@ static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
     return 1;
 }
 
+/* One DDA step to the nearest boundary: updates the cell, t (the distance where the new cell is
+ * entered) and the face it is entered through. Returns 0 when the new cell is outside the frame's
+ * chunk table. wk->top is 0 where there is no chunk, so `y < top` implies wk->ch. */
+static inline int dda_step(FrameCtx *fc, Dda *s, Walk *wk, float *t, int *face, int edge_x,
+                           int edge_z) {
+    if (s->tmx < s->tmy && s->tmx < s->tmz) {
+        s->x += s->sx;
+        *t = s->tmx;
+        s->tmx += s->idx;
+        *face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+        if ((s->x & (REGION_SIZE - 1)) == edge_x) return walk_locate(fc, s, wk);
+        wk->cell += s->sx;
+    } else if (s->tmy < s->tmz) {
+        s->y += s->sy;
+        *t = s->tmy;
+        s->tmy += s->idy;
+        *face = s->sy > 0 ? RFACE_NY : RFACE_PY;
+        wk->cell += 256 * s->sy;
+    } else {
+        s->z += s->sz;
+        *t = s->tmz;
+        s->tmz += s->idz;
+        *face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+        if ((s->z & (REGION_SIZE - 1)) == edge_z) return walk_locate(fc, s, wk);
+        wk->cell += 16 * s->sz;
+    }
+    return 1;
+}
+
 /* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
  * distance, then seen through the water it crossed. col holds the hit colour when hit. */
 static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int hit, float t,
@@ -738,30 +767,14 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             }
         }
         prev = block;
-        if (s.tmx < s.tmy && s.tmx < s.tmz) {
-            s.x += s.sx;
-            t = s.tmx;
-            s.tmx += s.idx;
-            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
-            if ((s.x & (REGION_SIZE - 1)) == edge_x)
-                inside = walk_locate(fc, &s, &wk);
-            else
-                wk.cell += s.sx;
-        } else if (s.tmy < s.tmz) {
-            s.y += s.sy;
-            t = s.tmy;
-            s.tmy += s.idy;
-            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
-            wk.cell += 256 * s.sy;
-        } else {
-            s.z += s.sz;
-            t = s.tmz;
-            s.tmz += s.idz;
-            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
-            if ((s.z & (REGION_SIZE - 1)) == edge_z)
-                inside = walk_locate(fc, &s, &wk);
-            else
-                wk.cell += 16 * s.sz;
+        inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
+        /* fast path: a run of air cells below the region's top (no skipping possible, no
+         * water to account for): the same steps as above without the per-cell checks */
+        if (w.inside) continue;
+        while (inside && t < limit && (unsigned)s.y < (unsigned)wk.top &&
+               wk.ch[wk.cell] == BLOCK_AIR) {
+            prev = BLOCK_AIR;
+            inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
         }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
