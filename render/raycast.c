@@ -448,6 +448,8 @@ static void trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
 typedef struct Dda {
     int x, y, z, sx, sy, sz;
     float tmx, tmy, tmz, idx, idy, idz;
+    int fx, fy, fz; /* the face a step along each axis enters through */
+    int cy, cz;     /* chunk-array index change of a step in y, in z */
 } Dda;
 
 /* Cell and next boundary distance along one axis at distance t (inv = |1/dv|, precomputed). */
@@ -466,6 +468,11 @@ static void dda_init(const float *d, Dda *s) {
     s->sx = d[0] > 0 ? 1 : -1;
     s->sy = d[1] > 0 ? 1 : -1;
     s->sz = d[2] > 0 ? 1 : -1;
+    s->fx = s->sx > 0 ? RFACE_NX : RFACE_PX;
+    s->fy = s->sy > 0 ? RFACE_NY : RFACE_PY;
+    s->fz = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+    s->cy = 256 * s->sy;
+    s->cz = 16 * s->sz;
     s->idx = d[0] != 0.0f ? fabsf(1.0f / d[0]) : BIG;
     s->idy = d[1] != 0.0f ? fabsf(1.0f / d[1]) : BIG;
     s->idz = d[2] != 0.0f ? fabsf(1.0f / d[2]) : BIG;
@@ -659,22 +666,22 @@ static inline int dda_step(FrameCtx *fc, Dda *s, Walk *wk, float *t, int *face, 
         s->x += s->sx;
         *t = s->tmx;
         s->tmx += s->idx;
-        *face = s->sx > 0 ? RFACE_NX : RFACE_PX;
+        *face = s->fx;
         if ((s->x & (REGION_SIZE - 1)) == edge_x) return walk_locate(fc, s, wk);
         wk->cell += s->sx;
     } else if (s->tmy < s->tmz) {
         s->y += s->sy;
         *t = s->tmy;
         s->tmy += s->idy;
-        *face = s->sy > 0 ? RFACE_NY : RFACE_PY;
-        wk->cell += 256 * s->sy;
+        *face = s->fy;
+        wk->cell += s->cy;
     } else {
         s->z += s->sz;
         *t = s->tmz;
         s->tmz += s->idz;
-        *face = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+        *face = s->fz;
         if ((s->z & (REGION_SIZE - 1)) == edge_z) return walk_locate(fc, s, wk);
-        wk->cell += 16 * s->sz;
+        wk->cell += s->cz;
     }
     return 1;
 }
@@ -782,41 +789,60 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     memcpy(out, col, sizeof col);
 }
 
-static uint8_t to8(float v) {
-    return (uint8_t)(v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int)(v + 0.5f));
+/* Rounds a 0..255 colour to a byte: clamped first (branch-free minss/maxss), which gives the
+ * same byte as testing the ends (v <= 0 -> 0, v >= 255 -> 255) and then rounding. */
+static inline uint8_t to8(float v) {
+    v = fminf(fmaxf(v, 0.0f), 255.0f);
+    return (uint8_t)(int)(v + 0.5f);
+}
+
+/* Columns whose ray-direction part (fwd + u * right) is computed once per frame tile. */
+#define COL_TILE 256
+
+/* Traces pixels [x0, x1) of row py; col_dir[px - x0] holds fwd + u * right for column px. */
+static void world_row_span(FrameCtx *fc, uint8_t *row, int py, int x0, int x1,
+                           const float (*col_dir)[3]) {
+    float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
+    float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
+    for (int px = x0; px < x1; px++) {
+        int hidden = 0;
+        for (int i = 0; i < fc->n_occluders; i++) {
+            const int *o = fc->occ[i];
+            if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
+                hidden = 1;
+                break;
+            }
+        }
+        if (hidden) { /* under an opaque GUI panel, drawn over it later */
+            row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
+            continue;
+        }
+        Ray ray;
+        /* same sum as fwd + u * right + v * up, evaluated left to right */
+        for (int k = 0; k < 3; k++) ray.d[k] = col_dir[px - x0][k] + vup[k];
+        float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
+        for (int k = 0; k < 3; k++) ray.d[k] *= n;
+        ray.t_limit = fc->max_dist;
+        ray.ent_hit = 0;
+        if (fc->n_boxes) trace_entities(fc, px, py, &ray);
+        float c[3];
+        trace(fc, &ray, c);
+        row[px * 3 + 0] = to8(c[0]);
+        row[px * 3 + 1] = to8(c[1]);
+        row[px * 3 + 2] = to8(c[2]);
+    }
 }
 
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
-    const int W = fc->width, H = fc->height;
-    for (int py = y0; py < y1; py++) {
-        float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)H) * fc->tan_y;
-        uint8_t *row = rgb + (size_t)py * W * 3;
-        for (int px = 0; px < W; px++) {
-            int hidden = 0;
-            for (int i = 0; i < fc->n_occluders; i++) {
-                const int *o = fc->occ[i];
-                if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
-                    hidden = 1;
-                    break;
-                }
-            }
-            if (hidden) { /* under an opaque GUI panel, drawn over it later */
-                row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
-                continue;
-            }
+    const int W = fc->width;
+    float col_dir[COL_TILE][3];
+    for (int x0 = 0; x0 < W; x0 += COL_TILE) {
+        int x1 = x0 + COL_TILE < W ? x0 + COL_TILE : W;
+        for (int px = x0; px < x1; px++) {
             float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
-            Ray ray;
-            for (int k = 0; k < 3; k++) ray.d[k] = fc->fwd[k] + u * fc->right[k] + v * fc->up[k];
-            float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
-            for (int k = 0; k < 3; k++) ray.d[k] *= n;
-            ray.t_limit = fc->max_dist;
-            ray.ent_hit = 0;
-            if (fc->n_boxes) trace_entities(fc, px, py, &ray);
-            float c[3];
-            trace(fc, &ray, c);
-            row[px * 3 + 0] = to8(c[0]);
-            row[px * 3 + 1] = to8(c[1]);
-            row[px * 3 + 2] = to8(c[2]);
+            for (int k = 0; k < 3; k++) col_dir[px - x0][k] = fc->fwd[k] + u * fc->right[k];
         }
+        for (int py = y0; py < y1; py++)
+            world_row_span(fc, rgb + (size_t)py * W * 3, py, x0, x1, col_dir);
     }
 }
