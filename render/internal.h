@@ -73,6 +73,7 @@ typedef struct FrameCtx {
     /* opaque GUI panels (pixels, half-open) that hide the world: not traced */
     int n_occluders;
     int occ[2][4];
+    int hand; /* the bare arm is drawn over the frame: its pixels are not traced */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;
@@ -92,6 +93,12 @@ void render_entities_setup(FrameCtx *fc);
 /* Draws the hand or held item, then HUD or the open GUI with the cursor. */
 void render_overlay(const Renderer *r, const RenderScene *sc, uint8_t *rgb, int width, int height,
                     const float *hand_light);
+
+/* Whether the overlay draws the bare arm (HUD shown, no GUI, empty hand), and the arm's
+ * opaque pixels [x0, x1) in row y of a width x height frame (0: none in that row). The world
+ * pass does not trace them; the overlay covers exactly them. */
+int render_hand_shown(const RenderScene *sc);
+int render_hand_span(const RenderScene *sc, int width, int height, int y, int *x0, int *x1);
 
 /* Clouds: a flat layer at CLOUD_Y of CLOUD_CELL-block cells; render_cloud_cell says whether a
  * cell is cloudy (the window's GL back end samples the same function through a texture). */

@@ -155,6 +155,7 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->crack_stage = st > 9 ? 9 : st;
     }
     render_entities_setup(fc);
+    fc->hand = render_hand_shown(sc);
     fc->n_occluders = 0;
     if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
         const RenderRect *rs[2] = {&sc->gui.panel, &sc->gui.book_panel};
@@ -777,7 +778,15 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
         /* fast path: a run of air cells below the region's top (no skipping possible, no
          * water to account for): the same steps as above without the per-cell checks */
-        if (w.inside) continue;
+        if (w.inside) {
+            /* likewise a run of water cells (nothing to do but step) */
+            while (inside && t < limit && (unsigned)s.y < WORLD_H && wk.ch &&
+                   wk.ch[wk.cell] == BLOCK_WATER) {
+                prev = BLOCK_WATER;
+                inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
+            }
+            continue;
+        }
         while (inside && t < limit && (unsigned)s.y < (unsigned)wk.top &&
                wk.ch[wk.cell] == BLOCK_AIR) {
             prev = BLOCK_AIR;
@@ -789,10 +798,11 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     memcpy(out, col, sizeof col);
 }
 
-/* Rounds a 0..255 colour to a byte: clamped first (branch-free minss/maxss), which gives the
+/* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
  * same byte as testing the ends (v <= 0 -> 0, v >= 255 -> 255) and then rounding. */
 static inline uint8_t to8(float v) {
-    v = fminf(fmaxf(v, 0.0f), 255.0f);
+    v = v > 0.0f ? v : 0.0f;
+    v = v < 255.0f ? v : 255.0f;
     return (uint8_t)(int)(v + 0.5f);
 }
 
@@ -804,8 +814,10 @@ static void world_row_span(FrameCtx *fc, uint8_t *row, int py, int x0, int x1,
                            const float (*col_dir)[3]) {
     float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
     float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
+    int hx0 = 0, hx1 = 0; /* the arm's pixels in this row */
+    if (fc->hand && !render_hand_span(fc->sc, fc->width, fc->height, py, &hx0, &hx1)) hx1 = 0;
     for (int px = x0; px < x1; px++) {
-        int hidden = 0;
+        int hidden = px >= hx0 && px < hx1;
         for (int i = 0; i < fc->n_occluders; i++) {
             const int *o = fc->occ[i];
             if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
