@@ -294,7 +294,7 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
 }
 
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
-static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
+static inline void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
     switch (face) {
     case RFACE_NX:
         *u = fz, *v = 1.0f - fy;
@@ -317,7 +317,7 @@ static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) 
     }
 }
 
-static int mip_level(const FrameCtx *fc, float t) {
+static inline int mip_level(const FrameCtx *fc, float t) {
     float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
     int level = 0;
     while (texels >= 2.0f && level < TEX_LEVELS - 1) {
