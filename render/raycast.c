@@ -319,11 +319,9 @@ static inline void face_uv(int face, float fx, float fy, float fz, float *u, flo
 
 static inline int mip_level(const FrameCtx *fc, float t) {
     float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
+    /* the number of halvings that keep it >= 2 (halving is exact), without a loop */
     int level = 0;
-    while (texels >= 2.0f && level < TEX_LEVELS - 1) {
-        texels *= 0.5f;
-        level++;
-    }
+    for (int i = 1; i < TEX_LEVELS; i++) level += texels >= (float)(1 << i);
     return level;
 }
 
