@@ -86,6 +86,10 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 void render_fill_tops(FrameCtx *fc);
 /* Traces rows [y0, y1) of the world view into rgb (width*height*3). */
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
+/* Sky colours, fog colour and light tables for time of day tod (sky.c). */
+void render_sky_setup(FrameCtx *fc, int tod);
+/* Colour (0..255 floats) of a ray with unit direction d that leaves the world (sky.c). */
+void render_sky_color(const FrameCtx *fc, const float *d, float *out);
 /* Brightness (RGB multiplier) of light at cell (x, y, z) for this frame's time of day. */
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out);
 /* Builds the entity boxes (items, mobs) with their screen rectangles. */
