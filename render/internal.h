@@ -73,6 +73,9 @@ typedef struct FrameCtx {
     /* opaque GUI panels (pixels, half-open) that hide the world: not traced */
     int n_occluders;
     int occ[2][4];
+    /* the cell walk's state at the eye's cell, where every ray starts (see raycast.c) */
+    int eye_inside, eye_k, eye_cell, eye_top;
+    const uint8_t *eye_ch;
     int hand; /* the bare arm is drawn over the frame: its pixels are not traced */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];

@@ -80,6 +80,8 @@ static void setup_chunks(FrameCtx *fc) {
         }
 }
 
+static void eye_walk(FrameCtx *fc);
+
 void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, int width,
                         int height) {
     fc->r = r;
@@ -125,6 +127,7 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->crack_stage = st > 9 ? 9 : st;
     }
     render_entities_setup(fc);
+    eye_walk(fc);
     fc->hand = render_hand_shown(sc);
     fc->n_occluders = 0;
     if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
@@ -561,6 +564,19 @@ static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
     return 1;
 }
 
+/* walk_locate at the eye's cell, where every ray starts (once per frame). */
+static void eye_walk(FrameCtx *fc) {
+    Dda s;
+    memset(&s, 0, sizeof s);
+    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
+    Walk wk = {NULL, 0, 0, 0};
+    fc->eye_inside = walk_locate(fc, &s, &wk);
+    fc->eye_ch = wk.ch;
+    fc->eye_k = wk.k;
+    fc->eye_cell = wk.cell;
+    fc->eye_top = wk.top;
+}
+
 /* One DDA step to the nearest boundary: updates the cell, t (the distance where the new cell is
  * entered) and the face it is entered through. Returns 0 when the new cell is outside the frame's
  * chunk table. wk->top is 0 where there is no chunk, so `y < top` implies wk->ch. */
@@ -633,10 +649,10 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
-    Walk wk;
+    Walk wk = {fc->eye_ch, fc->eye_k, fc->eye_cell, fc->eye_top}; /* walk_locate at the eye */
     /* x & (REGION_SIZE - 1) when a step enters a new region */
     const int edge_x = s.sx > 0 ? 0 : REGION_SIZE - 1, edge_z = s.sz > 0 ? 0 : REGION_SIZE - 1;
-    int inside = walk_locate(fc, &s, &wk);
+    int inside = fc->eye_inside;
     while (inside && t < limit) {
         int block = BLOCK_AIR;
         /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
