@@ -430,8 +430,10 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
             k = kz * FRAME_CHUNK_DIM + kx;
             ctop = fc->chunks[k] ? chunk_top(fc, k) : 0;
-            cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
-            t_cexit = tcx < tcz ? tcx : tcz;
+            if (REGION_PER_CHUNK > 1) {
+                cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
+                t_cexit = tcx < tcz ? tcx : tcz;
+            }
         }
         int top = fc->chunks[k]
                       ? fc->region_tops[k][(rz & (REGION_PER_CHUNK - 1)) * REGION_PER_CHUNK +
@@ -439,8 +441,11 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
                       : 0;
         if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         /* above the whole chunk until it leaves it: jump to the next chunk */
+        /* (a region is a whole chunk when REGION_SHIFT is 4: the chunk's exit is the region's, up
+         * to rounding far beyond the view distance, where both ways return 0) */
         float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
-        if (t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f && y0 + d[1] * t_clow >= (float)ctop) {
+        if (REGION_PER_CHUNK > 1 && t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f &&
+            y0 + d[1] * t_clow >= (float)ctop) {
             if (t_cexit >= limit) return 0;
             t_in = t_cexit;
             if (tcx < tcz) {
