@@ -75,14 +75,18 @@ void d2_bitmap(const Canvas *c, const char *const *rows, int bw, int bh, const c
                const Rgb8 *pal, int x0, int y0, int x1, int y1, int max_col) {
     int w = x1 - x0, h = y1 - y0;
     if (w <= 0 || h <= 0) return;
+    int8_t lut[256]; /* bitmap character -> palette index, -1: transparent */
+    memset(lut, -1, sizeof lut);
+    for (int i = 0; keys[i] && i < 127; i++)
+        if (keys[i] != '.' && lut[(uint8_t)keys[i]] < 0) lut[(uint8_t)keys[i]] = (int8_t)i;
     for (int y = y0 > 0 ? y0 : 0; y < y1 && y < c->h; y++) {
         int by = (y - y0) * bh / h;
         for (int x = x0 > 0 ? x0 : 0; x < x1 && x < c->w; x++) {
             int bx = (x - x0) * bw / w;
             if (bx >= max_col) continue;
-            const char *k = strchr(keys, rows[by][bx]);
-            if (!k || rows[by][bx] == '.') continue;
-            Rgb8 col = pal[k - keys];
+            int k = lut[(uint8_t)rows[by][bx]];
+            if (k < 0) continue;
+            Rgb8 col = pal[k];
             uint8_t *p = c->rgb + ((size_t)y * c->w + x) * 3;
             p[0] = col.r, p[1] = col.g, p[2] = col.b;
         }

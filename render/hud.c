@@ -126,6 +126,34 @@ static void draw_crosshair(const Hud *h) {
     d2_invert(c, cx - t / 2, cy - t / 2 + t, cx - t / 2 + t, cy + arm + 1);
 }
 
+int render_hand_shown(const RenderScene *sc) {
+    const ItemStack *st = &sc->inventory[sc->selected];
+    return sc->show_hud && !sc->gui.open &&
+           !(st->count > 0 && st->item != ITEM_NONE && st->item < ITEM_COUNT);
+}
+
+/* The bare arm's row y: its left edge xa in 640x360 units and its pixels [x0, x1) (clipped);
+ * returns 0 when the row has none. */
+static int hand_row(const RenderScene *sc, int width, int height, int y, float *xa_out, int *x0,
+                    int *x1) {
+    float swing = sc->swing > 0 ? sinf((float)sc->swing / 6.0f * 3.14159f) : 0.0f;
+    float vx = (float)width / 640.0f, vy = (float)height / 360.0f;
+    int top = (int)((250.0f + 25.0f * swing) * vy);
+    if (y < top || y < 0 || y >= height) return 0;
+    float fy = ((float)y / vy - 250.0f) / 110.0f; /* 0 at the top of the arm */
+    float xa = 470.0f - 30.0f * swing + 70.0f * fy, xb = xa + 95.0f;
+    int a = (int)(xa * vx), b = (int)(xb * vx);
+    *xa_out = xa;
+    *x0 = a > 0 ? a : 0;
+    *x1 = b < width ? b : width;
+    return *x0 < *x1;
+}
+
+int render_hand_span(const RenderScene *sc, int width, int height, int y, int *x0, int *x1) {
+    float xa;
+    return render_hand_shown(sc) && hand_row(sc, width, height, y, &xa, x0, x1);
+}
+
 /* The first-person hand, or the held item's icon, at the lower right (with a swing). */
 static void draw_hand(const Hud *h, const RenderTextures *tex, const RenderScene *sc,
                       const float *light) {
@@ -140,13 +168,13 @@ static void draw_hand(const Hud *h, const RenderTextures *tex, const RenderScene
         d2_icon(c, tex->icon[st->item], x0, y0, x1, y1, 0.35f + 0.65f * l);
         return;
     }
+    /* opaque: the world pass leaves exactly these pixels untraced (render_hand_span) */
     const Texel *skin = tex->tex[TEX_HAND];
-    int top = (int)((250.0f + 25.0f * swing) * vy);
-    for (int y = top > 0 ? top : 0; y < c->h; y++) {
-        float fy = ((float)y / vy - 250.0f) / 110.0f; /* 0 at the top of the arm */
-        float xa = 470.0f - 30.0f * swing + 70.0f * fy, xb = xa + 95.0f;
-        for (int x = (int)(xa * vx); x < (int)(xb * vx) && x < c->w; x++) {
-            if (x < 0) continue;
+    for (int y = 0; y < c->h; y++) {
+        float xa;
+        int x0, x1;
+        if (!hand_row(sc, c->w, c->h, y, &xa, &x0, &x1)) continue;
+        for (int x = x0; x < x1; x++) {
             const Texel *t = &skin[((y * 16 / c->h) & 15) * 16 + (x & 15)];
             float edge = ((float)x / vx - xa) < 12.0f ? 0.75f : 1.0f;
             uint8_t *p = c->rgb + ((size_t)y * c->w + x) * 3;

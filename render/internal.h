@@ -73,6 +73,10 @@ typedef struct FrameCtx {
     /* opaque GUI panels (pixels, half-open) that hide the world: not traced */
     int n_occluders;
     int occ[2][4];
+    /* the cell walk's state at the eye's cell, where every ray starts (see raycast.c) */
+    int eye_inside, eye_k, eye_cell, eye_top;
+    const uint8_t *eye_ch;
+    int hand; /* the bare arm is drawn over the frame: its pixels are not traced */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;
@@ -85,6 +89,10 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
 void render_fill_tops(FrameCtx *fc);
 /* Traces rows [y0, y1) of the world view into rgb (width*height*3). */
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
+/* Sky colours, fog colour and light tables for time of day tod (sky.c). */
+void render_sky_setup(FrameCtx *fc, int tod);
+/* Colour (0..255 floats) of a ray with unit direction d that leaves the world (sky.c). */
+void render_sky_color(const FrameCtx *fc, const float *d, float *out);
 /* Brightness (RGB multiplier) of light at cell (x, y, z) for this frame's time of day. */
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out);
 /* Builds the entity boxes (items, mobs) with their screen rectangles. */
@@ -92,6 +100,12 @@ void render_entities_setup(FrameCtx *fc);
 /* Draws the hand or held item, then HUD or the open GUI with the cursor. */
 void render_overlay(const Renderer *r, const RenderScene *sc, uint8_t *rgb, int width, int height,
                     const float *hand_light);
+
+/* Whether the overlay draws the bare arm (HUD shown, no GUI, empty hand), and the arm's
+ * opaque pixels [x0, x1) in row y of a width x height frame (0: none in that row). The world
+ * pass does not trace them; the overlay covers exactly them. */
+int render_hand_shown(const RenderScene *sc);
+int render_hand_span(const RenderScene *sc, int width, int height, int y, int *x0, int *x1);
 
 /* Clouds: a flat layer at CLOUD_Y of CLOUD_CELL-block cells; render_cloud_cell says whether a
  * cell is cloudy (the window's GL back end samples the same function through a texture). */

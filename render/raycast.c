@@ -9,8 +9,11 @@
  * glass are alpha-tested per texel; water is a translucent tinted volume whose opacity grows with
  * the distance travelled in it; torches are small boxes in their cell. Colour = texel x face shade
  * x max(sky light x daylight, torch light), fogged to the sky's horizon colour at the view
- * distance. Everything is computed per pixel from the frame's immutable setup, so any row split
- * gives the same bytes. */
+ * distance; rays that hit nothing take the sky's colour (sky.c). Runs of air below a region's
+ * top and runs of water go through a tight inner loop that takes exactly the steps of the full
+ * loop (same cells, same distances), so it changes no byte. Pixels under opaque GUI panels and
+ * under the bare arm are not traced (the overlay covers them). Everything is computed per pixel
+ * from the frame's immutable setup, so any row split gives the same bytes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,39 +62,6 @@ static void mix3(float *c, const float *to, float f) {
 
 /* ---- frame setup ---------------------------------------------------------------------- */
 
-static void setup_sky(FrameCtx *fc, int tod) {
-    /* sun angle: 0 rises in the east (+x), 6000 noon (zenith), 12000 sets, 18000 midnight */
-    float phi = (float)tod / 24000.0f * 6.2831853f;
-    float s = sinf(phi), c = cosf(phi);
-    fc->sun_dir[0] = c;
-    fc->sun_dir[1] = s;
-    fc->sun_dir[2] = 0.0f;
-    fc->daylight = clampf(0.5f + 2.2f * s, 0.0f, 1.0f);
-    float d = fc->daylight;
-    static const float DAY_Z[3] = {118, 165, 255}, DAY_H[3] = {186, 212, 255};
-    static const float NIGHT_Z[3] = {4, 6, 16}, NIGHT_H[3] = {18, 24, 44};
-    static const float DUSK_H[3] = {236, 150, 90};
-    for (int k = 0; k < 3; k++) {
-        fc->sky_zenith[k] = NIGHT_Z[k] + (DAY_Z[k] - NIGHT_Z[k]) * d;
-        fc->sky_horizon[k] = NIGHT_H[k] + (DAY_H[k] - NIGHT_H[k]) * d;
-    }
-    float dusk = clampf(1.0f - fabsf(s) * 4.0f, 0.0f, 1.0f) * 0.6f; /* sunrise/sunset glow */
-    mix3(fc->sky_horizon, DUSK_H, dusk);
-    memcpy(fc->fog_color, fc->sky_horizon, sizeof fc->fog_color);
-    for (int l = 0; l < 16; l++) fc->lum[l] = powf(0.8f, (float)(15 - l));
-    for (int l = 0; l < 256; l++) {
-        float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
-        float blk = fc->lum[l & 15];
-        float night_blue = 1.0f - fc->daylight;
-        float sc3[3] = {sky * (1.0f - 0.25f * night_blue), sky * (1.0f - 0.15f * night_blue), sky};
-        float b[3] = {blk, blk * 0.86f, blk * 0.62f};
-        for (int k = 0; k < 3; k++) {
-            float v = sc3[k] > b[k] ? sc3[k] : b[k];
-            fc->light_tab[l][k] = v > 0.03f ? v : 0.03f;
-        }
-    }
-}
-
 static void setup_chunks(FrameCtx *fc) {
     int radius = (int)(fc->max_dist / 16.0f) + 1;
     if (radius > FRAME_MAX_CHUNK_RADIUS) radius = FRAME_MAX_CHUNK_RADIUS;
@@ -111,6 +81,8 @@ static void setup_chunks(FrameCtx *fc) {
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
         }
 }
+
+static void eye_walk(FrameCtx *fc);
 
 void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, int width,
                         int height) {
@@ -145,7 +117,7 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->max_dist = (float)(sc->view_limit < 16 ? 16 : sc->view_limit);
     fc->fog_start = fc->max_dist * 0.6f;
     fc->pix_angle = 2.0f * fc->tan_y / (float)height;
-    setup_sky(fc, sc->time_of_day);
+    render_sky_setup(fc, sc->time_of_day);
     setup_chunks(fc);
     fc->has_target = sc->has_target;
     fc->tx = sc->target[0];
@@ -157,6 +129,8 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
         fc->crack_stage = st > 9 ? 9 : st;
     }
     render_entities_setup(fc);
+    eye_walk(fc);
+    fc->hand = render_hand_shown(sc);
     fc->n_occluders = 0;
     if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
         const RenderRect *rs[2] = {&sc->gui.panel, &sc->gui.book_panel};
@@ -209,71 +183,6 @@ void render_fill_tops(FrameCtx *fc) {
         if (fc->chunks[k]) chunk_top(fc, k);
 }
 
-static uint64_t cell_hash(int64_t cx, int64_t cz) {
-    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ull ^ (uint64_t)cz * 0xC2B2AE3D27D4EB4Full;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 32);
-}
-
-int render_cloud_cell(int64_t cx, int64_t cz) {
-    /* big patches (a coarse 4x3-cell grid) with ragged edges (single cells dropped) */
-    if (cell_hash(cx >> 2, cz / 3 - (cz < 0 && cz % 3 != 0)) % 100u >= 40u) return 0;
-    return cell_hash(cx, cz) % 100u < 78u;
-}
-
-/* Minecraft-style blocky clouds: a flat layer of 12x12-block cells, about a third of them
- * cloudy in large patches (hashes of the cell and of a coarser grid), drifting +x with the
- * tick, fading towards the horizon. */
-static void clouds(const FrameCtx *fc, const float *d, float *out) {
-    if (d[1] <= 0.02f) return;
-    float eye_y = (float)fc->ecy + fc->ey;
-    if (eye_y >= CLOUD_Y) return;
-    float t = (CLOUD_Y - eye_y) / d[1];
-    if (t > 600.0f) return;
-    double x = (double)fc->ecx + fc->ex + d[0] * t + 0.03 * (double)fc->sc->tick;
-    double z = (double)fc->ecz + fc->ez + d[2] * t;
-    int64_t cx = (int64_t)floor(x / CLOUD_CELL), cz = (int64_t)floor(z / CLOUD_CELL);
-    if (!render_cloud_cell(cx, cz)) return;
-    float a = 0.8f * (1.0f - t / 600.0f);
-    float v = 60.0f + 195.0f * fc->daylight;
-    for (int k = 0; k < 3; k++) out[k] += (v - out[k]) * a;
-}
-
-static void sky_color(const FrameCtx *fc, const float *d, float *out) {
-    float e = d[1];
-    if (e >= 0.0f) {
-        float f = sqrtf(e);
-        for (int k = 0; k < 3; k++)
-            out[k] = fc->sky_horizon[k] + (fc->sky_zenith[k] - fc->sky_horizon[k]) * f;
-    } else {
-        for (int k = 0; k < 3; k++) out[k] = fc->sky_horizon[k] * (1.0f + e * 0.5f);
-    }
-    /* square sun and moon, like Minecraft's */
-    const float *s = fc->sun_dir;
-    float c = d[0] * s[0] + d[1] * s[1];
-    float a = d[2], b = d[0] * (-s[1]) + d[1] * s[0];
-    if (c > 0.0f && fabsf(a) < 0.05f * c && fabsf(b) < 0.05f * c) {
-        out[0] = 255, out[1] = 250, out[2] = 210;
-    } else if (c < 0.0f && fabsf(a) < 0.035f * -c && fabsf(b) < 0.035f * -c) {
-        out[0] = 220, out[1] = 224, out[2] = 235;
-    } else if (fc->daylight < 0.6f && e > 0.05f) {
-        /* stars: a hash of the direction quantised on a fine grid */
-        int qx = (int)floorf(d[0] * 180.0f), qy = (int)floorf(d[1] * 180.0f),
-            qz = (int)floorf(d[2] * 180.0f);
-        uint32_t h =
-            ((uint32_t)qx * 73856093u) ^ ((uint32_t)qy * 19349663u) ^ ((uint32_t)qz * 83492791u);
-        h ^= h >> 13;
-        h *= 0x5bd1e995u;
-        h ^= h >> 15;
-        if (h % 1000u < 4u) {
-            float st = (0.6f - fc->daylight) / 0.6f * 200.0f;
-            for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], st);
-        }
-    }
-    clouds(fc, d, out);
-}
-
 /* Light at an air cell next to a hit, as an RGB multiplier. */
 /* The light table entry for cell (x, y, z) (inlined on the hit path). */
 static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {
@@ -295,7 +204,7 @@ void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
 }
 
 /* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
-static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
+static inline void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
     switch (face) {
     case RFACE_NX:
         *u = fz, *v = 1.0f - fy;
@@ -318,13 +227,11 @@ static void face_uv(int face, float fx, float fy, float fz, float *u, float *v) 
     }
 }
 
-static int mip_level(const FrameCtx *fc, float t) {
+static inline int mip_level(const FrameCtx *fc, float t) {
     float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
+    /* the number of halvings that keep it >= 2 (halving is exact), without a loop */
     int level = 0;
-    while (texels >= 2.0f && level < TEX_LEVELS - 1) {
-        texels *= 0.5f;
-        level++;
-    }
+    for (int i = 1; i < TEX_LEVELS; i++) level += texels >= (float)(1 << i);
     return level;
 }
 
@@ -450,6 +357,8 @@ static void trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
 typedef struct Dda {
     int x, y, z, sx, sy, sz;
     float tmx, tmy, tmz, idx, idy, idz;
+    int fx, fy, fz; /* the face a step along each axis enters through */
+    int cy, cz;     /* chunk-array index change of a step in y, in z */
 } Dda;
 
 /* Cell and next boundary distance along one axis at distance t (inv = |1/dv|, precomputed). */
@@ -468,6 +377,11 @@ static void dda_init(const float *d, Dda *s) {
     s->sx = d[0] > 0 ? 1 : -1;
     s->sy = d[1] > 0 ? 1 : -1;
     s->sz = d[2] > 0 ? 1 : -1;
+    s->fx = s->sx > 0 ? RFACE_NX : RFACE_PX;
+    s->fy = s->sy > 0 ? RFACE_NY : RFACE_PY;
+    s->fz = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
+    s->cy = 256 * s->sy;
+    s->cz = 16 * s->sz;
     s->idx = d[0] != 0.0f ? fabsf(1.0f / d[0]) : BIG;
     s->idy = d[1] != 0.0f ? fabsf(1.0f / d[1]) : BIG;
     s->idz = d[2] != 0.0f ? fabsf(1.0f / d[2]) : BIG;
@@ -518,8 +432,10 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
             if (kx < 0 || kz < 0 || kx >= FRAME_CHUNK_DIM || kz >= FRAME_CHUNK_DIM) return 0;
             k = kz * FRAME_CHUNK_DIM + kx;
             ctop = fc->chunks[k] ? chunk_top(fc, k) : 0;
-            cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
-            t_cexit = tcx < tcz ? tcx : tcz;
+            if (REGION_PER_CHUNK > 1) {
+                cell_bounds(fc, d, s, ckx * 16, ckz * 16, 16.0f, &tcx, &tcz);
+                t_cexit = tcx < tcz ? tcx : tcz;
+            }
         }
         int top = fc->chunks[k]
                       ? fc->region_tops[k][(rz & (REGION_PER_CHUNK - 1)) * REGION_PER_CHUNK +
@@ -527,8 +443,11 @@ static int skip_regions(FrameCtx *fc, const float *d, const Dda *s, float t, flo
                       : 0;
         if (d[1] >= 0.0f && y0 + d[1] * t_in >= (float)WORLD_H) return 0;
         /* above the whole chunk until it leaves it: jump to the next chunk */
+        /* (a region is a whole chunk when REGION_SHIFT is 4: the chunk's exit is the region's, up
+         * to rounding far beyond the view distance, where both ways return 0) */
         float t_clow = d[1] >= 0.0f ? t_in : (t_cexit < limit ? t_cexit : limit);
-        if (t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f && y0 + d[1] * t_clow >= (float)ctop) {
+        if (REGION_PER_CHUNK > 1 && t_cexit > tmx + 1e-3f && t_cexit > tmz + 1e-3f &&
+            y0 + d[1] * t_clow >= (float)ctop) {
             if (t_cexit >= limit) return 0;
             t_in = t_cexit;
             if (tcx < tcz) {
@@ -652,6 +571,48 @@ static inline int walk_locate(FrameCtx *fc, const Dda *s, Walk *wk) {
     return 1;
 }
 
+/* walk_locate at the eye's cell, where every ray starts (once per frame). */
+static void eye_walk(FrameCtx *fc) {
+    Dda s;
+    memset(&s, 0, sizeof s);
+    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
+    Walk wk = {NULL, 0, 0, 0};
+    fc->eye_inside = walk_locate(fc, &s, &wk);
+    fc->eye_ch = wk.ch;
+    fc->eye_k = wk.k;
+    fc->eye_cell = wk.cell;
+    fc->eye_top = wk.top;
+}
+
+/* One DDA step to the nearest boundary: updates the cell, t (the distance where the new cell is
+ * entered) and the face it is entered through. Returns 0 when the new cell is outside the frame's
+ * chunk table. wk->top is 0 where there is no chunk, so `y < top` implies wk->ch. */
+static inline int dda_step(FrameCtx *fc, Dda *s, Walk *wk, float *t, int *face, int edge_x,
+                           int edge_z) {
+    if (s->tmx < s->tmy && s->tmx < s->tmz) {
+        s->x += s->sx;
+        *t = s->tmx;
+        s->tmx += s->idx;
+        *face = s->fx;
+        if ((s->x & (REGION_SIZE - 1)) == edge_x) return walk_locate(fc, s, wk);
+        wk->cell += s->sx;
+    } else if (s->tmy < s->tmz) {
+        s->y += s->sy;
+        *t = s->tmy;
+        s->tmy += s->idy;
+        *face = s->fy;
+        wk->cell += s->cy;
+    } else {
+        s->z += s->sz;
+        *t = s->tmz;
+        s->tmz += s->idz;
+        *face = s->fz;
+        if ((s->z & (REGION_SIZE - 1)) == edge_z) return walk_locate(fc, s, wk);
+        wk->cell += s->cz;
+    }
+    return 1;
+}
+
 /* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
  * distance, then seen through the water it crossed. col holds the hit colour when hit. */
 static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int hit, float t,
@@ -662,7 +623,7 @@ static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int h
             memcpy(col, ray->ent_color, 3 * sizeof(float));
             t_end = ray->t_limit;
         } else {
-            sky_color(fc, ray->d, col);
+            render_sky_color(fc, ray->d, col);
             t_end = -1.0f;
         }
     }
@@ -695,10 +656,10 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     int face = -1, prev = BLOCK_AIR, hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
-    Walk wk;
+    Walk wk = {fc->eye_ch, fc->eye_k, fc->eye_cell, fc->eye_top}; /* walk_locate at the eye */
     /* x & (REGION_SIZE - 1) when a step enters a new region */
     const int edge_x = s.sx > 0 ? 0 : REGION_SIZE - 1, edge_z = s.sz > 0 ? 0 : REGION_SIZE - 1;
-    int inside = walk_locate(fc, &s, &wk);
+    int inside = fc->eye_inside;
     while (inside && t < limit) {
         int block = BLOCK_AIR;
         /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
@@ -740,30 +701,22 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             }
         }
         prev = block;
-        if (s.tmx < s.tmy && s.tmx < s.tmz) {
-            s.x += s.sx;
-            t = s.tmx;
-            s.tmx += s.idx;
-            face = s.sx > 0 ? RFACE_NX : RFACE_PX;
-            if ((s.x & (REGION_SIZE - 1)) == edge_x)
-                inside = walk_locate(fc, &s, &wk);
-            else
-                wk.cell += s.sx;
-        } else if (s.tmy < s.tmz) {
-            s.y += s.sy;
-            t = s.tmy;
-            s.tmy += s.idy;
-            face = s.sy > 0 ? RFACE_NY : RFACE_PY;
-            wk.cell += 256 * s.sy;
-        } else {
-            s.z += s.sz;
-            t = s.tmz;
-            s.tmz += s.idz;
-            face = s.sz > 0 ? RFACE_NZ : RFACE_PZ;
-            if ((s.z & (REGION_SIZE - 1)) == edge_z)
-                inside = walk_locate(fc, &s, &wk);
-            else
-                wk.cell += 16 * s.sz;
+        inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
+        /* fast path: a run of air cells below the region's top (no skipping possible, no
+         * water to account for): the same steps as above without the per-cell checks */
+        if (w.inside) {
+            /* likewise a run of water cells (nothing to do but step) */
+            while (inside && t < limit && (unsigned)s.y < WORLD_H && wk.ch &&
+                   wk.ch[wk.cell] == BLOCK_WATER) {
+                prev = BLOCK_WATER;
+                inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
+            }
+            continue;
+        }
+        while (inside && t < limit && (unsigned)s.y < (unsigned)wk.top &&
+               wk.ch[wk.cell] == BLOCK_AIR) {
+            prev = BLOCK_AIR;
+            inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
         }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
@@ -771,41 +724,63 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
     memcpy(out, col, sizeof col);
 }
 
-static uint8_t to8(float v) {
-    return (uint8_t)(v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int)(v + 0.5f));
+/* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
+ * same byte as testing the ends (v <= 0 -> 0, v >= 255 -> 255) and then rounding. */
+static inline uint8_t to8(float v) {
+    v = v > 0.0f ? v : 0.0f;
+    v = v < 255.0f ? v : 255.0f;
+    return (uint8_t)(int)(v + 0.5f);
+}
+
+/* Columns whose ray-direction part (fwd + u * right) is computed once per frame tile. */
+#define COL_TILE 256
+
+/* Traces pixels [x0, x1) of row py; col_dir[px - x0] holds fwd + u * right for column px. */
+static void world_row_span(FrameCtx *fc, uint8_t *row, int py, int x0, int x1,
+                           const float (*col_dir)[3]) {
+    float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
+    float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
+    int hx0 = 0, hx1 = 0; /* the arm's pixels in this row */
+    if (fc->hand && !render_hand_span(fc->sc, fc->width, fc->height, py, &hx0, &hx1)) hx1 = 0;
+    for (int px = x0; px < x1; px++) {
+        int hidden = px >= hx0 && px < hx1;
+        for (int i = 0; i < fc->n_occluders; i++) {
+            const int *o = fc->occ[i];
+            if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
+                hidden = 1;
+                break;
+            }
+        }
+        if (hidden) { /* under an opaque GUI panel, drawn over it later */
+            row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
+            continue;
+        }
+        Ray ray;
+        /* same sum as fwd + u * right + v * up, evaluated left to right */
+        for (int k = 0; k < 3; k++) ray.d[k] = col_dir[px - x0][k] + vup[k];
+        float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
+        for (int k = 0; k < 3; k++) ray.d[k] *= n;
+        ray.t_limit = fc->max_dist;
+        ray.ent_hit = 0;
+        if (fc->n_boxes) trace_entities(fc, px, py, &ray);
+        float c[3];
+        trace(fc, &ray, c);
+        row[px * 3 + 0] = to8(c[0]);
+        row[px * 3 + 1] = to8(c[1]);
+        row[px * 3 + 2] = to8(c[2]);
+    }
 }
 
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
-    const int W = fc->width, H = fc->height;
-    for (int py = y0; py < y1; py++) {
-        float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)H) * fc->tan_y;
-        uint8_t *row = rgb + (size_t)py * W * 3;
-        for (int px = 0; px < W; px++) {
-            int hidden = 0;
-            for (int i = 0; i < fc->n_occluders; i++) {
-                const int *o = fc->occ[i];
-                if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
-                    hidden = 1;
-                    break;
-                }
-            }
-            if (hidden) { /* under an opaque GUI panel, drawn over it later */
-                row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
-                continue;
-            }
+    const int W = fc->width;
+    float col_dir[COL_TILE][3];
+    for (int x0 = 0; x0 < W; x0 += COL_TILE) {
+        int x1 = x0 + COL_TILE < W ? x0 + COL_TILE : W;
+        for (int px = x0; px < x1; px++) {
             float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
-            Ray ray;
-            for (int k = 0; k < 3; k++) ray.d[k] = fc->fwd[k] + u * fc->right[k] + v * fc->up[k];
-            float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
-            for (int k = 0; k < 3; k++) ray.d[k] *= n;
-            ray.t_limit = fc->max_dist;
-            ray.ent_hit = 0;
-            if (fc->n_boxes) trace_entities(fc, px, py, &ray);
-            float c[3];
-            trace(fc, &ray, c);
-            row[px * 3 + 0] = to8(c[0]);
-            row[px * 3 + 1] = to8(c[1]);
-            row[px * 3 + 2] = to8(c[2]);
+            for (int k = 0; k < 3; k++) col_dir[px - x0][k] = fc->fwd[k] + u * fc->right[k];
         }
+        for (int py = y0; py < y1; py++)
+            world_row_span(fc, rgb + (size_t)py * W * 3, py, x0, x1, col_dir);
     }
 }

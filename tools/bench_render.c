@@ -106,14 +106,14 @@ static double env_steps_per_s(const Renderer *r, Env *env, double secs) {
     return (double)steps / (t - t0);
 }
 
-static int dump_views(const Renderer *r, const RenderScene *scenes, const char *dir) {
-    uint8_t *rgb = mem_alloc(640 * 360 * 3);
+static int dump_views(const Renderer *r, const RenderScene *scenes, const char *dir, int w, int h) {
+    uint8_t *rgb = mem_alloc((size_t)w * h * 3);
     int rc = 0;
     for (int v = 0; v < N_VIEWS && rc == 0; v++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/view_%d.png", dir, v);
-        render_scene(r, &scenes[v], rgb, 640, 360);
-        if (render_png_write(path, rgb, 640, 360) != STATUS_OK) rc = 1;
+        render_scene(r, &scenes[v], rgb, w, h);
+        if (render_png_write(path, rgb, w, h) != STATUS_OK) rc = 1;
     }
     mem_free(rgb);
     return rc;
@@ -124,31 +124,53 @@ int bench_render(int argc, char **argv) {
     uint64_t seed = 1;
     long long rounds = 0;
     const char *dump = NULL;
+    const char *only = NULL;
     const CliOption opts[] = {
         {"--seconds", CLI_DOUBLE, &secs, "S", "time per measurement (default 1)", 0.05, 60},
         {"--seed", CLI_U64, &seed, "S", "world seed (default 1)", 0, 0},
-        {"--dump", CLI_STRING, &dump, "DIR", "also write the views as DIR/view_N.png (640x360)", 0,
-         0},
+        {"--dump", CLI_STRING, &dump, "DIR",
+         "also write the views as DIR/view_N.png (640x360 or --size)", 0, 0},
         {"--rounds", CLI_INT, &rounds, "N", "fixed work: N rounds over the views at 64x64", 1,
          1000000},
+        {"--size", CLI_STRING, &only, "WxH",
+         "only this size, no env steps (profiling: with --rounds, exactly 5N frames)", 0, 0},
     };
     const CliSpec spec = {"bench render",
-                          "[--seconds S] [--seed S] [--rounds N] [--dump DIR]",
+                          "[--seconds S] [--seed S] [--rounds N] [--dump DIR] [--size WxH]",
                           "software renderer frames/s on one core",
                           opts,
-                          4,
+                          5,
                           0,
                           0,
                           NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
+    int w = 0, h = 0;
+    if (only) {
+        char tail = 0;
+        if (sscanf(only, "%dx%d%c", &w, &h, &tail) != 2 || w < 1 || h < 1 || w > 4096 || h > 4096) {
+            fprintf(stderr, "vpt bench render: --size: bad value '%s' (expected WxH, e.g. 64x64)\n",
+                    only);
+            return 2;
+        }
+    }
     Env *env = render_tool_open_world("default", seed, 1);
     if (!env) return 1;
     env_load_all(env);
     Renderer *r = render_create(NULL);
     RenderScene *scenes = mem_calloc(N_VIEWS, sizeof *scenes);
     build_views(env, scenes);
-    if (dump && dump_views(r, scenes, dump) != 0) return 1;
+    if (dump && dump_views(r, scenes, dump, only ? w : 640, only ? h : 360) != 0) return 1;
+    if (only) {
+        double f = fps_at(r, scenes, w, h, secs, (long)rounds);
+        printf("{\"size\": \"%dx%d\", \"fps\": %.1f, \"views\": %d, \"threads\": 1, "
+               "\"timing\": \"thread_cpu\"}\n",
+               w, h, f, N_VIEWS);
+        mem_free(scenes);
+        render_destroy(r);
+        env_destroy(env);
+        return 0;
+    }
     double f64 = fps_at(r, scenes, 64, 64, secs, (long)rounds);
     double f128 = fps_at(r, scenes, 128, 128, secs, rounds ? (long)rounds / 4 + 1 : 0);
     double f640 = fps_at(r, scenes, 640, 360, secs, rounds ? (long)rounds / 50 + 1 : 0);

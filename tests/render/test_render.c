@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "render/internal.h"
 #include "render/png.h"
 #include "render/render.h"
 #include "scenes.h"
@@ -313,6 +314,41 @@ static void test_view_limit_fogs_far_terrain(void) {
     mem_free(sc);
 }
 
+/* The world pass leaves the bare arm's pixels untraced (render_hand_span): the overlay must cover
+ * exactly them, at every size and swing phase. Oracle: every pixel traced, then the overlay. */
+static void test_arm_pixels_untraced_are_covered(void) {
+    RenderScene *sc = mem_calloc(1, sizeof *sc);
+    scenes_synth(sc, 0.5, 68.6, -1.5, 180.0f, 25.0f, 6000);
+    memset(sc->inventory, 0, sizeof sc->inventory); /* empty hand: the bare arm */
+    static const int SIZES[][2] = {{64, 64}, {160, 90}, {97, 41}, {7, 5}, {640, 360}};
+    FrameCtx *fc = mem_alloc(sizeof *fc);
+    for (int si = 0; si < 5; si++) {
+        int w = SIZES[si][0], h = SIZES[si][1];
+        uint8_t *a = mem_alloc((size_t)w * h * 3), *b = mem_alloc((size_t)w * h * 3);
+        for (int swing = 0; swing <= 6; swing += 3) {
+            sc->swing = swing;
+            render_scene(R, sc, a, w, h);
+            render_frame_setup(fc, R, sc, w, h);
+            CHECK(fc->hand);
+            fc->hand = 0;
+            render_world_rows(fc, b, 0, h);
+            float l[3];
+            render_light_rgb(fc, fc->ecx, fc->ecy, fc->ecz, l);
+            render_overlay(R, sc, b, w, h, l);
+            CHECK_MSG(memcmp(a, b, (size_t)w * h * 3) == 0, "%dx%d swing %d differs", w, h, swing);
+            int x0, x1, rows = 0;
+            for (int y = 0; y < h; y++) rows += render_hand_span(sc, w, h, y, &x0, &x1);
+            if (w >= 64) CHECK(rows > h / 5); /* the arm is there */
+        }
+        mem_free(a);
+        mem_free(b);
+    }
+    sc->inventory[sc->selected] = (ItemStack){ITEM_STICK, 1, 0}; /* held item: nothing skipped */
+    CHECK(!render_hand_shown(sc));
+    mem_free(fc);
+    mem_free(sc);
+}
+
 /* The golden images live in test_render_golden.c (its own check state: count it here). */
 static void test_golden(void) { CHECK_EQ_INT(test_render_golden(R), 0); }
 
@@ -329,6 +365,7 @@ int main(void) {
     TEST_RUN(test_arm_swings_while_attacking);
     TEST_RUN(test_odd_sizes);
     TEST_RUN(test_view_limit_fogs_far_terrain);
+    TEST_RUN(test_arm_pixels_untraced_are_covered);
     TEST_RUN(test_golden);
     render_destroy(R);
     return check_finish();

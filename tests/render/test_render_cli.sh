@@ -27,6 +27,11 @@ expect 2 "give" -- render --world flat --give no_such_item:3 --out "$DIR/g.png"
 expect 2 "give" -- render --world flat --give stick:lots --out "$DIR/h.png"
 expect 2 "out" -- render --world flat
 expect 1 "" -- render --world flat --size 32x32 --out "$DIR/missing/dir/f.png"
+# bench render --size: one size, fixed work, one JSON object; a bad size names the flag
+"$VPT" bench render --size 8x8 --rounds 1 >"$DIR/bench.json" 2>&1 &&
+    grep -q '"size": "8x8", "fps": [0-9]' "$DIR/bench.json" || { echo "FAIL: bench render --size"; cat "$DIR/bench.json"; fail=1; }
+expect 2 "size" -- bench render --size 64by64
+expect 2 "size" -- bench render --size 0x8
 for f in a b c d e g h; do [ -e "$DIR/$f.png" ] && { echo "FAIL: $f.png written"; fail=1; }; done
 [ $fail -eq 0 ] && echo "test_render_cli: ok"
 exit $fail
