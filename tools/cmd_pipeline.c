@@ -22,6 +22,8 @@
 #include "core/rng.h"
 #include "sim/env.h"
 #include "tools/cli.h"
+#include "video/codec.h"
+#include "video/dataset.h"
 #include "tools/commands.h"
 
 typedef struct StageResult {
@@ -127,6 +129,41 @@ static const StageDef STAGES[] = {
 };
 enum { N_STAGES = sizeof STAGES / sizeof STAGES[0] };
 
+/* Frame `at` (a fraction of the episode) of each contractor episode, as a PNG beside the report,
+ * so the report shows what the contractors recorded. Returns how many were written. */
+static int report_frames(const Pipeline *p, FILE *md) {
+    VideoManifest m;
+    if (video_manifest_load(p->contractor_dir, &m) != STATUS_OK) return 0;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/frames", p->out);
+    int written = 0;
+    if (fs_mkdir_p(dir) == STATUS_OK) {
+        for (int e = 0; e < m.n && e < 8; e++) {
+            char mp4[1200], png[1200];
+            snprintf(mp4, sizeof mp4, "%s/%s", p->contractor_dir, m.episodes[e].files[0].name);
+            VideoDecoderOptions o = {320, 180, VIDEO_RESIZE_AREA, 0, 1};
+            VideoDecoder *dec = NULL;
+            if (video_decoder_open(&dec, mp4, &o) != STATUS_OK) continue;
+            static uint8_t rgb[320 * 180 * 3];
+            int got = 0;
+            int64_t want = m.episodes[e].frames * 3 / 4;
+            for (int64_t f = 0; f <= want; f++)
+                if (video_decoder_next(dec, rgb, &got) != STATUS_OK || !got) break;
+            video_decoder_destroy(dec);
+            if (!got) continue;
+            snprintf(png, sizeof png, "%s/%s.png", dir, m.episodes[e].name);
+            if (video_png_write(png, rgb, 320, 180) != STATUS_OK) continue;
+            if (!written)
+                fprintf(md, "\n## Contractor frames (three quarters into each episode)\n\n");
+            fprintf(md, "![%s](frames/%s.png) ", m.episodes[e].name, m.episodes[e].name);
+            written++;
+        }
+    }
+    if (written) fprintf(md, "\n");
+    video_manifest_free(&m);
+    return written;
+}
+
 static void write_report(const Pipeline *p, const StageResult *res, int n) {
     char path[512];
     json_t *root = json_object(), *arr = json_array();
@@ -168,6 +205,7 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
                         100.0 * json_number_value(json_object_get(val, "rate")), tick);
             }
         }
+        report_frames(p, f);
         fs_atomic_commit(af);
     }
     json_decref(root);

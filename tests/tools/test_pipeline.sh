@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test_pipeline.sh VPT: the main job end to end on a tiny setting: every built stage succeeds,
+# the datasets verify, the report lists each stage (the unbuilt learning stages say so, never
+# "ok"), the eval JSON and contractor frames exist; bad flags exit 2 and write nothing.
+set -u
+vpt="$1"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fails=0; passes=0
+ok() { passes=$((passes+1)); }
+bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+
+"$vpt" pipeline --out "$tmp/run" --episodes 2 --episode-ticks 60 --eval-episodes 2 --quiet \
+    >"$tmp/out.json" 2>"$tmp/err"; rc=$?
+[ $rc -eq 0 ] && ok || bad "pipeline exited $rc: $(tail -5 "$tmp/err")"
+for s in sim contractor web check eval; do
+    grep -q "\"stage\": \"$s\", \"result\": \"ok\"" "$tmp/out.json" && ok || bad "stage $s not ok"
+    grep -q "^| $s | .* | ok |" "$tmp/run/report.md" && ok || bad "report: stage $s not ok"
+done
+for s in idm label bc rl; do
+    grep -q "\"stage\": \"$s\", \"result\": \"not built yet\"" "$tmp/out.json" && ok || bad "stage $s claims a result"
+done
+[ "$(ls "$tmp/run/contractor"/*.mp4 | wc -l)" -eq 2 ] && ok || bad "contractor episodes missing"
+[ "$(ls "$tmp/run/web"/*.mp4 | wc -l)" -eq 2 ] && ok || bad "web episodes missing"
+[ "$(ls "$tmp/run/web"/ep*.jsonl 2>/dev/null | wc -l)" -eq 0 ] && ok || bad "web corpus holds action logs"
+[ "$(ls "$tmp/run/web/ground_truth"/*.jsonl | wc -l)" -eq 2 ] && ok || bad "ground truth missing"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['episodes']==2 and 'log' in d['items']" \
+    "$tmp/run/eval.json" && ok || bad "eval.json"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['stages'])==9" \
+    "$tmp/run/report.json" && ok || bad "report.json"
+[ "$(ls "$tmp/run/frames"/*.png | wc -l)" -eq 2 ] && ok || bad "report frames missing"
+
+"$vpt" pipeline --out "$tmp/bad" --episodes 0 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q -- "--episodes" "$tmp/err" && [ ! -e "$tmp/bad" ] && ok || bad "bad --episodes: rc $rc"
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
