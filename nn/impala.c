@@ -183,6 +183,12 @@ void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *a, const NnImpa
     pool_parallel_for(ctx->pool, nc, 1, forward_chunk, &j);
 }
 
+/* din = ReLU's input gradient (overwritten, not accumulated: saves zeroing din first). */
+static void relu_grad(float *restrict din, const float *restrict dout, const float *restrict out,
+                      int64_t n) {
+    for (int64_t i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
 /* Backward of images [n0, n1) of one stack. dx: d(stack output) of the batch, consumed. */
 static void stack_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int s, const float *inp,
                            float *dx_all, float *dinp_all, int n0, int n1) {
@@ -202,8 +208,7 @@ static void stack_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int s, c
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k + 1]),
                            nn_grad(p, m->conv_b[s][k + 1]), dx, x[base + 2],
                            nn_param(p, m->conv_w[s][k + 1]), &rs);
-        memset(t2, 0, (size_t)e2 * sizeof(float));
-        nn_relu_backward(t2, t1, x[base + 2], e2);
+        relu_grad(t2, t1, x[base + 2], e2);
         memset(t1, 0, (size_t)e2 * sizeof(float));
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k]), nn_grad(p, m->conv_b[s][k]), t2,
                            x[base], nn_param(p, m->conv_w[s][k]), &rs);
@@ -223,13 +228,11 @@ static void range_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int n0, 
     const NnImpalaActs *a = j->a;
     const int64_t F = m->flat, D = m->dense, n = n1 - n0;
     float *dfc = j->head[0] + n0 * D, *dflat = j->head[1] + n0 * F, *dx = j->head[2];
-    memset(dfc, 0, (size_t)(n * D) * sizeof(float));
-    nn_relu_backward(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
+    relu_grad(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
     memset(dflat, 0, (size_t)(n * F) * sizeof(float));
     nn_linear_backward(dflat, nn_grad(p, m->fc_w), nn_grad(p, m->fc_b), dfc, a->flat + n0 * F,
                        nn_param(p, m->fc_w), n, (int)F, (int)D);
-    memset(dx + n0 * F, 0, (size_t)(n * F) * sizeof(float));
-    nn_relu_backward(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
+    relu_grad(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
     for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
         int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
         float *dxs = dx;
