@@ -7,6 +7,7 @@
 
 typedef struct NnDirectDims {
     int Hp, Wp, C, O, KH, KW, stride, OH, OW; /* Hp, Wp: padded input size */
+    int relu;                                 /* 1: store max(out, 0) */
 } NnDirectDims;
 
 /* out (OH,OW,O) = (accumulate ? out : bias or 0) + conv(ip (Hp,Wp,C), wt (KH,KW,C,O));

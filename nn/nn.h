@@ -193,6 +193,10 @@ int nn_conv_out_h(const NnConvShape *s);
 int nn_conv_out_w(const NnConvShape *s);
 void nn_conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
                        const NnConvShape *s);
+/* out = relu(conv2d(inp)): the same as nn_conv2d_forward then nn_relu_forward, with the ReLU
+ * applied as the direct kernels store their output (one pass over the result saved). */
+void nn_conv2d_forward_relu(NnCtx *ctx, float *out, const float *inp, const float *w,
+                            const float *b, const NnConvShape *s);
 void nn_conv2d_backward(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
                         const float *inp, const float *w, const NnConvShape *s);
 /* Naive direct convolution: the oracle for the GEMM version in tests. */
