@@ -40,9 +40,11 @@ typedef int vi __attribute__((vector_size(VW * 4)));
         }                                                                                          \
         for (int p = 0; p < PW; p++)                                                               \
             for (int v = 0; v < NV; v++) {                                                         \
+                const int64_t at = ((int64_t)oh * d->OW + ow0 + p) * O + VW * v;                   \
                 vf y = acc[p][v];                                                                  \
+                if (d->res) y = LD(d->res + at) + y;          /* res + conv, as nn_add_forward */  \
                 if (d->relu) y = (vf)((vi)y & (y > (vf){0})); /* max(y, 0), NaN -> 0 as ReLU */    \
-                ST(out + ((int64_t)oh * d->OW + ow0 + p) * O + VW * v, y);                         \
+                ST(out + at, y);                                                                   \
             }                                                                                      \
     }
 

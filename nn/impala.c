@@ -6,9 +6,10 @@
  * results do not depend on scheduling. Activations for the whole batch are allocated up front
  * from the arena (the arena is not thread-safe); chunks only write their own slices.
  * Activation slots per stack (acts->x[s][k]): 0 conv0, 1 pool, 2 relu, 3 conv1, 4 relu,
- * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output); 3 and 8 alias
- * 4 and 9: conv1/conv3 run with their ReLU fused (nn_conv2d_forward_relu), only relu(conv) is
- * kept. */
+ * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). Slots 3, 5,
+ * 8, 10 alias 4, 6, 9, 11: conv1/conv3 run with their ReLU fused (nn_conv2d_forward_relu) and
+ * conv2/conv4 with the residual add fused (nn_conv2d_forward_add), so only the fused results are
+ * stored. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,9 +97,12 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
         int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
         a->x[s][0] = nn_arena_alloc_uninit(ar, n1);
         for (int k = 1; k < 12; k++) /* conv1/conv3 outputs are stored after their ReLU only */
-            a->x[s][k] = k == 3 || k == 8 ? NULL : nn_arena_alloc_uninit(ar, n2);
+            a->x[s][k] =
+                k == 3 || k == 5 || k == 8 || k == 10 ? NULL : nn_arena_alloc_uninit(ar, n2);
         a->x[s][3] = a->x[s][4];
+        a->x[s][5] = a->x[s][6];
         a->x[s][8] = a->x[s][9];
+        a->x[s][10] = a->x[s][11];
         a->argmax[s] = (int32_t *)nn_arena_alloc_uninit(ar, n2);
     }
     a->flat = nn_arena_alloc_uninit(ar, (int64_t)N * m->flat);
@@ -129,9 +133,8 @@ static void stack_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const 
         nn_relu_forward(x[base], skip, e2);
         nn_conv2d_forward_relu(ctx, x[base + 2], x[base], nn_param(p, m->conv_w[s][k]),
                                nn_param(p, m->conv_b[s][k]), &rs);
-        nn_conv2d_forward(ctx, x[base + 3], x[base + 2], nn_param(p, m->conv_w[s][k + 1]),
-                          nn_param(p, m->conv_b[s][k + 1]), &rs);
-        nn_add_forward(x[base + 4], skip, x[base + 3], e2);
+        nn_conv2d_forward_add(ctx, x[base + 4], x[base + 2], nn_param(p, m->conv_w[s][k + 1]),
+                              nn_param(p, m->conv_b[s][k + 1]), skip, &rs);
     }
 }
 

@@ -122,9 +122,9 @@ static void test_impala_mixed_contexts(void) {
     nn_params_deinit(&p);
 }
 
-/* The fused conv+ReLU equals conv then ReLU bit for bit, on the direct kernels (16/32 output
- * channels, stride 1 and 2) and on the im2col path (8), and has negative pre-activations to clip.
- */
+/* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
+ * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
+ * the data has negative pre-activations to clip. */
 static void test_conv_relu_fused(void) {
     const NnConvShape shapes[] = {
         {3, 9, 11, 3, 16, 3, 3, 1, 1}, {2, 8, 8, 16, 32, 3, 3, 2, 1}, {2, 7, 6, 5, 8, 3, 3, 1, 1}};
@@ -150,6 +150,14 @@ static void test_conv_relu_fused(void) {
         CHECK_MSG(neg > 0 && neg < nout, "shape %d: %lld negative of %lld", t, (long long)neg,
                   (long long)nout);
         CHECK_MSG(diff == 0, "shape %d: %lld outputs differ", t, (long long)diff);
+        float *res = mem_alloc((size_t)nout * 4);
+        for (int64_t i = 0; i < nout; i++) res[i] = rng_float(&r) - 0.5f;
+        nn_add_forward(ref, res, y, nout);
+        nn_conv2d_forward_add(NULL, fused, x, w, b, res, s);
+        diff = 0;
+        for (int64_t i = 0; i < nout; i++) diff += memcmp(&ref[i], &fused[i], 4) != 0;
+        CHECK_MSG(diff == 0, "shape %d: %lld residual outputs differ", t, (long long)diff);
+        mem_free(res);
         mem_free(x);
         mem_free(w);
         mem_free(b);
