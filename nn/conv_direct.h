@@ -7,6 +7,8 @@
 
 typedef struct NnDirectDims {
     int Hp, Wp, C, O, KH, KW, stride, OH, OW; /* Hp, Wp: padded input size */
+    int relu;                                 /* 1: store max(out, 0) */
+    const float *res;                         /* non-NULL: store res + out (res shaped as out) */
 } NnDirectDims;
 
 /* out (OH,OW,O) = (accumulate ? out : bias or 0) + conv(ip (Hp,Wp,C), wt (KH,KW,C,O));

@@ -8,6 +8,7 @@
 #include "nn/conv_direct.h"
 
 typedef float vf __attribute__((vector_size(VW * 4), aligned(4), may_alias));
+typedef int vi __attribute__((vector_size(VW * 4)));
 
 #define LD(p) (*(const vf *)(p))
 #define ST(p, v) (*(vf *)(p) = (v))
@@ -38,8 +39,13 @@ typedef float vf __attribute__((vector_size(VW * 4), aligned(4), may_alias));
             }                                                                                      \
         }                                                                                          \
         for (int p = 0; p < PW; p++)                                                               \
-            for (int v = 0; v < NV; v++)                                                           \
-                ST(out + ((int64_t)oh * d->OW + ow0 + p) * O + VW * v, acc[p][v]);                 \
+            for (int v = 0; v < NV; v++) {                                                         \
+                const int64_t at = ((int64_t)oh * d->OW + ow0 + p) * O + VW * v;                   \
+                vf y = acc[p][v];                                                                  \
+                if (d->res) y = LD(d->res + at) + y;          /* res + conv, as nn_add_forward */  \
+                if (d->relu) y = (vf)((vi)y & (y > (vf){0})); /* max(y, 0), NaN -> 0 as ReLU */    \
+                ST(out + at, y);                                                                   \
+            }                                                                                      \
     }
 
 /* Weight gradient of channels [c0, c0+CB) at tap (kh, kw); U interleaved pixel streams keep

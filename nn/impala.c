@@ -6,7 +6,10 @@
  * results do not depend on scheduling. Activations for the whole batch are allocated up front
  * from the arena (the arena is not thread-safe); chunks only write their own slices.
  * Activation slots per stack (acts->x[s][k]): 0 conv0, 1 pool, 2 relu, 3 conv1, 4 relu,
- * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). */
+ * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). Slots 3, 5,
+ * 8, 10 alias 4, 6, 9, 11: conv1/conv3 run with their ReLU fused (nn_conv2d_forward_relu) and
+ * conv2/conv4 with the residual add fused (nn_conv2d_forward_add), so only the fused results are
+ * stored. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +96,13 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
         StackDims d = stack_dims(m, s);
         int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
         a->x[s][0] = nn_arena_alloc_uninit(ar, n1);
-        for (int k = 1; k < 12; k++) a->x[s][k] = nn_arena_alloc_uninit(ar, n2);
+        for (int k = 1; k < 12; k++) /* conv1/conv3 outputs are stored after their ReLU only */
+            a->x[s][k] =
+                k == 3 || k == 5 || k == 8 || k == 10 ? NULL : nn_arena_alloc_uninit(ar, n2);
+        a->x[s][3] = a->x[s][4];
+        a->x[s][5] = a->x[s][6];
+        a->x[s][8] = a->x[s][9];
+        a->x[s][10] = a->x[s][11];
         a->argmax[s] = (int32_t *)nn_arena_alloc_uninit(ar, n2);
     }
     a->flat = nn_arena_alloc_uninit(ar, (int64_t)N * m->flat);
@@ -122,12 +131,10 @@ static void stack_forward(NnCtx *ctx, NnImpalaActs *a, const NnImpala *m, const 
         int base = 2 + 5 * blk, k = 1 + 2 * blk;
         const float *skip = x[base - 1];
         nn_relu_forward(x[base], skip, e2);
-        nn_conv2d_forward(ctx, x[base + 1], x[base], nn_param(p, m->conv_w[s][k]),
-                          nn_param(p, m->conv_b[s][k]), &rs);
-        nn_relu_forward(x[base + 2], x[base + 1], e2);
-        nn_conv2d_forward(ctx, x[base + 3], x[base + 2], nn_param(p, m->conv_w[s][k + 1]),
-                          nn_param(p, m->conv_b[s][k + 1]), &rs);
-        nn_add_forward(x[base + 4], skip, x[base + 3], e2);
+        nn_conv2d_forward_relu(ctx, x[base + 2], x[base], nn_param(p, m->conv_w[s][k]),
+                               nn_param(p, m->conv_b[s][k]), &rs);
+        nn_conv2d_forward_add(ctx, x[base + 4], x[base + 2], nn_param(p, m->conv_w[s][k + 1]),
+                              nn_param(p, m->conv_b[s][k + 1]), skip, &rs);
     }
 }
 
@@ -183,6 +190,12 @@ void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *a, const NnImpa
     pool_parallel_for(ctx->pool, nc, 1, forward_chunk, &j);
 }
 
+/* din = ReLU's input gradient (overwritten, not accumulated: saves zeroing din first). */
+static void relu_grad(float *restrict din, const float *restrict dout, const float *restrict out,
+                      int64_t n) {
+    for (int64_t i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
 /* Backward of images [n0, n1) of one stack. dx: d(stack output) of the batch, consumed. */
 static void stack_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int s, const float *inp,
                            float *dx_all, float *dinp_all, int n0, int n1) {
@@ -202,8 +215,7 @@ static void stack_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int s, c
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k + 1]),
                            nn_grad(p, m->conv_b[s][k + 1]), dx, x[base + 2],
                            nn_param(p, m->conv_w[s][k + 1]), &rs);
-        memset(t2, 0, (size_t)e2 * sizeof(float));
-        nn_relu_backward(t2, t1, x[base + 2], e2);
+        relu_grad(t2, t1, x[base + 2], e2);
         memset(t1, 0, (size_t)e2 * sizeof(float));
         nn_conv2d_backward(ctx, t1, nn_grad(p, m->conv_w[s][k]), nn_grad(p, m->conv_b[s][k]), t2,
                            x[base], nn_param(p, m->conv_w[s][k]), &rs);
@@ -223,13 +235,11 @@ static void range_backward(NnCtx *ctx, const ImpalaJob *j, NnParams *p, int n0, 
     const NnImpalaActs *a = j->a;
     const int64_t F = m->flat, D = m->dense, n = n1 - n0;
     float *dfc = j->head[0] + n0 * D, *dflat = j->head[1] + n0 * F, *dx = j->head[2];
-    memset(dfc, 0, (size_t)(n * D) * sizeof(float));
-    nn_relu_backward(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
+    relu_grad(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
     memset(dflat, 0, (size_t)(n * F) * sizeof(float));
     nn_linear_backward(dflat, nn_grad(p, m->fc_w), nn_grad(p, m->fc_b), dfc, a->flat + n0 * F,
                        nn_param(p, m->fc_w), n, (int)F, (int)D);
-    memset(dx + n0 * F, 0, (size_t)(n * F) * sizeof(float));
-    nn_relu_backward(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
+    relu_grad(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
     for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
         int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
         float *dxs = dx;

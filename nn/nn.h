@@ -193,6 +193,14 @@ int nn_conv_out_h(const NnConvShape *s);
 int nn_conv_out_w(const NnConvShape *s);
 void nn_conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
                        const NnConvShape *s);
+/* out = relu(conv2d(inp)): the same as nn_conv2d_forward then nn_relu_forward, with the ReLU
+ * applied as the direct kernels store their output (one pass over the result saved). */
+void nn_conv2d_forward_relu(NnCtx *ctx, float *out, const float *inp, const float *w,
+                            const float *b, const NnConvShape *s);
+/* out = res + conv2d(inp) (a residual connection, res shaped like out): the same as
+ * nn_conv2d_forward then nn_add_forward(out, res, conv), with the add done in the store. */
+void nn_conv2d_forward_add(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           const float *res, const NnConvShape *s);
 void nn_conv2d_backward(NnCtx *ctx, float *dinp, float *dw, float *db, const float *dout,
                         const float *inp, const float *w, const NnConvShape *s);
 /* Naive direct convolution: the oracle for the GEMM version in tests. */

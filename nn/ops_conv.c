@@ -85,6 +85,8 @@ typedef struct ConvJob {
     const float *inp, *w, *b, *dout;
     float *wt, *wt2; /* direct path: (KH,KW,C,O) and flipped (KH,KW,O,C) weights */
     int n_chunks;
+    int relu;         /* forward: apply ReLU to the output */
+    const float *res; /* forward: residual added to the output */
 } ConvJob;
 
 /* Direct kernels: output channels in vectors of 16 (forward and weight gradient); the input
@@ -144,7 +146,7 @@ static int direct_dx_ok(const NnConvShape *s) {
 
 static NnDirectDims direct_dims(const NnConvShape *s) {
     return (NnDirectDims){s->H + 2 * s->pad, s->W + 2 * s->pad, s->C, s->O, s->KH, s->KW, s->stride,
-                          nn_conv_out_h(s),  nn_conv_out_w(s)};
+                          nn_conv_out_h(s),  nn_conv_out_w(s),  0,    NULL};
 }
 
 /* (O,KH,KW,C) -> (KH,KW,C,O), and flipped (KH,KW,O,C) for the input gradient. */
@@ -165,10 +167,12 @@ static void repack_weights(ConvJob *j, int flipped) {
 static void direct_forward_chunk(ConvJob *j, int c, int n0, int n1) {
     const NnConvShape *s = j->s;
     NnDirectDims d = direct_dims(s);
+    d.relu = j->relu;
     float *pad = nn_ctx_scratch(j->ctx, c, 0, (int64_t)d.Hp * d.Wp * s->C);
     const int64_t in_img = (int64_t)s->H * s->W * s->C, out_img = (int64_t)d.OH * d.OW * s->O;
     for (int n = n0; n < n1; n++) {
         pad_image(pad, j->inp + n * in_img, s->H, s->W, s->C, s->pad);
+        d.res = j->res ? j->res + n * out_img : NULL;
         direct_forward_image(j->out + n * out_img, pad, j->wt, j->b, &d, 0);
     }
 }
@@ -179,7 +183,8 @@ static void direct_backward_chunk(ConvJob *j, int c, int n0, int n1, float *dw, 
     const NnConvShape *s = j->s;
     NnDirectDims d = direct_dims(s);
     const int K = s->KH * s->KW, pt = s->KH - 1 - s->pad, pl = s->KW - 1 - s->pad;
-    NnDirectDims dt = {d.OH + 2 * pt, d.OW + 2 * pl, s->O, s->C, s->KH, s->KW, 1, s->H, s->W};
+    NnDirectDims dt = {d.OH + 2 * pt, d.OW + 2 * pl, s->O, s->C, s->KH, s->KW, 1,
+                       s->H,          s->W,          0,    NULL};
     const int64_t in_img = (int64_t)s->H * s->W * s->C, out_img = (int64_t)d.OH * d.OW * s->O;
     const int64_t n_pad = (int64_t)d.Hp * d.Wp * s->C, n_dpad = (int64_t)dt.Hp * dt.Wp * s->O;
     const int64_t n_dwt = (int64_t)K * s->C * s->O;
@@ -250,25 +255,45 @@ static void conv_forward_chunk(void *vctx, int64_t begin, int64_t end, int worke
             }
             nn_linear_forward(j->out + g0 * out_img, col, j->w, j->b, (int64_t)g * OH * OW, K,
                               s->O);
+            if (j->res)
+                nn_add_forward(j->out + g0 * out_img, j->res + g0 * out_img, j->out + g0 * out_img,
+                               g * out_img);
+            if (j->relu) nn_relu_forward(j->out + g0 * out_img, j->out + g0 * out_img, g * out_img);
         }
     }
 }
 
-void nn_conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
-                       const NnConvShape *s) {
+static void conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           const float *res, const NnConvShape *s, int relu) {
     NnCtx local;
     int own = ctx == NULL;
     if (own) {
         nn_ctx_init(&local, NULL);
         ctx = &local;
     }
-    ConvJob j = {.ctx = ctx, .s = s, .out = out, .inp = inp, .w = w, .b = b};
+    ConvJob j = {
+        .ctx = ctx, .s = s, .out = out, .inp = inp, .w = w, .b = b, .relu = relu, .res = res};
     j.n_chunks = ctx->n_chunks < s->N ? ctx->n_chunks : s->N;
     if (j.n_chunks < 1) j.n_chunks = 1;
     if (direct_ok(s)) repack_weights(&j, 0);
     pool_parallel_for(j.n_chunks > 1 ? ctx->pool : NULL, j.n_chunks, 1, conv_forward_chunk, &j);
     mem_free(j.wt);
     if (own) nn_ctx_deinit(&local);
+}
+
+void nn_conv2d_forward(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                       const NnConvShape *s) {
+    conv2d_forward(ctx, out, inp, w, b, NULL, s, 0);
+}
+
+void nn_conv2d_forward_add(NnCtx *ctx, float *out, const float *inp, const float *w, const float *b,
+                           const float *res, const NnConvShape *s) {
+    conv2d_forward(ctx, out, inp, w, b, res, s, 0);
+}
+
+void nn_conv2d_forward_relu(NnCtx *ctx, float *out, const float *inp, const float *w,
+                            const float *b, const NnConvShape *s) {
+    conv2d_forward(ctx, out, inp, w, b, NULL, s, 1);
 }
 
 static void conv_backward_chunk(void *vctx, int64_t begin, int64_t end, int worker) {

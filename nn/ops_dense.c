@@ -125,8 +125,8 @@ void nn_relu_forward(float *out, const float *inp, int64_t n) {
 }
 
 void nn_relu_backward(float *dinp, const float *dout, const float *out, int64_t n) {
-    for (int64_t i = 0; i < n; i++)
-        if (out[i] > 0.0f) dinp[i] += dout[i];
+    /* branch-free so it vectorizes: the signs are data, a branch mispredicts half the time */
+    for (int64_t i = 0; i < n; i++) dinp[i] += out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
 void nn_gelu_forward(float *out, const float *inp, int64_t n) {

@@ -122,6 +122,51 @@ static void test_impala_mixed_contexts(void) {
     nn_params_deinit(&p);
 }
 
+/* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
+ * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
+ * the data has negative pre-activations to clip. */
+static void test_conv_relu_fused(void) {
+    const NnConvShape shapes[] = {
+        {3, 9, 11, 3, 16, 3, 3, 1, 1}, {2, 8, 8, 16, 32, 3, 3, 2, 1}, {2, 7, 6, 5, 8, 3, 3, 1, 1}};
+    Rng r = rng_stream(5, 1);
+    for (int t = 0; t < 3; t++) {
+        const NnConvShape *s = &shapes[t];
+        int64_t nin = (int64_t)s->N * s->H * s->W * s->C, nw = (int64_t)s->O * 9 * s->C;
+        int64_t nout = (int64_t)s->N * nn_conv_out_h(s) * nn_conv_out_w(s) * s->O;
+        float *x = mem_alloc((size_t)nin * 4), *w = mem_alloc((size_t)nw * 4);
+        float *b = mem_alloc((size_t)s->O * 4), *y = mem_alloc((size_t)nout * 4);
+        float *ref = mem_alloc((size_t)nout * 4), *fused = mem_alloc((size_t)nout * 4);
+        for (int64_t i = 0; i < nin; i++) x[i] = rng_float(&r) - 0.5f;
+        for (int64_t i = 0; i < nw; i++) w[i] = rng_float(&r) - 0.5f;
+        for (int o = 0; o < s->O; o++) b[o] = rng_float(&r) - 0.5f;
+        nn_conv2d_forward(NULL, y, x, w, b, s);
+        nn_relu_forward(ref, y, nout);
+        nn_conv2d_forward_relu(NULL, fused, x, w, b, s);
+        int64_t neg = 0, diff = 0;
+        for (int64_t i = 0; i < nout; i++) {
+            neg += y[i] < 0.0f;
+            diff += memcmp(&ref[i], &fused[i], 4) != 0;
+        }
+        CHECK_MSG(neg > 0 && neg < nout, "shape %d: %lld negative of %lld", t, (long long)neg,
+                  (long long)nout);
+        CHECK_MSG(diff == 0, "shape %d: %lld outputs differ", t, (long long)diff);
+        float *res = mem_alloc((size_t)nout * 4);
+        for (int64_t i = 0; i < nout; i++) res[i] = rng_float(&r) - 0.5f;
+        nn_add_forward(ref, res, y, nout);
+        nn_conv2d_forward_add(NULL, fused, x, w, b, res, s);
+        diff = 0;
+        for (int64_t i = 0; i < nout; i++) diff += memcmp(&ref[i], &fused[i], 4) != 0;
+        CHECK_MSG(diff == 0, "shape %d: %lld residual outputs differ", t, (long long)diff);
+        mem_free(res);
+        mem_free(x);
+        mem_free(w);
+        mem_free(b);
+        mem_free(y);
+        mem_free(ref);
+        mem_free(fused);
+    }
+}
+
 static void test_overfit_fixed_batch(void) {
     for (int att = 0; att < 2; att++) {
         const int B = 2, T = 4, N = B * T;
