@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+#include "core/fsutil.h"
 #include "core/jsonio.h"
 #include "core/log.h"
 
@@ -243,13 +245,12 @@ Status recipe_set_load_buffer(const char *text, const char *where, RecipeSet *ou
 }
 
 Status recipe_set_load_file(const char *path, RecipeSet *out) {
-    json_t *root = NULL;
-    Status st = jsonio_load_file(path, &root);
+    /* The file's own text, so syntax errors keep their line and column. */
+    char *text = NULL;
+    Status st = fs_read_file(path, &text, NULL);
     if (st != STATUS_OK) return st;
-    char *text = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
     st = recipe_set_load_buffer(text, path, out);
-    free(text);
+    mem_free(text);
     return st;
 }
 

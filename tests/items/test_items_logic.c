@@ -3,6 +3,7 @@
  * drive the same features through native actions only). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/rng.h"
@@ -40,6 +41,13 @@ static void click(Gui *g, const GuiContext *c, GuiElemKind kind, int index, GuiC
 
 /* ---- recipes ---------------------------------------------------------------------------- */
 
+static char g_log[1024];
+static void capture_log(void *user, LogLevel level, const char *tag, const char *msg) {
+    (void)user;
+    (void)level;
+    snprintf(g_log, sizeof g_log, "%s: %s", tag, msg);
+}
+
 static void test_recipes_load(void) {
     const RecipeSet *r = R();
     CHECK(r->n_recipes >= 20);
@@ -75,6 +83,26 @@ static void test_recipes_bad_files(void) {
     CHECK(recipe_set_load_buffer("{\"typo\": []}", "t", s) == STATUS_INVALID_ARGUMENT);
     CHECK(recipe_set_load_buffer("{", "t", s) == STATUS_PARSE);
     CHECK(recipe_set_load_file("/nonexistent/recipes.json", s) != STATUS_OK);
+    /* A syntax error in a file is reported at its own line. */
+    char bad[] = "/tmp/vpt_recipes_XXXXXX";
+    int fd = mkstemp(bad);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        const char *text = "{\n  \"shaped\": [\n    {\"pattern\": [\"#\"],,}\n  ]\n}\n";
+        CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+        close(fd);
+        g_log[0] = 0;
+        LogLevel was = log_get_level();
+        log_set_level(LOG_LEVEL_ERROR);
+        log_set_sink(capture_log, NULL);
+        CHECK(recipe_set_load_file(bad, s) == STATUS_PARSE);
+        log_set_sink(NULL, NULL);
+        log_set_level(was);
+        char want[64];
+        snprintf(want, sizeof want, "%s:3:", bad);
+        CHECK_MSG(strstr(g_log, want) != NULL, "got '%s'", g_log);
+        unlink(bad);
+    }
     log_set_level(LOG_LEVEL_WARN);
     CHECK(recipe_set_load_file(VPT_SOURCE_DIR "/worlds/recipes.json", s) == STATUS_OK);
     CHECK_EQ_INT(s->n_recipes, R()->n_recipes);
