@@ -29,6 +29,8 @@ int bench_agent(int argc, char **argv);
 int bench_nn(int argc, char **argv);
 int bench_video(int argc, char **argv);
 
+int bench_idm(int argc, char **argv);
+
 int bench_window(int argc, char **argv); /* built with VPT_WINDOW */
 
 #endif

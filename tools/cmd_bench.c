@@ -15,6 +15,7 @@ static const BenchTarget TARGETS[] = {
     {"nn", "nn/ reference model train/infer throughput vs PyTorch, conv vs sgemm GFLOP/s",
      bench_nn},
     {"video", "encode/decode fps (one core) vs the ffmpeg CLI, loader frames/s", bench_video},
+    {"idm", "IDM train and label frames/s (default model, 64x64), model size", bench_idm},
 #ifdef VPT_HAVE_WINDOW
     {"window", "desktop window frame time at 1280x720: GL ray caster vs software", bench_window},
 #endif

@@ -17,6 +17,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"dataset", "episode folders: index, check, dedup, sample the loader", cmd_dataset},
     {"fetch", "download a URL list or dataset manifest (resume, retries, SHA-256)", cmd_fetch},
     {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
+    {"idm", "inverse dynamics model: train, eval, label a video corpus", cmd_idm},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 #ifdef VPT_HAVE_WINDOW
     {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},

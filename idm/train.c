@@ -1,0 +1,313 @@
+/* train.c: `vpt idm train` (idm.h): the IDM trained on a dataset's train split through the
+ * video loader (random windows of T frames and their actions), AdamW with warmup + cosine decay
+ * and gradient clipping, metrics JSONL beside the checkpoint, atomic checkpoints with the
+ * optimizer state. Resume: the checkpoint holds the step; the loader's window sequence is a
+ * function of (dataset, seed, loader lanes, shuffle), so skipping the step x batch windows
+ * already consumed reproduces the uninterrupted run exactly (same --threads). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/pool.h"
+#include "core/progress.h"
+#include "idm/idm.h"
+#include "video/dataset.h"
+#include "video/loader.h"
+
+#define TAG "idm"
+#define IDM_SHUFFLE 32
+
+void idm_train_options_default(IdmTrainOptions *o) {
+    memset(o, 0, sizeof *o);
+    idm_config_default(&o->cfg);
+    o->steps = 1000;
+    o->batch = 4;
+    o->lr = 3e-4;
+    o->val_fraction = 0.1;
+    o->weight_decay = 0.01;
+    o->clip = 5.0;
+    o->threads = 1;
+    o->loader_threads = 2;
+    o->seed = 1;
+    o->log_every = 10;
+    o->ckpt_every = 200;
+}
+
+/* Every training episode must carry its actions; a video-only corpus is for `idm label`. */
+static Status check_dataset(const char *dir, double val_fraction, int *train_eps) {
+    VideoManifest man;
+    Status st = video_manifest_load(dir, &man);
+    if (st == STATUS_NOT_FOUND) {
+        LOG_ERROR(TAG, "%s: no %s (not a dataset folder; make one with `vpt gen-data`)", dir,
+                  VIDEO_MANIFEST);
+        return STATUS_NOT_FOUND;
+    }
+    if (st != STATUS_OK) return st;
+    *train_eps = 0;
+    for (int i = 0; i < man.n && st == STATUS_OK; i++) {
+        const VideoEpisode *e = &man.episodes[i];
+        if (e->n_files < 3) {
+            LOG_ERROR(TAG,
+                      "%s/%s: episode '%s' has no action log (%s.jsonl): a video-only corpus "
+                      "cannot train the IDM (label it with `vpt idm label`)",
+                      dir, VIDEO_MANIFEST, e->name, e->name);
+            st = STATUS_INVALID_ARGUMENT;
+        }
+        if (!video_episode_is_val(e->name, val_fraction)) (*train_eps)++;
+    }
+    video_manifest_free(&man);
+    if (st == STATUS_OK && *train_eps == 0) {
+        LOG_ERROR(TAG, "%s: no episode in the train split (val fraction %g)", dir, val_fraction);
+        st = STATUS_INVALID_ARGUMENT;
+    }
+    return st;
+}
+
+static void metrics_path(char *buf, size_t n, const char *out) {
+    size_t len = strlen(out);
+    const char *ext = ".safetensors";
+    if (len > strlen(ext) && strcmp(out + len - strlen(ext), ext) == 0) len -= strlen(ext);
+    snprintf(buf, n, "%.*s.metrics.jsonl", (int)len, out);
+}
+
+/* Keeps the metric lines of steps <= step (a crash after the last checkpoint left later ones). */
+static Status metrics_truncate(const char *path, int64_t step) {
+    if (!fs_exists(path)) return STATUS_OK;
+    char *data;
+    size_t len;
+    Status st = fs_read_file(path, &data, &len);
+    if (st != STATUS_OK) return st;
+    size_t keep = 0;
+    for (char *line = data; *line;) {
+        char *nl = strchr(line, '\n');
+        long long s = -1;
+        if (sscanf(line, "{\"step\": %lld", &s) != 1 || s > step) break;
+        keep = nl ? (size_t)(nl + 1 - data) : len;
+        if (!nl) break;
+        line = nl + 1;
+    }
+    st = fs_write_atomic(path, data, keep);
+    mem_free(data);
+    return st;
+}
+
+/* mkdir -p of the checkpoint's folder. */
+static Status make_parent(const char *path) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return STATUS_OK;
+    *slash = 0;
+    return fs_mkdir_p(dir);
+}
+
+static Status resume_or_init(const IdmTrainOptions *o, IdmModel *m, int *resumed) {
+    *resumed = 0;
+    if (o->resume && fs_exists(o->out)) {
+        IdmTrainMeta meta;
+        Status st = idm_model_load(m, &meta, o->out, 1);
+        if (st != STATUS_OK) return st;
+        st = idm_config_compare(&o->cfg, &m->cfg, o->out);
+        if (st == STATUS_OK && (meta.seed != o->seed || meta.batch != o->batch ||
+                                meta.val_fraction != o->val_fraction)) {
+            LOG_ERROR(TAG,
+                      "%s: training field '%s' differs from the checkpoint's (seed %llu, batch "
+                      "%d, val fraction %g): resume with the same flags",
+                      o->out,
+                      meta.seed != o->seed ? "seed"
+                                           : (meta.batch != o->batch ? "batch" : "val_fraction"),
+                      (unsigned long long)meta.seed, meta.batch, meta.val_fraction);
+            st = STATUS_INVALID_ARGUMENT;
+        }
+        if (st != STATUS_OK) {
+            idm_model_deinit(m);
+            return st;
+        }
+        *resumed = 1;
+        return STATUS_OK;
+    }
+    if (o->resume) LOG_INFO(TAG, "%s does not exist yet: starting from scratch", o->out);
+    idm_model_init(m, &o->cfg, o->seed);
+    return STATUS_OK;
+}
+
+typedef struct TrainRun {
+    const IdmTrainOptions *o;
+    IdmModel m;
+    VideoLoader *loader;
+    VideoWindow win;
+    NnCtx ctx;
+    NnArena arena;
+    ThreadPool *pool;
+    uint8_t *bytes;
+    float *frames;
+    IdmLabel *labels;
+    FILE *metrics;
+} TrainRun;
+
+static Status next_batch(TrainRun *r) {
+    const IdmTrainOptions *o = r->o;
+    const int T = o->cfg.window;
+    const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
+    for (int b = 0; b < o->batch; b++) {
+        int got = 0;
+        Status st = video_loader_next(r->loader, &r->win, &got);
+        if (st != STATUS_OK) return st;
+        if (!got) {
+            LOG_ERROR(TAG, "%s: the loader ran dry", o->data);
+            return STATUS_IO;
+        }
+        memcpy(r->bytes + (int64_t)b * T * fb, r->win.frames, (size_t)(T * fb));
+        for (int t = 0; t < T; t++)
+            idm_label_from_action(&r->labels[b * T + t], &r->win.actions[t]);
+    }
+    idm_frames_to_float(r->frames, r->bytes, (int64_t)o->batch * T * fb);
+    return STATUS_OK;
+}
+
+static Status open_loader(TrainRun *r, int64_t skip_windows) {
+    const IdmTrainOptions *o = r->o;
+    VideoLoaderOptions lo = {0};
+    lo.dir = o->data, lo.T = o->cfg.window, lo.width = o->cfg.frame_w, lo.height = o->cfg.frame_h;
+    lo.filter = VIDEO_RESIZE_AREA, lo.threads = o->loader_threads, lo.shuffle = IDM_SHUFFLE;
+    lo.seed = o->seed, lo.val_fraction = o->val_fraction, lo.split = VIDEO_SPLIT_TRAIN;
+    lo.epochs = 0;
+    Status st = video_loader_create(&r->loader, &lo);
+    if (st != STATUS_OK) return st;
+    video_window_alloc(&r->win, lo.T, lo.width, lo.height);
+    for (int64_t i = 0; i < skip_windows; i++) {
+        int got = 0;
+        st = video_loader_next(r->loader, &r->win, &got);
+        if (st != STATUS_OK) return st;
+    }
+    return STATUS_OK;
+}
+
+static void run_free(TrainRun *r) {
+    video_loader_destroy(r->loader);
+    video_window_free(&r->win);
+    nn_arena_deinit(&r->arena);
+    nn_ctx_deinit(&r->ctx);
+    pool_destroy(r->pool);
+    mem_free(r->bytes);
+    mem_free(r->frames);
+    mem_free(r->labels);
+    if (r->metrics) fclose(r->metrics);
+    idm_model_deinit(&r->m);
+}
+
+static Status save(TrainRun *r) {
+    const IdmTrainOptions *o = r->o;
+    IdmTrainMeta meta = {o->val_fraction, o->seed, o->batch, o->lr, o->steps};
+    return idm_model_save(&r->m, &meta, o->out, 1);
+}
+
+static Status train_loop(TrainRun *r, IdmTrainReport *rep, int64_t start) {
+    const IdmTrainOptions *o = r->o;
+    const int T = o->cfg.window;
+    NnAdamW opt = NN_ADAMW_DEFAULT;
+    opt.weight_decay = (float)o->weight_decay;
+    int64_t warm = o->steps / 10 < 100 ? o->steps / 10 : 100;
+    NnSchedule sched = {NN_SCHED_COSINE, (float)o->lr, (float)(o->lr * 0.1), warm, o->steps};
+    Progress *pg = o->progress ? progress_create("idm train", (double)o->steps, "steps") : NULL;
+    const int64_t end = o->stop_at > 0 && o->stop_at < o->steps ? o->stop_at : o->steps;
+    double t0 = clock_now(), tlog = t0;
+    int64_t frames_since = 0;
+    Status st = STATUS_OK;
+    for (int64_t step = start; step < end && st == STATUS_OK; step++) {
+        st = next_batch(r);
+        if (st != STATUS_OK) break;
+        nn_arena_reset(&r->arena);
+        IdmStepStats ss;
+        idm_train_step(&r->m, &r->ctx, &r->arena, r->frames, r->labels, o->batch, T, &ss);
+        if (o->clip > 0) nn_clip_grad_norm(&r->m.params, o->clip);
+        const float lr = nn_schedule_lr(&sched, step);
+        nn_adamw_step(&r->m.params, &opt, lr);
+        frames_since += (int64_t)o->batch * T;
+        const int64_t done = step + 1;
+        rep->last_loss = ss.loss;
+        rep->btn_acc = (double)ss.btn_correct / (double)ss.btn_total;
+        rep->cam_acc = (double)ss.cam_correct / (double)ss.cam_total;
+        if (done % o->log_every == 0 || done == end) {
+            const double now = clock_now(), fps = (double)frames_since / (now - tlog + 1e-9);
+            fprintf(r->metrics,
+                    "{\"step\": %lld, \"loss\": %.6f, \"button_loss\": %.6f, \"camera_loss\": "
+                    "%.6f, \"button_accuracy\": %.5f, \"camera_accuracy\": %.5f, \"lr\": %.3g, "
+                    "\"frames_per_s\": %.1f}\n",
+                    (long long)done, ss.loss, ss.btn_loss, ss.cam_loss, rep->btn_acc, rep->cam_acc,
+                    (double)lr, fps);
+            fflush(r->metrics);
+            tlog = now, frames_since = 0;
+        }
+        if (pg) {
+            char note[96];
+            snprintf(note, sizeof note, "loss %.3f btn %.3f cam %.3f", ss.loss, rep->btn_acc,
+                     rep->cam_acc);
+            progress_set_note(pg, note);
+            progress_update(pg, (double)done);
+        }
+        if (o->ckpt_every > 0 && done % o->ckpt_every == 0 && done != end) st = save(r);
+        rep->steps_done = done;
+    }
+    progress_finish(pg);
+    rep->seconds = clock_now() - t0;
+    rep->frames_per_s =
+        (double)(rep->steps_done - start) * o->batch * T / (rep->seconds > 0 ? rep->seconds : 1);
+    if (st == STATUS_OK) st = save(r);
+    return st;
+}
+
+Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
+    memset(rep, 0, sizeof *rep);
+    Status st = idm_config_validate(&o->cfg, "idm train");
+    if (st != STATUS_OK) return st;
+    ASSERT(o->data && o->out && o->batch >= 1 && o->steps >= 1 && o->threads >= 1);
+    ASSERT(o->loader_threads >= 1 && o->log_every >= 1);
+    int train_eps = 0;
+    st = check_dataset(o->data, o->val_fraction, &train_eps);
+    if (st != STATUS_OK) return st;
+    st = make_parent(o->out);
+    if (st != STATUS_OK) return st;
+    TrainRun r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    int resumed = 0;
+    st = resume_or_init(o, &r.m, &resumed);
+    if (st != STATUS_OK) return st;
+    const int64_t start = r.m.params.step;
+    rep->start_step = rep->steps_done = start;
+    rep->params = idm_model_param_count(&r.m);
+    char mpath[1024];
+    metrics_path(mpath, sizeof mpath, o->out);
+    if (resumed) st = metrics_truncate(mpath, start);
+    if (st == STATUS_OK) {
+        r.metrics = fopen(mpath, resumed ? "a" : "w");
+        if (!r.metrics) {
+            LOG_ERROR(TAG, "%s: cannot open for writing", mpath);
+            st = STATUS_IO;
+        }
+    }
+    if (st == STATUS_OK) st = open_loader(&r, start * o->batch);
+    if (st == STATUS_OK) {
+        LOG_INFO(TAG, "training on %d episodes of %s, %lld parameters, steps %lld..%lld", train_eps,
+                 o->data, (long long)rep->params, (long long)start, (long long)o->steps);
+        if (o->threads > 1)
+            r.pool = pool_create(o->threads);
+        else
+            pool_blas_threads_set(1);
+        nn_ctx_init(&r.ctx, r.pool);
+        nn_arena_init(&r.arena, 1 << 20);
+        const int64_t n = (int64_t)o->batch * o->cfg.window;
+        const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
+        r.bytes = mem_alloc((size_t)(n * fb));
+        r.frames = mem_alloc(sizeof(float) * (size_t)(n * fb));
+        r.labels = mem_alloc(sizeof(IdmLabel) * (size_t)n);
+        if (start < o->steps) st = train_loop(&r, rep, start);
+    }
+    run_free(&r);
+    if (st != STATUS_OK && !resumed && rep->steps_done == 0) remove(mpath);
+    return st;
+}
