@@ -5,6 +5,7 @@
  * it between steps). Names: tconv.{w,b}, cnn.*, tfK.*, head.btn.{w,b}, head.cam.{w,b}. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -202,7 +203,8 @@ Status idm_model_load(IdmModel *m, IdmTrainMeta *meta, const char *path, int wit
     if (st != STATUS_OK) return st;
     char where[600];
     snprintf(where, sizeof where, "%s: __metadata__.config", path);
-    const char *cfg_text = nn_st_meta(&f, "config");
+    const char *cfg_text = nn_st_meta(&f, "config"), *step_text = nn_st_meta(&f, "step");
+    const long long step = step_text ? atoll(step_text) : 0;
     json_t *root = NULL;
     if (!cfg_text) {
         LOG_ERROR(TAG, "%s: no __metadata__.config (not an IDM checkpoint)", path);
@@ -229,6 +231,7 @@ Status idm_model_load(IdmModel *m, IdmTrainMeta *meta, const char *path, int wit
         idm_model_deinit(m);
         return st;
     }
+    if (!with_optimizer) m->params.step = step; /* for reports: which training step this is */
     if (meta) *meta = tm;
     return STATUS_OK;
 }
