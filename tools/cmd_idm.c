@@ -176,6 +176,7 @@ static int idm_eval_cmd(int argc, char **argv) {
 
 static int idm_label_cmd(int argc, char **argv) {
     IdmLabelOptions o = {0};
+    const char *json_out = NULL;
     long long threads = 1;
     const CliOption opts[] = {
         {"--model", CLI_STRING, &o.model_path, "CKPT", "IDM checkpoint (required)", 0, 0},
@@ -184,9 +185,10 @@ static int idm_label_cmd(int argc, char **argv) {
         {"--truth", CLI_STRING, &o.truth, "DIR", "ground-truth jsonl folder: report accuracy", 0,
          0},
         {"--threads", CLI_INT, &threads, "N", "compute threads (1)", 1, 256},
+        {"--json", CLI_STRING, &json_out, "OUT", "also write the JSON summary here", 0, 0},
     };
     const CliSpec spec = {"idm label",
-                          "--model CKPT --data WEBDIR --out OUTDIR [--truth DIR]",
+                          "--model CKPT --data WEBDIR --out OUTDIR [--truth DIR] [--json OUT]",
                           "Labels every episode of a video corpus (provenance idm-labeled).",
                           opts,
                           (int)(sizeof opts / sizeof opts[0]),
@@ -213,11 +215,12 @@ static int idm_label_cmd(int argc, char **argv) {
                           (json_int_t)r.frames, "seconds", r.seconds, "frames_per_s",
                           r.seconds > 0 ? (double)r.frames / r.seconds : 0.0);
     if (r.have_truth) json_object_set_new(j, "vs_truth", idm_stats_json(&r.stats));
+    if (json_out) st = jsonio_save_file(json_out, j);
     char *txt = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
     printf("%s\n", txt);
     free(txt);
     json_decref(j);
-    return 0;
+    return status_exit_code(st);
 }
 
 int cmd_idm(int argc, char **argv) {

@@ -7,8 +7,11 @@
  *   web         `vpt gen-data --no-actions`: the unlabeled "web video" corpus
  *   check       `vpt dataset check` on both datasets
  *   eval        `vpt eval`: the scripted speedrunner on held-out seeds (tech-tree table)
- *   idm, label, bc, rl: the learning stages; not built yet, reported as such (no stage
- *               pretends)
+ *   idm         `vpt idm train` on the contractor data (a few steps of a small model: an
+ *               honest but short run), then `vpt idm eval` on its held-out episodes
+ *   label       `vpt idm label` of the web corpus, scored against its ground truth, and
+ *               `vpt dataset check` of the labelled dataset
+ *   bc, rl: the later learning stages; not built yet, reported as such (no stage pretends)
  *
  * Writes DIR/report.md and DIR/report.json and prints the JSON summary on stdout. */
 #include <stdio.h>
@@ -24,6 +27,7 @@
 #include "tools/cli.h"
 #include "video/codec.h"
 #include "video/dataset.h"
+#include "video/loader.h"
 #include "tools/commands.h"
 
 typedef struct StageResult {
@@ -37,6 +41,9 @@ typedef struct Pipeline {
     const char *out;
     long long episodes, episode_ticks, eval_episodes;
     char contractor_dir[512], web_dir[512], eval_json[512];
+    long long idm_steps;
+    char idm_ckpt[512], idm_eval_json[512], label_dir[512], label_json[512];
+    int idm_split_all; /* no held-out contractor episode at this size: eval on all */
 } Pipeline;
 
 static int run_cmd(int (*fn)(int, char **), char **argv) {
@@ -110,6 +117,86 @@ static int stage_eval(Pipeline *p, StageResult *r) {
     return rc;
 }
 
+/* Figures of an IDM stats JSON for the report detail. */
+static void idm_figures(char *buf, size_t n, const char *json_path) {
+    json_t *j = NULL;
+    if (jsonio_load_file(json_path, &j) != STATUS_OK) {
+        snprintf(buf, n, "(no figures)");
+        return;
+    }
+    json_t *s = json_object_get(j, "vs_truth") ? json_object_get(j, "vs_truth") : j;
+    snprintf(
+        buf, n,
+        "%lld frames: keypress accuracy %.3f, camera bin accuracy %.3f, camera R^2 %.3f, "
+        "exact frames null %.3f / non-null %.3f",
+        (long long)json_integer_value(json_object_get(s, "frames")),
+        json_number_value(json_object_get(s, "keypress_accuracy")),
+        json_number_value(json_object_get(json_object_get(s, "camera_accuracy"), "mean")),
+        json_number_value(json_object_get(json_object_get(s, "camera_r2"), "mean")),
+        json_number_value(json_object_get(json_object_get(s, "null_frames"), "exact_accuracy")),
+        json_number_value(json_object_get(json_object_get(s, "nonnull_frames"), "exact_accuracy")));
+    json_decref(j);
+}
+
+#define PIPELINE_IDM_VAL 0.25
+
+static int stage_idm(Pipeline *p, StageResult *r) {
+    char steps[32];
+    snprintf(steps, sizeof steps, "%lld", p->idm_steps);
+    char *train[] = {"idm",       "train",     "--data",         p->contractor_dir,
+                     "--out",     p->idm_ckpt, "--steps",        steps,
+                     "--batch",   "4",         "--window",       "32",
+                     "--lr",      "1e-3",      "--val-fraction", "0.25",
+                     "--threads", "2",         "--log-every",    "5",
+                     "--quiet",   NULL};
+    if (run_cmd(cmd_idm, train) != 0) {
+        snprintf(r->detail, sizeof r->detail, "training failed");
+        return 1;
+    }
+    /* Held-out episodes exist only when the hash split put one aside; at tiny sizes it may not,
+     * and then the figures are on training data, said so. */
+    VideoManifest m;
+    p->idm_split_all = 1;
+    if (video_manifest_load(p->contractor_dir, &m) == STATUS_OK) {
+        for (int i = 0; i < m.n; i++)
+            if (video_episode_is_val(m.episodes[i].name, PIPELINE_IDM_VAL)) p->idm_split_all = 0;
+        video_manifest_free(&m);
+    }
+    char *eval[] = {"idm",       "eval",
+                    "--model",   p->idm_ckpt,
+                    "--data",    p->contractor_dir,
+                    "--split",   p->idm_split_all ? "all" : "val",
+                    "--json",    p->idm_eval_json,
+                    "--threads", "2",
+                    "--quiet",   NULL};
+    int rc = run_cmd(cmd_idm, eval);
+    char fig[400];
+    idm_figures(fig, sizeof fig, p->idm_eval_json);
+    snprintf(r->detail, sizeof r->detail, "%lld steps x 4 windows x 32 frames; %s: %s",
+             p->idm_steps,
+             p->idm_split_all ? "no held-out episode at this size, eval on TRAINING episodes"
+                              : "held-out episodes",
+             fig);
+    return rc;
+}
+
+static int stage_label(Pipeline *p, StageResult *r) {
+    char truth[600];
+    snprintf(truth, sizeof truth, "%s/ground_truth", p->web_dir);
+    char *label[] = {"idm",       "label",      "--model", p->idm_ckpt, "--data", p->web_dir,
+                     "--out",     p->label_dir, "--truth", truth,       "--json", p->label_json,
+                     "--threads", "2",          "--quiet", NULL};
+    int rc = run_cmd(cmd_idm, label);
+    char *check[] = {"dataset", "check", p->label_dir, "--quiet", NULL};
+    if (rc == 0) rc = run_cmd(cmd_dataset, check);
+    char fig[400];
+    idm_figures(fig, sizeof fig, p->label_json);
+    snprintf(r->detail, sizeof r->detail,
+             "labels of the web corpus -> labeled/ (%s); vs ground truth: %s",
+             rc ? "FAILED" : "dataset check ok", fig);
+    return rc;
+}
+
 typedef struct StageDef {
     const char *name, *what;
     int (*run)(Pipeline *, StageResult *); /* NULL: not built yet */
@@ -122,8 +209,8 @@ static const StageDef STAGES[] = {
     {"web", "unlabeled 'web video' corpus (actions kept apart as ground truth)", stage_web},
     {"check", "verify both datasets (frames = lines, hashes, decodable)", stage_check},
     {"eval", "tech-tree evaluation of the scripted speedrunner", stage_eval},
-    {"idm", "train the inverse dynamics model on contractor data", NULL},
-    {"label", "label the unlabeled corpus with the IDM", NULL},
+    {"idm", "train the inverse dynamics model on contractor data", stage_idm},
+    {"label", "label the unlabeled corpus with the IDM", stage_label},
     {"bc", "behavioral cloning on IDM labels", NULL},
     {"rl", "RL fine-tuning with a KL penalty to the BC policy", NULL},
 };
@@ -164,6 +251,36 @@ static int report_frames(const Pipeline *p, FILE *md) {
     return written;
 }
 
+/* The IDM's figures: held-out (or, said so, training) accuracy and labels vs ground truth. */
+static void report_idm(const Pipeline *p, FILE *md, const json_t *ev, const json_t *lab) {
+    if (!ev && !lab) return;
+    fprintf(md,
+            "\n## Inverse dynamics model\n\nA short run (%lld steps of a small model on "
+            "CPU), so these figures show the stage works end to end, not what a long run "
+            "reaches (docs/idm.md has that table). Keypress accuracy is VPT's metric (mean "
+            "per-button accuracy; mostly-idle buttons make it high); camera accuracy is the "
+            "11-bin hit rate per axis.\n\n| data | frames | keypress acc | camera acc | "
+            "camera R^2 | null exact | non-null exact |\n|---|---|---|---|---|---|---|\n",
+            p->idm_steps);
+    const json_t *rows[2] = {ev, lab ? json_object_get(lab, "vs_truth") : NULL};
+    const char *names[2] = {p->idm_split_all ? "contractor, TRAINING episodes (none held out)"
+                                             : "contractor, held-out episodes",
+                            "web corpus labels vs ground truth"};
+    for (int i = 0; i < 2; i++) {
+        const json_t *s = rows[i];
+        if (!s) continue;
+        fprintf(
+            md, "| %s | %lld | %.3f | %.3f | %.3f | %.3f | %.3f |\n", names[i],
+            (long long)json_integer_value(json_object_get(s, "frames")),
+            json_number_value(json_object_get(s, "keypress_accuracy")),
+            json_number_value(json_object_get(json_object_get(s, "camera_accuracy"), "mean")),
+            json_number_value(json_object_get(json_object_get(s, "camera_r2"), "mean")),
+            json_number_value(json_object_get(json_object_get(s, "null_frames"), "exact_accuracy")),
+            json_number_value(
+                json_object_get(json_object_get(s, "nonnull_frames"), "exact_accuracy")));
+    }
+}
+
 static void write_report(const Pipeline *p, const StageResult *res, int n) {
     char path[512];
     json_t *root = json_object(), *arr = json_array();
@@ -179,6 +296,11 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
     json_t *ev = NULL;
     if (fs_exists(p->eval_json) && jsonio_load_file(p->eval_json, &ev) == STATUS_OK)
         json_object_set_new(root, "eval", ev);
+    json_t *idm_ev = NULL, *lab = NULL;
+    if (fs_exists(p->idm_eval_json) && jsonio_load_file(p->idm_eval_json, &idm_ev) == STATUS_OK)
+        json_object_set_new(root, "idm_eval", idm_ev);
+    if (fs_exists(p->label_json) && jsonio_load_file(p->label_json, &lab) == STATUS_OK)
+        json_object_set_new(root, "label", lab);
     snprintf(path, sizeof path, "%s/report.json", p->out);
     jsonio_save_file(path, root);
 
@@ -205,6 +327,7 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
                         100.0 * json_number_value(json_object_get(val, "rate")), tick);
             }
         }
+        report_idm(p, f, idm_ev, lab);
         report_frames(p, f);
         fs_atomic_commit(af);
     }
@@ -212,7 +335,7 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
 }
 
 int cmd_pipeline(int argc, char **argv) {
-    Pipeline p = {"runs/pipeline", 4, 1200, 8, "", "", ""};
+    Pipeline p = {"runs/pipeline", 4, 1200, 8, "", "", "", 100, "", "", "", "", 0};
     const CliOption opts[] = {
         {"--out", CLI_STRING, &p.out, "DIR", "where the run and its report go (runs/pipeline)", 0,
          0},
@@ -221,13 +344,14 @@ int cmd_pipeline(int argc, char **argv) {
         {"--episode-ticks", CLI_INT, &p.episode_ticks, "T", "ticks per recorded episode (1200)", 20,
          12000},
         {"--eval-episodes", CLI_INT, &p.eval_episodes, "N", "evaluation episodes (8)", 1, 100000},
+        {"--idm-steps", CLI_INT, &p.idm_steps, "N", "IDM training steps (100)", 1, 1000000},
     };
     const CliSpec spec = {
         "pipeline",
-        "[--out DIR] [--episodes N] [--episode-ticks T] [--eval-episodes N]",
+        "[--out DIR] [--episodes N] [--episode-ticks T] [--eval-episodes N] [--idm-steps N]",
         "Runs the VPT loop end to end on its embedded default and writes a report.",
         opts,
-        4,
+        (int)(sizeof opts / sizeof opts[0]),
         0,
         0,
         NULL};
@@ -237,6 +361,10 @@ int cmd_pipeline(int argc, char **argv) {
     snprintf(p.contractor_dir, sizeof p.contractor_dir, "%s/contractor", p.out);
     snprintf(p.web_dir, sizeof p.web_dir, "%s/web", p.out);
     snprintf(p.eval_json, sizeof p.eval_json, "%s/eval.json", p.out);
+    snprintf(p.idm_ckpt, sizeof p.idm_ckpt, "%s/idm/idm.safetensors", p.out);
+    snprintf(p.idm_eval_json, sizeof p.idm_eval_json, "%s/idm/eval.json", p.out);
+    snprintf(p.label_dir, sizeof p.label_dir, "%s/labeled", p.out);
+    snprintf(p.label_json, sizeof p.label_json, "%s/label.json", p.out);
 
     StageResult res[N_STAGES];
     int failed = 0;

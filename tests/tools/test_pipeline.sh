@@ -9,14 +9,14 @@ fails=0; passes=0
 ok() { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 
-"$vpt" pipeline --out "$tmp/run" --episodes 2 --episode-ticks 60 --eval-episodes 2 --quiet \
+"$vpt" pipeline --out "$tmp/run" --episodes 2 --episode-ticks 60 --eval-episodes 2 --idm-steps 4 --quiet \
     >"$tmp/out.json" 2>"$tmp/err"; rc=$?
 [ $rc -eq 0 ] && ok || bad "pipeline exited $rc: $(tail -5 "$tmp/err")"
-for s in sim contractor web check eval; do
+for s in sim contractor web check eval idm label; do
     grep -q "\"stage\": \"$s\", \"result\": \"ok\"" "$tmp/out.json" && ok || bad "stage $s not ok"
     grep -q "^| $s | .* | ok |" "$tmp/run/report.md" && ok || bad "report: stage $s not ok"
 done
-for s in idm label bc rl; do
+for s in bc rl; do
     grep -q "\"stage\": \"$s\", \"result\": \"not built yet\"" "$tmp/out.json" && ok || bad "stage $s claims a result"
 done
 [ "$(ls "$tmp/run/contractor"/*.mp4 | wc -l)" -eq 2 ] && ok || bad "contractor episodes missing"
@@ -28,6 +28,12 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['episodes'
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['stages'])==9" \
     "$tmp/run/report.json" && ok || bad "report.json"
 [ "$(ls "$tmp/run/frames"/*.png | wc -l)" -eq 2 ] && ok || bad "report frames missing"
+# The IDM stages: a checkpoint, eval figures, a labelled dataset with one line per frame.
+[ -s "$tmp/run/idm/idm.safetensors" ] && ok || bad "idm checkpoint missing"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['idm_eval']['frames']>0 and d['label']['vs_truth']['frames']==120" \
+    "$tmp/run/report.json" && ok || bad "report.json idm figures"
+[ "$(ls "$tmp/run/labeled"/ep*.jsonl | wc -l)" -eq 2 ] && ok || bad "labelled episodes missing"
+grep -q "^## Inverse dynamics model" "$tmp/run/report.md" && ok || bad "report: idm section"
 
 "$vpt" pipeline --out "$tmp/bad" --episodes 0 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--episodes" "$tmp/err" && [ ! -e "$tmp/bad" ] && ok || bad "bad --episodes: rc $rc"
