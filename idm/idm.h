@@ -155,6 +155,7 @@ typedef struct IdmStats {
     int64_t frames;
     int64_t tp[IDM_N_BUTTONS], fp[IDM_N_BUTTONS], fn[IDM_N_BUTTONS], tn[IDM_N_BUTTONS];
     int64_t cam_correct[2];
+    int64_t cam_truth_null[2]; /* frames whose true bin is the null bin (for the baseline) */
     double sum_y[2], sum_y2[2], sum_err2[2]; /* for R^2 of degrees (truth clipped to +-10) */
     int64_t null_frames, null_exact, nonnull_frames, nonnull_exact;
 } IdmStats;
@@ -164,7 +165,9 @@ void idm_stats_init(IdmStats *s);
 void idm_stats_add(IdmStats *s, const IdmLabel *pred, const Action *truth);
 /* {"frames", "keypress_accuracy", "buttons": {name: {accuracy, f1, precision, recall,
  *  positives}}, "camera_accuracy": {pitch, yaw, mean}, "camera_r2": {pitch, yaw, mean},
- *  "null_frames": {frames, exact_accuracy}, "nonnull_frames": {...}} */
+ *  "null_frames": {frames, exact_accuracy}, "nonnull_frames": {...},
+ *  "null_baseline": {keypress_accuracy, camera_accuracy}} (what always predicting the null
+ *  action scores on the same frames: the floor a model has to beat) */
 json_t *idm_stats_json(const IdmStats *s);
 void idm_stats_print(const IdmStats *s, FILE *out);
 /* Mean over buttons of per-button accuracy (VPT's keypress accuracy). */

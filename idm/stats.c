@@ -27,6 +27,7 @@ void idm_stats_add(IdmStats *s, const IdmLabel *pred, const Action *truth) {
                           clip_deg(idm_counts_to_degrees(truth->mouse_dx))};
     for (int k = 0; k < 2; k++) {
         s->cam_correct[k] += pred->camera[k] == t.camera[k];
+        s->cam_truth_null[k] += t.camera[k] == IDM_CAMERA_NULL_BIN;
         exact &= pred->camera[k] == t.camera[k];
         const double e = deg[k] - idm_camera_bin_degrees(pred->camera[k]);
         s->sum_y[k] += deg[k], s->sum_y2[k] += (double)deg[k] * deg[k], s->sum_err2[k] += e * e;
@@ -70,6 +71,16 @@ static double f1(const IdmStats *s, int b, double *prec, double *rec) {
     return ratio(2.0 * (double)s->tp[b], (double)(2 * s->tp[b] + s->fp[b] + s->fn[b]));
 }
 
+/* Scores of always predicting the null action. */
+static void null_baseline(const IdmStats *s, double *keypress, double *camera) {
+    double k = 0;
+    for (int b = 0; b < IDM_N_BUTTONS; b++)
+        k += ratio((double)(s->tn[b] + s->fp[b]), (double)s->frames);
+    *keypress = k / IDM_N_BUTTONS;
+    *camera = 0.5 * (ratio((double)s->cam_truth_null[0], (double)s->frames) +
+                     ratio((double)s->cam_truth_null[1], (double)s->frames));
+}
+
 json_t *idm_stats_json(const IdmStats *s) {
     json_t *btn = json_object();
     for (int b = 0; b < IDM_N_BUTTONS; b++) {
@@ -81,15 +92,20 @@ json_t *idm_stats_json(const IdmStats *s) {
     }
     const double ca0 = ratio((double)s->cam_correct[0], (double)s->frames),
                  ca1 = ratio((double)s->cam_correct[1], (double)s->frames);
-    return json_pack("{s:I,s:f,s:o,s:{s:f,s:f,s:f},s:{s:f,s:f,s:f},s:{s:I,s:f},s:{s:I,s:f}}",
-                     "frames", (json_int_t)s->frames, "keypress_accuracy",
-                     idm_stats_keypress_accuracy(s), "buttons", btn, "camera_accuracy", "pitch",
-                     ca0, "yaw", ca1, "mean", 0.5 * (ca0 + ca1), "camera_r2", "pitch", r2(s, 0),
-                     "yaw", r2(s, 1), "mean", 0.5 * (r2(s, 0) + r2(s, 1)), "null_frames", "frames",
-                     (json_int_t)s->null_frames, "exact_accuracy",
-                     ratio((double)s->null_exact, (double)s->null_frames), "nonnull_frames",
-                     "frames", (json_int_t)s->nonnull_frames, "exact_accuracy",
-                     ratio((double)s->nonnull_exact, (double)s->nonnull_frames));
+    double bk, bc;
+    null_baseline(s, &bk, &bc);
+    json_t *j =
+        json_pack("{s:I,s:f,s:o,s:{s:f,s:f,s:f},s:{s:f,s:f,s:f},s:{s:I,s:f},s:{s:I,s:f}}", "frames",
+                  (json_int_t)s->frames, "keypress_accuracy", idm_stats_keypress_accuracy(s),
+                  "buttons", btn, "camera_accuracy", "pitch", ca0, "yaw", ca1, "mean",
+                  0.5 * (ca0 + ca1), "camera_r2", "pitch", r2(s, 0), "yaw", r2(s, 1), "mean",
+                  0.5 * (r2(s, 0) + r2(s, 1)), "null_frames", "frames", (json_int_t)s->null_frames,
+                  "exact_accuracy", ratio((double)s->null_exact, (double)s->null_frames),
+                  "nonnull_frames", "frames", (json_int_t)s->nonnull_frames, "exact_accuracy",
+                  ratio((double)s->nonnull_exact, (double)s->nonnull_frames));
+    json_object_set_new(j, "null_baseline",
+                        json_pack("{s:f,s:f}", "keypress_accuracy", bk, "camera_accuracy", bc));
+    return j;
 }
 
 void idm_stats_print(const IdmStats *s, FILE *out) {
@@ -109,4 +125,8 @@ void idm_stats_print(const IdmStats *s, FILE *out) {
             ratio((double)s->null_exact, (double)s->null_frames), (long long)s->null_frames,
             ratio((double)s->nonnull_exact, (double)s->nonnull_frames),
             (long long)s->nonnull_frames);
+    double bk, bc;
+    null_baseline(s, &bk, &bc);
+    fprintf(out, "always-null baseline on these frames: keypress accuracy %.3f, camera %.3f\n", bk,
+            bc);
 }

@@ -129,6 +129,10 @@ static void test_stats(void) {
     /* Other buttons are always right: keypress accuracy (19 + 0.5) / 20. */
     CHECK_NEAR(idm_stats_keypress_accuracy(&s), 19.5 / 20.0, 1e-9);
     CHECK_NEAR(idm_stats_camera_accuracy(&s), 1.0, 1e-9);
+    /* Always-null baseline: forward is wrong on 2 of 4 frames, every camera bin is null. */
+    json_t *nb = json_object_get(j, "null_baseline");
+    CHECK_NEAR(json_real_value(json_object_get(nb, "keypress_accuracy")), 19.5 / 20.0, 1e-9);
+    CHECK_NEAR(json_real_value(json_object_get(nb, "camera_accuracy")), 1.0, 1e-9);
     json_decref(j);
     /* R^2: a perfect camera prediction at bin centres is 1. */
     idm_stats_init(&s);
