@@ -6,7 +6,9 @@
  * leaves a labelled episode that looks complete. Frames are held in memory per episode at the
  * model size (n x H x W x 3 bytes: 12,000 frames at 64x64 is 147 MB). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -273,6 +275,12 @@ Status idm_label_dataset(IdmModel *m, const IdmLabelOptions *o, IdmLabelReport *
     VideoManifest man, out;
     Status st = load_manifest(o->data, &man);
     if (st != STATUS_OK) return st;
+    char rd[4096], ro[4096];
+    if (realpath(o->data, rd) && realpath(o->out, ro) && strcmp(rd, ro) == 0) {
+        LOG_ERROR(TAG, "%s: the output folder must differ from the corpus folder", o->out);
+        video_manifest_free(&man);
+        return STATUS_INVALID_ARGUMENT;
+    }
     st = fs_mkdir_p(o->out);
     if (st != STATUS_OK) {
         video_manifest_free(&man);

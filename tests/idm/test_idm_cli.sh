@@ -52,6 +52,8 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['frames']>
     "$tmp/eval.json" && ok || bad "eval.json"
 expect 0 '"vs_truth"' -- idm label --model "$tmp/run/idm.safetensors" --data "$tmp/w" --out "$tmp/lab" --truth "$tmp/w/ground_truth" --quiet
 expect 0 '"problems": 0' -- dataset check "$tmp/lab"
+expect 2 "must differ from the corpus" -- idm label --model "$tmp/run/idm.safetensors" --data "$tmp/w" --out "$tmp/w/"
+[ "$(ls "$tmp"/w/*.mp4 | wc -l)" -ge 1 ] && "$vpt" dataset check "$tmp/w" --quiet >/dev/null && ok || bad "corpus damaged"
 grep -q '"provenance": *"idm-labeled"' "$tmp/lab/manifest.jsonl" && ok || bad "provenance"
 for f in "$tmp"/w/*.mp4; do
     n=$(basename "$f" .mp4)
