@@ -335,7 +335,7 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
 }
 
 int cmd_pipeline(int argc, char **argv) {
-    Pipeline p = {"runs/pipeline", 4, 1200, 8, "", "", "", 300, "", "", "", "", 0};
+    Pipeline p = {"runs/pipeline", 4, 1200, 8, "", "", "", 200, "", "", "", "", 0};
     const CliOption opts[] = {
         {"--out", CLI_STRING, &p.out, "DIR", "where the run and its report go (runs/pipeline)", 0,
          0},
@@ -344,7 +344,7 @@ int cmd_pipeline(int argc, char **argv) {
         {"--episode-ticks", CLI_INT, &p.episode_ticks, "T", "ticks per recorded episode (1200)", 20,
          12000},
         {"--eval-episodes", CLI_INT, &p.eval_episodes, "N", "evaluation episodes (8)", 1, 100000},
-        {"--idm-steps", CLI_INT, &p.idm_steps, "N", "IDM training steps (300)", 1, 1000000},
+        {"--idm-steps", CLI_INT, &p.idm_steps, "N", "IDM training steps (200)", 1, 1000000},
     };
     const CliSpec spec = {
         "pipeline",
