@@ -42,9 +42,12 @@ typedef int vi __attribute__((vector_size(VW * 4)));
             for (int v = 0; v < NV; v++) {                                                         \
                 const int64_t at = ((int64_t)oh * d->OW + ow0 + p) * O + VW * v;                   \
                 vf y = acc[p][v];                                                                  \
-                if (d->res) y = LD(d->res + at) + y;          /* res + conv, as nn_add_forward */  \
+                if (d->res) y = LD(d->res + at) + y; /* res + conv, as nn_add_forward */           \
+                if (d->mask) y = (vf)((vi)y & (LD(d->mask + at) > (vf){0})); /* relu grad */       \
+                if (d->add_out) y = LD(out + at) + y;                                              \
                 if (d->relu) y = (vf)((vi)y & (y > (vf){0})); /* max(y, 0), NaN -> 0 as ReLU */    \
                 ST(out + at, y);                                                                   \
+                if (d->relu_out) ST(d->relu_out + at, (vf)((vi)y & (y > (vf){0})));                \
             }                                                                                      \
     }
 
@@ -137,8 +140,8 @@ typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4), may_alias));
 
 /* Max-pool of one image (H,W,C) -> (OH,OW,C) with flat argmax indices offset by `base`;
  * C % VW == 0. Same semantics as nn_maxpool_forward (first maximum in window order wins). */
-void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, const float *inp, int H, int W,
-                                  int C, int k, int s, int p, int32_t base) {
+void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, float *relu_out, const float *inp,
+                                  int H, int W, int C, int k, int s, int p, int32_t base) {
     const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
     vi lane;
     for (int i = 0; i < VW; i++) lane[i] = i;
@@ -160,8 +163,10 @@ void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, const float *inp,
                         y = (vf)(((vi)x & m) | ((vi)y & ~m));
                         am = ((lane + (base + ix)) & m) | (am & ~m);
                     }
-                ST(out + ((int64_t)oh * OW + ow) * C + c, y);
-                *(vi *)(argmax + ((int64_t)oh * OW + ow) * C + c) = am;
+                const int64_t at = ((int64_t)oh * OW + ow) * C + c;
+                ST(out + at, y);
+                if (relu_out) ST(relu_out + at, (vf)((vi)y & (vi)(y > (vf){0})));
+                if (argmax) *(vi *)(argmax + at) = am;
             }
         }
     }

@@ -365,6 +365,11 @@ void nn_impala_reset_params(const NnImpala *m, NnParams *p, Rng *rng);
 /* inp (N,H,W,C) -> acts->out (N,dense). */
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *acts, const NnImpala *m,
                        const NnParams *p, const float *inp, int N);
+/* Inference only: inp (N,H,W,C) -> out (N,dense), nn_impala_forward's acts->out without storing
+ * activations (a few images at a time go through per-chunk buffers); bit-identical on the
+ * direct conv kernels (im2col GEMMs may round differently for another grouping of images). */
+void nn_impala_infer(NnCtx *ctx, NnArena *arena, float *out, const NnImpala *m, const NnParams *p,
+                     const float *inp, int N);
 /* dout (N,dense); dinp (N,H,W,C) may be NULL. Accumulates into dinp and p's grads. */
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *acts, const float *inp, const float *dout);

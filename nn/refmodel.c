@@ -74,12 +74,20 @@ typedef struct RefActs {
     float *seq, *gates, *cs, *xw, *logits1, *logits2;
 } RefActs;
 
+/* infer: the CNN stores no activations (a->cnn.out only). */
 static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, const float *frames,
-                        int B, int T) {
+                        int B, int T, int infer) {
     const NnRefConfig *c = &m->cfg;
     const NnParams *p = &m->params;
     const int N = B * T, Hd = c->hidden;
-    nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
+    if (infer) {
+        memset(&a->cnn, 0, sizeof a->cnn);
+        a->cnn.N = N;
+        a->cnn.out = nn_arena_alloc_uninit(ar, (int64_t)N * c->dense);
+        nn_impala_infer(ctx, ar, a->cnn.out, &m->cnn, p, frames, N);
+    } else {
+        nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
+    }
     if (c->use_attention) {
         nn_transformer_forward(ctx, ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
         a->seq = a->tf.out;
@@ -105,7 +113,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
     NnParams *p = &m->params;
     const int N = B * T, Hd = c->hidden;
     RefActs a;
-    ref_forward(m, ctx, ar, &a, frames, B, T);
+    ref_forward(m, ctx, ar, &a, frames, B, T, 0);
     float *dl1 = nn_arena_alloc(ar, (int64_t)N * c->n1),
           *dl2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
     double loss = nn_softmax_xent(dl1, a.logits1, t1, N, c->n1, 1.0f) +
@@ -134,7 +142,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
 void nn_ref_infer(NnRefModel *m, NnCtx *ctx, NnArena *arena, const float *frames, int B, int T,
                   float **logits1, float **logits2) {
     RefActs a;
-    ref_forward(m, ctx, arena, &a, frames, B, T);
+    ref_forward(m, ctx, arena, &a, frames, B, T, 1);
     *logits1 = a.logits1;
     *logits2 = a.logits2;
 }

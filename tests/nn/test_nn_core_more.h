@@ -122,6 +122,69 @@ static void test_impala_mixed_contexts(void) {
     nn_params_deinit(&p);
 }
 
+/* nn_impala_infer gives nn_impala_forward's output (serial and pooled), and the backward's
+ * input gradient accumulates (+=) and does not depend on the context; widths mix the direct
+ * kernels (16, 32) and the im2col path (8), whose GEMMs may round differently when the images
+ * are grouped differently, hence the tolerance. */
+static float max_abs_diff(const float *a, const float *b, int n) {
+    float m = 0.0f;
+    for (int i = 0; i < n; i++) m = fmaxf(m, fabsf(a[i] - b[i]));
+    return m;
+}
+
+static void test_impala_infer_and_dinp(void) {
+    NnParams p;
+    nn_params_init(&p);
+    NnImpala m;
+    nn_impala_init(&m, &p, "cnn", 12, 10, 3, 3, (int[]){16, 8, 32}, 6);
+    nn_params_alloc(&p);
+    Rng r = rng_stream(3, 4);
+    nn_impala_reset_params(&m, &p, &r);
+    const int N = 5, nx = N * 12 * 10 * 3;
+    float *x = mem_alloc((size_t)nx * 4), *dout = mem_alloc((size_t)N * 6 * 4);
+    for (int i = 0; i < nx; i++) x[i] = rng_float(&r) - 0.3f;
+    for (int i = 0; i < N * 6; i++) dout[i] = rng_float(&r) - 0.5f;
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    NnArena ar;
+    nn_arena_init(&ar, 1024);
+    NnImpalaActs a;
+    nn_impala_forward(NULL, &ar, &a, &m, &p, x, N);
+    float *o1 = mem_alloc((size_t)N * 6 * 4), *o2 = mem_alloc((size_t)N * 6 * 4);
+    nn_impala_infer(NULL, &ar, o1, &m, &p, x, N);
+    nn_impala_infer(&ctx, &ar, o2, &m, &p, x, N);
+    int pos = 0;
+    for (int i = 0; i < N * 6; i++) pos += a.out[i] > 0.0f;
+    CHECK(pos > 0);
+    CHECK(max_abs_diff(o1, a.out, N * 6) < 1e-6f);
+    CHECK(max_abs_diff(o2, a.out, N * 6) < 1e-6f);
+    float *d[3];
+    for (int k = 0; k < 3; k++) { /* serial from 0, pooled from 0, serial from 1 */
+        d[k] = mem_alloc((size_t)nx * 4);
+        for (int i = 0; i < nx; i++) d[k][i] = k == 2 ? 1.0f : 0.0f;
+        nn_impala_backward(k == 1 ? &ctx : NULL, &ar, d[k], &m, &p, &a, x, dout);
+    }
+    int nz = 0, acc = 1;
+    for (int i = 0; i < nx; i++) {
+        nz += d[0][i] != 0.0f;
+        acc &= d[2][i] == 1.0f + d[0][i];
+    }
+    CHECK(nz > nx / 2);
+    CHECK(max_abs_diff(d[0], d[1], nx) < 1e-6f);
+    CHECK(acc);
+    for (int k = 0; k < 3; k++) mem_free(d[k]);
+    nn_arena_deinit(&ar);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    mem_free(o1);
+    mem_free(o2);
+    mem_free(x);
+    mem_free(dout);
+    nn_params_deinit(&p);
+}
+
 /* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
  * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
  * the data has negative pre-activations to clip. */
