@@ -9,8 +9,11 @@
 
 typedef struct NnDirectDims {
     int Hp, Wp, C, O, KH, KW, stride, OH, OW; /* Hp, Wp: padded input size */
-    int relu;                                 /* 1: store max(out, 0) */
-    const float *res;                         /* non-NULL: store res + out (res shaped as out) */
+    /* Input floats between output pixels and between input rows; 0: stride * C and Wp * C.
+     * A stride-1 conv with few channels runs as KW = 1 over C * KW channels with xs = C. */
+    int xs, rs;
+    int relu;         /* 1: store max(out, 0) */
+    const float *res; /* non-NULL: store res + out (res shaped as out) */
     /* Epilogue, applied in this order after res: mask non-NULL: y = mask > 0 ? y : 0 (ReLU's
      * input gradient); add_out: y = out + y; relu; then relu_out non-NULL also gets max(y, 0).
      * Each is bit-identical to the separate element-wise op it replaces. */

@@ -17,6 +17,8 @@ typedef int vi __attribute__((vector_size(VW * 4)));
     static inline void NAME(float *out, const float *ip, const float *wt, const NnDirectDims *d,   \
                             int oh, int ow0, const float *bias, int acc_in) {                      \
         const int C = d->C, O = d->O, s = d->stride;                                               \
+        const int64_t XS = d->xs ? d->xs : (int64_t)s * C,                                         \
+                      RS = d->rs ? d->rs : (int64_t)d->Wp * C;                                     \
         vf acc[PW][NV];                                                                            \
         for (int p = 0; p < PW; p++)                                                               \
             for (int v = 0; v < NV; v++) {                                                         \
@@ -24,15 +26,15 @@ typedef int vi __attribute__((vector_size(VW * 4)));
                 acc[p][v] = acc_in ? LD(o) : bias ? LD(bias + VW * v) : (vf){0};                   \
             }                                                                                      \
         for (int kh = 0; kh < d->KH; kh++) {                                                       \
-            const float *row = ip + (int64_t)(oh * s + kh) * d->Wp * C;                            \
+            const float *row = ip + (int64_t)(oh * s + kh) * RS;                                   \
             for (int kw = 0; kw < d->KW; kw++) {                                                   \
                 const float *wk = wt + (int64_t)(kh * d->KW + kw) * C * O;                         \
-                const float *x0 = row + (int64_t)(ow0 * s + kw) * C;                               \
+                const float *x0 = row + (int64_t)ow0 * XS + (int64_t)kw * C;                       \
                 for (int c = 0; c < C; c++) {                                                      \
                     vf w[NV];                                                                      \
                     for (int v = 0; v < NV; v++) w[v] = LD(wk + (int64_t)c * O + VW * v);          \
                     for (int p = 0; p < PW; p++) {                                                 \
-                        float xv = x0[(int64_t)p * s * C + c];                                     \
+                        float xv = x0[(int64_t)p * XS + c];                                        \
                         for (int v = 0; v < NV; v++) acc[p][v] += xv * w[v];                       \
                     }                                                                              \
                 }                                                                                  \
@@ -57,26 +59,28 @@ typedef int vi __attribute__((vector_size(VW * 4)));
     static inline void NAME(float *dwt, const float *ip, const float *dout, const NnDirectDims *d, \
                             int kh, int kw, int c0) {                                              \
         const int C = d->C, O = d->O, s = d->stride;                                               \
+        const int64_t XS = d->xs ? d->xs : (int64_t)s * C,                                         \
+                      RS = d->rs ? d->rs : (int64_t)d->Wp * C;                                     \
         vf acc[U][CB][NV];                                                                         \
         for (int u = 0; u < U; u++)                                                                \
             for (int c = 0; c < CB; c++)                                                           \
                 for (int v = 0; v < NV; v++) acc[u][c][v] = (vf){0};                               \
         for (int oh = 0; oh < d->OH; oh++) {                                                       \
-            const float *row = ip + (int64_t)(oh * s + kh) * d->Wp * C + (int64_t)kw * C + c0;     \
+            const float *row = ip + (int64_t)(oh * s + kh) * RS + (int64_t)kw * C + c0;            \
             const float *dr = dout + (int64_t)oh * d->OW * O;                                      \
             int ow = 0;                                                                            \
             for (; ow + U <= d->OW; ow += U)                                                       \
                 for (int u = 0; u < U; u++) {                                                      \
                     vf g[NV];                                                                      \
                     for (int v = 0; v < NV; v++) g[v] = LD(dr + (int64_t)(ow + u) * O + VW * v);   \
-                    const float *x = row + (int64_t)(ow + u) * s * C;                              \
+                    const float *x = row + (int64_t)(ow + u) * XS;                                 \
                     for (int c = 0; c < CB; c++)                                                   \
                         for (int v = 0; v < NV; v++) acc[u][c][v] += x[c] * g[v];                  \
                 }                                                                                  \
             for (; ow < d->OW; ow++) {                                                             \
                 vf g[NV];                                                                          \
                 for (int v = 0; v < NV; v++) g[v] = LD(dr + (int64_t)ow * O + VW * v);             \
-                const float *x = row + (int64_t)ow * s * C;                                        \
+                const float *x = row + (int64_t)ow * XS;                                           \
                 for (int c = 0; c < CB; c++)                                                       \
                     for (int v = 0; v < NV; v++) acc[0][c][v] += x[c] * g[v];                      \
             }                                                                                      \

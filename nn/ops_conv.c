@@ -144,7 +144,22 @@ static int direct_dx_ok(const NnConvShape *s) {
            s->pad <= s->KW - 1;
 }
 
+static NnDirectDims direct_dims_plain(const NnConvShape *s);
+
+/* Forward / weight-gradient dims. A stride-1 conv with few input channels (the 3-channel first
+ * layer) runs as KW = 1 over KW * C channels: (kw, c) are contiguous in a padded NHWC row. */
 static NnDirectDims direct_dims(const NnConvShape *s) {
+    NnDirectDims d = direct_dims_plain(s);
+    if (s->stride == 1 && s->C < 8) {
+        d.xs = s->C;
+        d.rs = d.Wp * s->C;
+        d.C = s->KW * s->C;
+        d.KW = 1;
+    }
+    return d;
+}
+
+static NnDirectDims direct_dims_plain(const NnConvShape *s) {
     return (NnDirectDims){.Hp = s->H + 2 * s->pad,
                           .Wp = s->W + 2 * s->pad,
                           .C = s->C,
