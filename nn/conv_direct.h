@@ -55,17 +55,19 @@ int64_t nn_conv_prep_floats(const NnConvShape *s);
 /* flipped: also pack the weights for the input gradient. buf: nn_conv_prep_floats(s) floats. */
 void nn_conv_prep(NnConvPrep *cp, float *buf, const float *w, const float *b, const NnConvShape *s,
                   int flipped);
-/* n images: out = conv(inp) (+ res) (ReLU'd if relu); relu_out (may be NULL) also gets
- * max(out, 0). Bit-identical to nn_conv2d_forward{,_add,_relu} followed by nn_relu_forward. */
+/* n images: out = conv(in) (+ res) (ReLU'd if relu), in = in_relu ? relu(inp) : inp;
+ * relu_out (may be NULL) also gets max(out, 0). Bit-identical to nn_conv2d_forward{,_add,_relu}
+ * with the separate nn_relu_forward passes. */
 void nn_conv_prep_forward(NnCtx *ctx, const NnConvPrep *cp, float *out, const float *inp, int n,
-                          const float *res, int relu, float *relu_out);
+                          int in_relu, const float *res, int relu, float *relu_out);
 /* n images. dinp (may be NULL) = (dx_add ? dinp : 0) + m(dx), where m(t) = mask > 0 ? t : 0 when
- * mask is non-NULL (mask shaped as inp: ReLU's output before this conv), else t. dwt and db
+ * mask is non-NULL (mask shaped as inp: ReLU's output or input before this conv), else t; the
+ * conv's input is in_relu ? relu(inp) : inp, as in the forward. dwt and db
  * (may be NULL) accumulate the weight gradient in the prep's own layout (see
  * nn_conv_prep_grad_add) and the bias gradient. */
 void nn_conv_prep_backward(NnCtx *ctx, const NnConvPrep *cp, float *dinp, int dx_add,
                            const float *mask, float *dwt, float *db, const float *dout,
-                           const float *inp, int n);
+                           const float *inp, int in_relu, int n);
 /* dw (O,KH,KW,C) += dwt (nn_conv_prep_backward's layout; O*KH*KW*C floats). */
 void nn_conv_prep_grad_add(const NnConvPrep *cp, float *dw, const float *dwt);
 

@@ -1,15 +1,19 @@
 /* impala.c: VPT's ImpalaCNN building block (conv, max-pool stride 2, two residual blocks per
- * stack, then a dense layer), forward and backward over NHWC batches.
+ * stack, then a dense layer), forward, backward and inference over NHWC batches.
  * Threads: with a pooled NnCtx the batch is cut into fixed chunks and each chunk runs the whole
  * block (every conv, pool, ReLU and the dense layer) on one worker with single-threaded BLAS;
- * parameter gradients go to per-chunk partials that are summed in chunk order afterwards, so
- * results do not depend on scheduling. Activations for the whole batch are allocated up front
- * from the arena (the arena is not thread-safe); chunks only write their own slices.
+ * parameter gradients go to per-chunk partials (ImpalaCNN's parameters only, zeroed by their
+ * worker) that are summed in chunk order afterwards, so results do not depend on scheduling.
+ * Buffers for the whole batch are allocated up front from the arena (the arena is not
+ * thread-safe); chunks only write their own slices and their own scratch block.
  * Activation slots per stack (acts->x[s][k]): 0 conv0, 1 pool, 2 relu, 3 conv1, 4 relu,
- * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). Slots 3, 5,
- * 8, 10 alias 4, 6, 9, 11: conv1/conv3 run with their ReLU fused (nn_conv2d_forward_relu) and
- * conv2/conv4 with the residual add fused (nn_conv2d_forward_add), so only the fused results are
- * stored. */
+ * 5 conv2, 6 add, 7 relu, 8 conv3, 9 relu, 10 conv4, 11 add (the stack's output). Only 1, 4,
+ * 6, 9, 11 are stored (3, 5, 8, 10 alias 4, 6, 9, 11; 0, 2, 7 are NULL): conv0's output lives
+ * in per-chunk scratch until pooled (the backward needs only the argmax, per-image indices),
+ * relu(skip) (slots 2, 7) is applied while conv1/conv3 pad their input, conv1/conv3 store with
+ * their ReLU fused and conv2/conv4 with the residual add fused. The backward's temporaries
+ * (ReLU and pool gradients, the gradient between stacks) are per-chunk group scratch too, so a
+ * step writes and reads about half the memory it would with every slot stored. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,11 +126,10 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
     a->N = N;
     for (int s = 0; s < m->n_stacks; s++) {
         StackDims d = stack_dims(m, s);
-        int64_t n1 = (int64_t)N * d.h * d.w * d.c, n2 = (int64_t)N * d.h2 * d.w2 * d.c;
-        a->x[s][0] = nn_arena_alloc_uninit(ar, n1);
-        for (int k = 1; k < 12; k++) /* conv1/conv3 outputs are stored after their ReLU only */
-            a->x[s][k] =
-                k == 3 || k == 5 || k == 8 || k == 10 ? NULL : nn_arena_alloc_uninit(ar, n2);
+        int64_t n2 = (int64_t)N * d.h2 * d.w2 * d.c;
+        for (int k = 1; k < 12; k++) /* only slots 1, 4, 6, 9, 11 are stored */
+            if (k == 1 || k == 4 || k == 6 || k == 9 || k == 11)
+                a->x[s][k] = nn_arena_alloc_uninit(ar, n2);
         a->x[s][3] = a->x[s][4];
         a->x[s][5] = a->x[s][6];
         a->x[s][8] = a->x[s][9];
@@ -138,44 +141,69 @@ static void acts_alloc(NnArena *ar, NnImpalaActs *a, const NnImpala *m, int N) {
     a->out = nn_arena_alloc_uninit(ar, (int64_t)N * m->dense);
 }
 
-/* Forward of n images through one stack. x[k]: where slot k goes (x[3], x[5], x[8], x[10]
- * unused: fused); am: argmax (indices offset by am_base); relu_last (may be NULL) also gets
- * relu(stack output). Every ReLU is fused into the op that produces its input. */
-static void stack_forward(NnCtx *sc, const ImpalaPrep *ip, int s, float *const x[12], int32_t *am,
-                          int32_t am_base, const float *inp, int n, float *relu_last) {
-    const NnConvPrep *cv = ip->conv[s];
-    const NnConvShape *c0 = &cv[0].s;
-    nn_conv_prep_forward(sc, &cv[0], x[0], inp, n, NULL, 0, NULL);
-    nn_maxpool_forward_relu(x[1], am, x[2], x[0], n, c0->H, c0->W, c0->O, 3, 2, 1, am_base);
-    for (int blk = 0; blk < 2; blk++) {
-        int base = 2 + 5 * blk, k = 1 + 2 * blk;
-        /* x[base] = relu(skip) is already there: from the pool or the previous add */
-        nn_conv_prep_forward(sc, &cv[k], x[base + 2], x[base], n, NULL, 1, NULL);
-        nn_conv_prep_forward(sc, &cv[k + 1], x[base + 4], x[base + 2], n, x[base - 1], 0,
-                             blk == 0 ? x[7] : relu_last);
+/* Largest conv0 output (m1) and pooled (m2) image of the stacks, in floats. */
+static void group_sizes(const NnImpala *m, int64_t *m1, int64_t *m2) {
+    *m1 = *m2 = 0;
+    for (int s = 0; s < m->n_stacks; s++) {
+        StackDims d = stack_dims(m, s);
+        int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c;
+        *m1 = i1 > *m1 ? i1 : *m1;
+        *m2 = i2 > *m2 ? i2 : *m2;
     }
 }
 
 /* Images go through the conv stacks NN_IMPALA_GROUP at a time, so each layer's output is still
- * in cache when the next layer reads it; the dense layer then takes the whole range at once. */
+ * in cache when the next layer reads it; the dense layer then takes the whole range at once.
+ * Per chunk, a scratch block of NN_IMPALA_GROUP * (m1 + 4 * m2) floats holds what is not kept
+ * for the whole batch (conv0's output, the backward's temporaries, inference's activations). */
 #define NN_IMPALA_GROUP 2
 
+static int64_t scratch_floats(const NnImpala *m) {
+    int64_t m1, m2;
+    group_sizes(m, &m1, &m2);
+    return NN_IMPALA_GROUP * (m1 + 4 * m2);
+}
+
+/* Max-pool 3/2/1 of n images with per-image argmax indices. */
+static void pool_images(float *out, int32_t *am, const float *x0, int n, int h, int w, int c) {
+    const int64_t i1 = (int64_t)h * w * c, i2 = (int64_t)((h - 1) / 2 + 1) * ((w - 1) / 2 + 1) * c;
+    for (int i = 0; i < n; i++)
+        nn_maxpool_forward_relu(out + i * i2, am + i * i2, NULL, x0 + i * i1, 1, h, w, c, 3, 2, 1,
+                                0);
+}
+
+/* Forward of n images through one stack. x[k]: where slot k goes (only 0, 1, 4, 6, 9, 11 are
+ * written); am: per-image argmax; relu_last (may be NULL) also gets relu(stack output). The
+ * ReLUs before conv1/conv3 are applied while their input is padded, the one after conv1/conv3
+ * in the kernels' stores, so relu(skip) is never stored. */
+static void stack_forward(NnCtx *sc, const ImpalaPrep *ip, int s, float *const x[12], int32_t *am,
+                          const float *inp, int n, float *relu_last) {
+    const NnConvPrep *cv = ip->conv[s];
+    const NnConvShape *c0 = &cv[0].s;
+    nn_conv_prep_forward(sc, &cv[0], x[0], inp, n, 0, NULL, 0, NULL);
+    pool_images(x[1], am, x[0], n, c0->H, c0->W, c0->O);
+    for (int blk = 0; blk < 2; blk++) {
+        int base = 2 + 5 * blk, k = 1 + 2 * blk;
+        const float *skip = x[base - 1];
+        nn_conv_prep_forward(sc, &cv[k], x[base + 2], skip, n, 1, NULL, 1, NULL);
+        nn_conv_prep_forward(sc, &cv[k + 1], x[base + 4], x[base + 2], n, 0, skip, 0,
+                             blk == 1 ? relu_last : NULL);
+    }
+}
+
 static void range_forward(NnCtx *sc, const ImpalaPrep *ip, NnImpalaActs *a, const NnImpala *m,
-                          const NnParams *p, const float *inp, int n0, int n1) {
+                          const NnParams *p, const float *inp, float *scr, int n0, int n1) {
     const int64_t F = m->flat, D = m->dense, n = n1 - n0;
     for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
         int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
         for (int s = 0; s < m->n_stacks; s++) {
             StackDims d = stack_dims(m, s);
-            const int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c;
-            const int64_t in_img = (int64_t)d.h * d.w * d.cin;
-            float *x[12];
-            x[0] = a->x[s][0] + g0 * i1;
-            for (int k = 1; k < 12; k++) x[k] = a->x[s][k] + g0 * i2;
+            const int64_t i2 = (int64_t)d.h2 * d.w2 * d.c, in_img = (int64_t)d.h * d.w * d.cin;
+            float *x[12] = {scr};
+            for (int k = 1; k < 12; k++) x[k] = a->x[s][k] ? a->x[s][k] + g0 * i2 : NULL;
             const float *sin = s == 0 ? inp + g0 * in_img : a->x[s - 1][11] + g0 * in_img;
             float *rl = s == m->n_stacks - 1 ? a->flat + g0 * F : NULL;
-            stack_forward(sc, ip, s, x, a->argmax[s] + g0 * i2, (int32_t)(g0 * i1), sin, g1 - g0,
-                          rl);
+            stack_forward(sc, ip, s, x, a->argmax[s] + g0 * i2, sin, g1 - g0, rl);
         }
     }
     nn_linear_forward(a->fc + n0 * D, a->flat + n0 * F, nn_param(p, m->fc_w), nn_param(p, m->fc_b),
@@ -191,11 +219,10 @@ typedef struct ImpalaJob {
     NnParams *p;
     const float *inp, *dout;
     float *dinp;
-    float *tmp[NN_IMPALA_MAX_STACKS][3]; /* backward temporaries for the whole batch */
-    float *head[3];                      /* dfc, dflat, dx */
-    float *part[NN_MAX_CHUNKS];          /* per-chunk gradient partials (ImpalaPrep layout) */
-    float *infer_buf[NN_MAX_CHUNKS];     /* inference: per-chunk group activations */
-    float *out;                          /* inference: (N, dense) */
+    float *head[3];             /* dfc, dflat, dx */
+    float *part[NN_MAX_CHUNKS]; /* per-chunk gradient partials (ImpalaPrep layout) */
+    float *scr[NN_MAX_CHUNKS];  /* per-chunk scratch (scratch_floats) */
+    float *out;                 /* inference: (N, dense) */
     int nc;
 } ImpalaJob;
 
@@ -205,13 +232,18 @@ static NnCtx *chunk_ctx(NnCtx *ctx, NnCtx *local, int nc, int c) {
     return nn_ctx_sub(ctx, nc > 1 ? c : 0);
 }
 
+static void alloc_scratch(NnArena *arena, ImpalaJob *j) {
+    for (int c = 0; c < j->nc; c++) j->scr[c] = nn_arena_alloc_uninit(arena, scratch_floats(j->m));
+}
+
 static void forward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
     (void)worker;
     ImpalaJob *j = vj;
     for (int64_t c = begin; c < end; c++) {
         int n0, n1;
         chunk_bounds(j->a->N, j->nc, (int)c, &n0, &n1);
-        range_forward(nn_ctx_sub(j->ctx, (int)c), j->ip, j->a, j->m, j->p, j->inp, n0, n1);
+        range_forward(nn_ctx_sub(j->ctx, (int)c), j->ip, j->a, j->m, j->p, j->inp, j->scr[c], n0,
+                      n1);
     }
 }
 
@@ -220,40 +252,34 @@ void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *a, const NnImpa
     acts_alloc(arena, a, m, N);
     ImpalaPrep ip;
     prep_convs(arena, &ip, m, p, 0);
-    int nc = nn_ctx_chunks(ctx, N);
-    if (nc <= 1) {
+    ImpalaJob j = {.ctx = ctx,
+                   .ip = &ip,
+                   .a = a,
+                   .m = m,
+                   .p = (NnParams *)p,
+                   .inp = inp,
+                   .nc = nn_ctx_chunks(ctx, N)};
+    alloc_scratch(arena, &j);
+    if (j.nc <= 1) {
         NnCtx local;
         nn_ctx_init(&local, NULL);
-        range_forward(chunk_ctx(ctx, &local, 1, 0), &ip, a, m, p, inp, 0, N);
+        range_forward(chunk_ctx(ctx, &local, 1, 0), &ip, a, m, p, inp, j.scr[0], 0, N);
         nn_ctx_deinit(&local);
         return;
     }
-    ImpalaJob j = {.ctx = ctx, .ip = &ip, .a = a, .m = m, .p = (NnParams *)p, .inp = inp, .nc = nc};
-    pool_parallel_for(ctx->pool, nc, 1, forward_chunk, &j);
+    pool_parallel_for(ctx->pool, j.nc, 1, forward_chunk, &j);
 }
 
-/* Inference: per-chunk buffers for a group of images; slots reuse 4 buffers (A: conv0's output,
- * B, C, D: pooled size), each slot's buffer free again before it is reused. */
-static void infer_sizes(const NnImpala *m, int64_t *m1, int64_t *m2) {
-    *m1 = *m2 = 0;
-    for (int s = 0; s < m->n_stacks; s++) {
-        StackDims d = stack_dims(m, s);
-        int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c;
-        *m1 = i1 > *m1 ? i1 : *m1;
-        *m2 = i2 > *m2 ? i2 : *m2;
-    }
-}
-
-#define NN_IMPALA_INFER_GROUP 1
-
+/* Inference: slots in 3 group buffers (A: conv0's output, B, C: pooled size) plus the argmax,
+ * each slot's buffer free again before it is reused. */
 static void range_infer(NnCtx *sc, const ImpalaJob *j, float *buf, int n0, int n1) {
     const NnImpala *m = j->m;
-    const int G = NN_IMPALA_INFER_GROUP;
+    const int G = NN_IMPALA_GROUP;
     int64_t m1, m2;
-    infer_sizes(m, &m1, &m2);
-    float *A = buf, *B = A + G * m1, *C = B + G * m2, *D = C + G * m2;
-    int32_t *am = (int32_t *)(D + G * m2);
-    float *const x[12] = {A, B, C, NULL, A, NULL, C, D, NULL, A, NULL, B};
+    group_sizes(m, &m1, &m2);
+    float *A = buf, *B = A + G * m1, *C = B + G * m2;
+    int32_t *am = (int32_t *)(C + G * m2);
+    float *const x[12] = {A, B, NULL, NULL, A, NULL, C, NULL, NULL, A, NULL, B};
     const int64_t F = m->flat, Dn = m->dense, n = n1 - n0, in_img = (int64_t)m->H * m->W * m->C;
     float *flat = j->head[1];
     for (int g0 = n0; g0 < n1; g0 += G) {
@@ -261,7 +287,7 @@ static void range_infer(NnCtx *sc, const ImpalaJob *j, float *buf, int n0, int n
         for (int s = 0; s < m->n_stacks; s++) {
             const float *sin = s == 0 ? j->inp + g0 * in_img : B;
             float *rl = s == m->n_stacks - 1 ? flat + g0 * F : NULL;
-            stack_forward(sc, j->ip, s, x, am, 0, sin, g1 - g0, rl);
+            stack_forward(sc, j->ip, s, x, am, sin, g1 - g0, rl);
         }
     }
     nn_linear_forward(j->out + n0 * Dn, flat + n0 * F, nn_param(j->p, m->fc_w),
@@ -275,7 +301,7 @@ static void infer_chunk(void *vj, int64_t begin, int64_t end, int worker) {
     for (int64_t c = begin; c < end; c++) {
         int n0, n1;
         chunk_bounds(j->a->N, j->nc, (int)c, &n0, &n1);
-        range_infer(nn_ctx_sub(j->ctx, (int)c), j, j->infer_buf[c], n0, n1);
+        range_infer(nn_ctx_sub(j->ctx, (int)c), j, j->scr[c], n0, n1);
     }
 }
 
@@ -284,7 +310,6 @@ void nn_impala_infer(NnCtx *ctx, NnArena *arena, float *out, const NnImpala *m, 
     ImpalaPrep ip;
     prep_convs(arena, &ip, m, p, 0);
     NnImpalaActs a = {.N = N};
-    int nc = nn_ctx_chunks(ctx, N);
     ImpalaJob j = {.ctx = ctx,
                    .ip = &ip,
                    .a = &a,
@@ -292,20 +317,17 @@ void nn_impala_infer(NnCtx *ctx, NnArena *arena, float *out, const NnImpala *m, 
                    .p = (NnParams *)p,
                    .inp = inp,
                    .out = out,
-                   .nc = nc};
-    int64_t m1, m2;
-    infer_sizes(m, &m1, &m2);
-    for (int c = 0; c < nc; c++)
-        j.infer_buf[c] = nn_arena_alloc_uninit(arena, NN_IMPALA_INFER_GROUP * (m1 + 4 * m2));
+                   .nc = nn_ctx_chunks(ctx, N)};
+    alloc_scratch(arena, &j);
     j.head[1] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
-    if (nc <= 1) {
+    if (j.nc <= 1) {
         NnCtx local;
         nn_ctx_init(&local, NULL);
-        range_infer(chunk_ctx(ctx, &local, 1, 0), &j, j.infer_buf[0], 0, N);
+        range_infer(chunk_ctx(ctx, &local, 1, 0), &j, j.scr[0], 0, N);
         nn_ctx_deinit(&local);
         return;
     }
-    pool_parallel_for(ctx->pool, nc, 1, infer_chunk, &j);
+    pool_parallel_for(ctx->pool, j.nc, 1, infer_chunk, &j);
 }
 
 /* din = ReLU's input gradient (overwritten, not accumulated: saves zeroing din first). */
@@ -318,41 +340,39 @@ static float *bias_part(const NnConvPrep *c, float *dw) {
     return dw + (int64_t)c->s.O * c->s.KH * c->s.KW * c->s.C;
 }
 
-/* Backward of images [n0, n1) of one stack into the chunk's gradient partial. dx: d(stack
- * output) of the batch, consumed. dinp_all: d(stack input), overwritten (accumulated when
- * dinp_add). The ReLU input gradients are fused into the convs' input-gradient stores. */
+/* Backward of images [g0, g0+n) of one stack into the chunk's gradient partial. dx: d(stack
+ * output) of the group, consumed. din: d(stack input) of the group, overwritten (accumulated
+ * when din_add; may be NULL). t, d0: group scratch. The ReLU input gradients are fused into
+ * the convs' input-gradient stores (relu(skip) > 0 exactly where skip > 0). */
 static void stack_backward(NnCtx *sc, const ImpalaJob *j, float *part, int s, const float *inp,
-                           float *dx_all, float *dinp_all, int dinp_add, int n0, int n1) {
+                           float *dx, float *din, int din_add, float *t, float *d0, int g0, int n) {
     const NnConvPrep *cv = j->ip->conv[s];
     const int64_t *go = j->ip->goff[s];
-    const int n = n1 - n0;
     StackDims d = stack_dims(j->m, s);
     const int64_t i1 = (int64_t)d.h * d.w * d.c, i2 = (int64_t)d.h2 * d.w2 * d.c;
-    const int64_t in_img = (int64_t)d.h * d.w * d.cin;
     const float *x[12];
-    for (int k = 1; k < 12; k++) x[k] = j->a->x[s][k] + n0 * i2;
-    float *dx = dx_all + n0 * i2, *t = j->tmp[s][0] + n0 * i2;
+    for (int k = 1; k < 12; k++) x[k] = j->a->x[s][k] ? j->a->x[s][k] + g0 * i2 : NULL;
     for (int blk = 1; blk >= 0; blk--) {
         int base = 2 + 5 * blk, k = 1 + 2 * blk;
         /* out = skip + conv(relu(conv(relu(skip)))); dx is d out and becomes d skip */
+        const float *skip = x[base - 1];
         float *dw2 = part + go[k + 1], *dw1 = part + go[k];
         nn_conv_prep_backward(sc, &cv[k + 1], t, 0, x[base + 2], dw2, bias_part(&cv[k + 1], dw2),
-                              dx, x[base + 2], n);
-        nn_conv_prep_backward(sc, &cv[k], dx, 1, x[base], dw1, bias_part(&cv[k], dw1), t, x[base],
-                              n);
+                              dx, x[base + 2], 0, n);
+        nn_conv_prep_backward(sc, &cv[k], dx, 1, skip, dw1, bias_part(&cv[k], dw1), t, skip, 1, n);
     }
-    float *d0 = j->tmp[s][1]; /* (N,h,w,c), batch-absolute argmax indices */
-    memset(d0 + n0 * i1, 0, (size_t)n * i1 * sizeof(float));
-    nn_maxpool_backward(d0, dx, j->a->argmax[s] + n0 * i2, n * i2);
+    memset(d0, 0, (size_t)(n * i1) * sizeof(float));
+    for (int i = 0; i < n; i++) /* per-image argmax indices */
+        nn_maxpool_backward(d0 + i * i1, dx + i * i2, j->a->argmax[s] + (g0 + i) * i2, i2);
     float *dw0 = part + go[0];
-    nn_conv_prep_backward(sc, &cv[0], dinp_all ? dinp_all + n0 * in_img : NULL, dinp_add, NULL, dw0,
-                          bias_part(&cv[0], dw0), d0 + n0 * i1, inp + n0 * in_img, n);
+    nn_conv_prep_backward(sc, &cv[0], din, din_add, NULL, dw0, bias_part(&cv[0], dw0), d0, inp, 0,
+                          n);
 }
 
-static void range_backward(NnCtx *sc, const ImpalaJob *j, float *part, int n0, int n1) {
+static void range_backward(NnCtx *sc, const ImpalaJob *j, float *part, float *scr, int n0, int n1) {
     const NnImpala *m = j->m;
     const NnImpalaActs *a = j->a;
-    const int64_t F = m->flat, D = m->dense, n = n1 - n0;
+    const int64_t F = m->flat, D = m->dense, n = n1 - n0, G = NN_IMPALA_GROUP;
     float *dfc = j->head[0] + n0 * D, *dflat = j->head[1] + n0 * F, *dx = j->head[2];
     float *gw = part + j->ip->fc_off;
     relu_grad(dfc, j->dout + n0 * D, a->out + n0 * D, n * D);
@@ -360,13 +380,19 @@ static void range_backward(NnCtx *sc, const ImpalaJob *j, float *part, int n0, i
     nn_linear_backward(dflat, gw, gw + D * F, dfc, a->flat + n0 * F, nn_param(j->p, m->fc_w), n,
                        (int)F, (int)D);
     relu_grad(dx + n0 * F, dflat, a->flat + n0 * F, n * F);
+    int64_t m1, m2;
+    group_sizes(m, &m1, &m2);
+    float *d0 = scr, *t = d0 + G * m1, *pp[2] = {t + G * m2, t + 2 * G * m2};
     for (int g0 = n0; g0 < n1; g0 += NN_IMPALA_GROUP) {
         int g1 = g0 + NN_IMPALA_GROUP < n1 ? g0 + NN_IMPALA_GROUP : n1;
-        float *dxs = dx;
+        float *dxs = dx + g0 * F;
         for (int s = m->n_stacks - 1; s >= 0; s--) {
-            const float *sin = s > 0 ? a->x[s - 1][11] : j->inp;
-            float *din = s > 0 ? j->tmp[s][2] : j->dinp; /* the caller's dinp accumulates */
-            stack_backward(sc, j, part, s, sin, dxs, din, s == 0, g0, g1);
+            StackDims d = stack_dims(m, s);
+            const int64_t in_img = (int64_t)d.h * d.w * d.cin;
+            const float *sin = (s > 0 ? a->x[s - 1][11] : j->inp) + g0 * in_img;
+            /* d(stack input): group scratch, ping-pong; the caller's dinp accumulates */
+            float *din = s > 0 ? pp[s & 1] : j->dinp ? j->dinp + g0 * in_img : NULL;
+            stack_backward(sc, j, part, s, sin, dxs, din, s == 0, t, d0, g0, g1 - g0);
             dxs = din;
         }
     }
@@ -379,11 +405,10 @@ static void backward_chunk(void *vj, int64_t begin, int64_t end, int worker) {
         int n0, n1;
         chunk_bounds(j->a->N, j->nc, (int)c, &n0, &n1);
         memset(j->part[c], 0, (size_t)j->ip->n_part * sizeof(float)); /* own partial only */
-        range_backward(nn_ctx_sub(j->ctx, (int)c), j, j->part[c], n0, n1);
+        range_backward(nn_ctx_sub(j->ctx, (int)c), j, j->part[c], j->scr[c], n0, n1);
     }
 }
 
-/* p's gradients += the chunks' partials, in chunk order (deterministic sums). */
 static void reduce_partials(const ImpalaJob *j, NnParams *p) {
     const NnImpala *m = j->m;
     const ImpalaPrep *ip = j->ip;
@@ -419,12 +444,7 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
                    .dout = dout,
                    .dinp = dinp,
                    .nc = nn_ctx_chunks(ctx, N)};
-    for (int s = 0; s < m->n_stacks; s++) {
-        StackDims d = stack_dims(m, s);
-        j.tmp[s][0] = nn_arena_alloc_uninit(arena, (int64_t)N * d.h2 * d.w2 * d.c);
-        j.tmp[s][1] = nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.c);
-        j.tmp[s][2] = s > 0 ? nn_arena_alloc_uninit(arena, (int64_t)N * d.h * d.w * d.cin) : NULL;
-    }
+    alloc_scratch(arena, &j);
     j.head[0] = nn_arena_alloc_uninit(arena, (int64_t)N * m->dense);
     j.head[1] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
     j.head[2] = nn_arena_alloc_uninit(arena, (int64_t)N * m->flat);
@@ -433,7 +453,7 @@ void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala 
         NnCtx local;
         nn_ctx_init(&local, NULL);
         memset(j.part[0], 0, (size_t)ip.n_part * sizeof(float));
-        range_backward(chunk_ctx(ctx, &local, 1, 0), &j, j.part[0], 0, N);
+        range_backward(chunk_ctx(ctx, &local, 1, 0), &j, j.part[0], j.scr[0], 0, N);
         nn_ctx_deinit(&local);
     } else {
         pool_parallel_for(ctx->pool, j.nc, 1, backward_chunk, &j);

@@ -344,7 +344,7 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
  * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
  * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
  * With a pooled ctx each worker takes a fixed chunk of images through the whole block (forward
- * and backward may use different contexts: saved indices are batch-absolute). */
+ * and backward may use different contexts: saved argmax indices are per image). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
@@ -352,7 +352,7 @@ typedef struct NnImpala {
     int fc_w, fc_b;
     int out_h, out_w, flat;
 } NnImpala;
-/* Saved activations of one forward pass (in the step arena). */
+/* Saved activations of one forward pass (in the step arena; see impala.c for which slots). */
 typedef struct NnImpalaActs {
     int N;
     float *x[NN_IMPALA_MAX_STACKS][12];

@@ -139,6 +139,20 @@ static void pad_image(float *dst, const float *src, int H, int W, int C, int pad
     }
     memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
 }
+/* pad_image of max(src, 0) (as nn_relu_forward). */
+static void pad_image_relu(float *dst, const float *src, int H, int W, int C, int pad) {
+    const int Wp = W + 2 * pad;
+    memset(dst, 0, (size_t)pad * Wp * C * sizeof(float));
+    for (int h = 0; h < H; h++) {
+        float *restrict row = dst + (int64_t)(h + pad) * Wp * C;
+        const float *restrict in = src + (int64_t)h * W * C;
+        memset(row, 0, (size_t)pad * C * sizeof(float));
+        for (int64_t i = 0; i < (int64_t)W * C; i++) row[pad * C + i] = in[i] > 0.0f ? in[i] : 0.0f;
+        memset(row + (int64_t)(pad + W) * C, 0, (size_t)pad * C * sizeof(float));
+    }
+    memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
+}
+
 static int direct_dx_ok(const NnConvShape *s) {
     return s->stride == 1 && (s->C == 16 || s->C == 32) && s->KH == s->KW && s->pad <= s->KH - 1 &&
            s->pad <= s->KW - 1;
@@ -444,12 +458,21 @@ static void prep_fwd_image(const NnConvPrep *cp, float *out, const float *ip, co
         nn_direct_forward_image_avx2(out, ip, wt, bias, d, 0);
 }
 
+/* The im2col path's input: inp, or relu(inp) in chunk-0 scratch slot 1 (from float `off`). */
+static const float *prep_input(NnCtx *ctx, const float *inp, int64_t n, int in_relu, int64_t off) {
+    if (!in_relu) return inp;
+    float *r = nn_ctx_scratch(ctx, 0, 1, off + n) + off;
+    nn_relu_forward(r, inp, n);
+    return r;
+}
+
 void nn_conv_prep_forward(NnCtx *ctx, const NnConvPrep *cp, float *out, const float *inp, int n,
-                          const float *res, int relu, float *relu_out) {
+                          int in_relu, const float *res, int relu, float *relu_out) {
     NnConvShape s = cp->s;
     s.N = n;
     const int64_t out_img = (int64_t)nn_conv_out_h(&s) * nn_conv_out_w(&s) * s.O;
     if (!cp->wt) {
+        inp = prep_input(ctx, inp, n * (int64_t)s.H * s.W * s.C, in_relu, 0);
         conv2d_forward(ctx, out, inp, cp->w, cp->b, res, &s, relu);
         if (relu_out) nn_relu_forward(relu_out, out, n * out_img);
         return;
@@ -459,7 +482,7 @@ void nn_conv_prep_forward(NnCtx *ctx, const NnConvPrep *cp, float *out, const fl
     float *pad = nn_ctx_scratch(ctx, 0, 0, (int64_t)d.Hp * d.Wp * s.C);
     const int64_t in_img = (int64_t)s.H * s.W * s.C;
     for (int i = 0; i < n; i++) {
-        pad_image(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
+        (in_relu ? pad_image_relu : pad_image)(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
         d.res = res ? res + i * out_img : NULL;
         d.relu_out = relu_out ? relu_out + i * out_img : NULL;
         prep_fwd_image(cp, out + i * out_img, pad, cp->wt, cp->b, &d);
@@ -484,13 +507,14 @@ static inline void bias_grad_o(float *restrict db, const float *restrict dy, int
 
 void nn_conv_prep_backward(NnCtx *ctx, const NnConvPrep *cp, float *dinp, int dx_add,
                            const float *mask, float *dwt, float *db, const float *dout,
-                           const float *inp, int n) {
+                           const float *inp, int in_relu, int n) {
     NnConvShape s = cp->s;
     s.N = n;
     const int64_t in_img = (int64_t)s.H * s.W * s.C;
     if (!cp->wt) { /* im2col path: weight gradient in the parameter layout */
-        float *tmp = dinp ? nn_ctx_scratch(ctx, 0, 1, n * in_img) : NULL;
+        float *tmp = dinp ? nn_ctx_scratch(ctx, 0, 1, 2 * n * in_img) : NULL;
         if (tmp) memset(tmp, 0, (size_t)(n * in_img) * sizeof(float));
+        inp = prep_input(ctx, inp, n * in_img, in_relu, n * in_img);
         nn_conv2d_backward(ctx, tmp, dwt, db, dout, inp, cp->w, &s);
         if (dinp) apply_dx(dinp, tmp, mask, dx_add, n * in_img);
         return;
@@ -506,7 +530,7 @@ void nn_conv_prep_backward(NnCtx *ctx, const NnConvPrep *cp, float *dinp, int dx
     for (int i = 0; i < n; i++) {
         const float *dy = dout + i * out_img;
         if (dwt) {
-            pad_image(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
+            (in_relu ? pad_image_relu : pad_image)(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
             if (cp->isa == CONV_ISA_AVX512)
                 nn_direct_dw_image_avx512(dwt, pad, dy, &d);
             else
