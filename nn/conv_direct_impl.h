@@ -13,12 +13,13 @@ typedef int vi __attribute__((vector_size(VW * 4)));
 #define LD(p) (*(const vf *)(p))
 #define ST(p, v) (*(vf *)(p) = (v))
 
-#define DEF_FWD(NAME, NV, PW)                                                                      \
+/* CEXPR, XSEXPR: the channel count and pixel stride, run-time (d->C ...) or compile-time
+ * constants (stride-1 16/32-channel inputs: constant addressing, wider pixel blocks). */
+#define DEF_FWD_G(NAME, NV, PW, CEXPR, XSEXPR)                                                     \
     static inline void NAME(float *out, const float *ip, const float *wt, const NnDirectDims *d,   \
                             int oh, int ow0, const float *bias, int acc_in) {                      \
-        const int C = d->C, O = d->O, s = d->stride;                                               \
-        const int64_t XS = d->xs ? d->xs : (int64_t)s * C,                                         \
-                      RS = d->rs ? d->rs : (int64_t)d->Wp * C;                                     \
+        const int C = CEXPR, O = d->O, s = d->stride;                                              \
+        const int64_t XS = XSEXPR, RS = d->rs ? d->rs : (int64_t)d->Wp * C;                        \
         vf acc[PW][NV];                                                                            \
         for (int p = 0; p < PW; p++)                                                               \
             for (int v = 0; v < NV; v++) {                                                         \
@@ -52,6 +53,9 @@ typedef int vi __attribute__((vector_size(VW * 4)));
                 if (d->relu_out) ST(d->relu_out + at, (vf)((vi)y & (y > (vf){0})));                \
             }                                                                                      \
     }
+
+#define DEF_FWD(NAME, NV, PW) DEF_FWD_G(NAME, NV, PW, d->C, d->xs ? d->xs : (int64_t)s *C)
+#define DEF_FWDC(NAME, NV, PW, CC) DEF_FWD_G(NAME, NV, PW, CC, CC)
 
 /* Weight gradient of channels [c0, c0+CB) at tap (kh, kw); U interleaved pixel streams keep
  * enough independent FMA chains when CB * NV is small (the 3-channel first layer). */
@@ -101,8 +105,13 @@ typedef int vi __attribute__((vector_size(VW * 4)));
 DEF_FWD(fwd16, NV16, PW16)
 DEF_FWD(fwd32, NV32, PW32)
 DEF_FWD(fwd16_1, NV16, 1)
+DEF_FWDC(fwd16_c16, NV16, PWC16, 16)
+DEF_FWDC(fwd16_c32, NV16, PWC16, 32)
+DEF_FWDC(fwd32_c16, NV32, PWC32, 16)
+DEF_FWDC(fwd32_c32, NV32, PWC32, 32)
 DEF_FWD(fwd32_1, NV32, 1)
 DEF_DW(dw16, NV16, CB16, 1)
+DEF_DW(dw16_h, NV16, CB16 / 2, 1)
 DEF_DW(dw16_1, NV16, 1, 4)
 DEF_DW(dw16_3, NV16, 3, 3)
 DEF_DW(dw32, NV32, CB32, 1)
@@ -111,8 +120,24 @@ DEF_DW(dw32_3, NV32, 3, 2)
 
 void SFX(nn_direct_forward_image)(float *out, const float *ip, const float *wt, const float *bias,
                                   const NnDirectDims *d, int accumulate) {
+    const int cst = d->stride == 1 && d->xs == 0 && (d->C == 16 || d->C == 32);
     for (int oh = 0; oh < d->OH; oh++) {
         int ow = 0;
+        if (cst && d->O == 16) {
+            if (d->C == 16)
+                for (; ow + PWC16 <= d->OW; ow += PWC16)
+                    fwd16_c16(out, ip, wt, d, oh, ow, bias, accumulate);
+            else
+                for (; ow + PWC16 <= d->OW; ow += PWC16)
+                    fwd16_c32(out, ip, wt, d, oh, ow, bias, accumulate);
+        } else if (cst) {
+            if (d->C == 16)
+                for (; ow + PWC32 <= d->OW; ow += PWC32)
+                    fwd32_c16(out, ip, wt, d, oh, ow, bias, accumulate);
+            else
+                for (; ow + PWC32 <= d->OW; ow += PWC32)
+                    fwd32_c32(out, ip, wt, d, oh, ow, bias, accumulate);
+        }
         if (d->O == 16) {
             for (; ow + PW16 <= d->OW; ow += PW16) fwd16(out, ip, wt, d, oh, ow, bias, accumulate);
             for (; ow < d->OW; ow++) fwd16_1(out, ip, wt, d, oh, ow, bias, accumulate);
@@ -130,6 +155,7 @@ void SFX(nn_direct_dw_image)(float *dwt, const float *ip, const float *dout,
             int c = 0;
             if (d->O == 16) {
                 for (; c + CB16 <= d->C; c += CB16) dw16(dwt, ip, dout, d, kh, kw, c);
+                for (; c + CB16 / 2 <= d->C; c += CB16 / 2) dw16_h(dwt, ip, dout, d, kh, kw, c);
                 for (; c + 3 <= d->C; c += 3) dw16_3(dwt, ip, dout, d, kh, kw, c);
                 for (; c < d->C; c++) dw16_1(dwt, ip, dout, d, kh, kw, c);
             } else {
