@@ -277,6 +277,10 @@ typedef struct NnAdamW {
 /* One AdamW step (PyTorch semantics: decoupled decay p -= lr*wd*p on params with decay set,
  * bias-corrected moments). Increments p->step. lr overrides cfg.lr (schedules). */
 void nn_adamw_step(NnParams *p, const NnAdamW *cfg, float lr);
+/* The same, the arenas split into ctx's chunks over its pool (bit-identical; ctx may be NULL). */
+void nn_adamw_step_ctx(NnCtx *ctx, NnParams *p, const NnAdamW *cfg, float lr);
+/* nn_params_zero_grad with the arena split over ctx's pool (ctx may be NULL). */
+void nn_params_zero_grad_ctx(NnCtx *ctx, NnParams *p);
 /* L2 norm of all gradients (double accumulation). */
 double nn_grad_norm(const NnParams *p);
 /* Scales gradients so their global norm is at most max_norm; returns the norm before. */

@@ -118,7 +118,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
           *dl2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
     double loss = nn_softmax_xent(dl1, a.logits1, t1, N, c->n1, 1.0f) +
                   nn_softmax_xent(dl2, a.logits2, t2, N, c->n2, 1.0f);
-    nn_params_zero_grad(p);
+    nn_params_zero_grad_ctx(ctx, p);
     float *dseq = nn_arena_alloc(ar, (int64_t)N * Hd);
     nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
                            nn_param(p, m->h1_w), N, Hd, c->n1);

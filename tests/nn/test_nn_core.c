@@ -281,6 +281,7 @@ int main(void) {
     TEST_RUN(test_threads_deterministic);
     TEST_RUN(test_impala_mixed_contexts);
     TEST_RUN(test_impala_infer_and_dinp);
+    TEST_RUN(test_adamw_pooled);
     TEST_RUN(test_conv_relu_fused);
     TEST_RUN(test_overfit_fixed_batch);
     return check_finish();

@@ -185,6 +185,45 @@ static void test_impala_infer_and_dinp(void) {
     nn_params_deinit(&p);
 }
 
+/* The pooled AdamW step and gradient zeroing give the serial results bit for bit (the chunk
+ * boundaries cut through parameters with and without decay). */
+static void test_adamw_pooled(void) {
+    NnParams p[2];
+    for (int k = 0; k < 2; k++) {
+        nn_params_init(&p[k]);
+        int64_t a[2] = {37, 11}, b[1] = {5}, c[1] = {301};
+        nn_params_add(&p[k], "a.w", 2, a, 1);
+        nn_params_add(&p[k], "b.b", 1, b, 0);
+        nn_params_add(&p[k], "c.w", 1, c, 1);
+        nn_params_alloc(&p[k]);
+        Rng r = rng_stream(7, 1);
+        for (int64_t i = 0; i < p[k].total; i++) p[k].value[i] = rng_float(&r) - 0.5f;
+    }
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    for (int step = 0; step < 3; step++) {
+        nn_params_zero_grad_ctx(step == 1 ? &ctx : NULL, &p[0]);
+        nn_params_zero_grad_ctx(&ctx, &p[1]);
+        Rng r = rng_stream(8, (uint64_t)step);
+        for (int64_t i = 0; i < p[0].total; i++) p[0].grad[i] = p[1].grad[i] = rng_float(&r) - 0.5f;
+        nn_adamw_step(&p[0], &NN_ADAMW_DEFAULT, 1e-2f);
+        nn_adamw_step_ctx(&ctx, &p[1], &NN_ADAMW_DEFAULT, 1e-2f);
+    }
+    CHECK(memcmp(p[0].value, p[1].value, (size_t)p[0].total * 4) == 0);
+    CHECK(memcmp(p[0].opt, p[1].opt, (size_t)p[0].total * 8) == 0);
+    CHECK(p[1].step == 3);
+    nn_params_zero_grad_ctx(&ctx, &p[1]);
+    int nz = 0;
+    for (int64_t i = 0; i < p[1].total; i++) nz += p[1].grad[i] != 0.0f;
+    CHECK(nz == 0);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    nn_params_deinit(&p[0]);
+    nn_params_deinit(&p[1]);
+}
+
 /* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
  * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
  * the data has negative pre-activations to clip. */
