@@ -72,7 +72,9 @@ void nn_conv_prep_backward(NnCtx *ctx, const NnConvPrep *cp, float *dinp, int dx
 void nn_conv_prep_grad_add(const NnConvPrep *cp, float *dw, const float *dwt);
 
 /* Max-pool as nn_maxpool_forward with argmax indices offset by base, relu_out (may be NULL)
- * also getting max(out, 0). */
+ * also getting max(out, 0). argmax may be NULL (inference) only where the vector kernels run
+ * (C % 16 == 0 on AVX-512, C % 8 == 0 on AVX2): nn_maxpool_vector_ok. */
+int nn_maxpool_vector_ok(int C);
 void nn_maxpool_forward_relu(float *out, int32_t *argmax, float *relu_out, const float *inp, int N,
                              int H, int W, int C, int k, int s, int p, int32_t base);
 

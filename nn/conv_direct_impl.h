@@ -181,6 +181,21 @@ void SFX(nn_direct_maxpool_image)(float *out, int32_t *argmax, float *relu_out, 
         for (int ow = 0; ow < OW; ow++) {
             const int w0 = ow * s - p < 0 ? 0 : ow * s - p,
                       w1 = ow * s - p + k > W ? W : ow * s - p + k;
+            if (!argmax) { /* inference: the maximum only */
+                for (int c = 0; c < C; c += VW) {
+                    vf y = LD(inp + ((int64_t)h0 * W + w0) * C + c);
+                    for (int ih = h0; ih < h1; ih++)
+                        for (int iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+                            vf x = LD(inp + ((int64_t)ih * W + iw) * C + c);
+                            vi m = x > y;
+                            y = (vf)(((vi)x & m) | ((vi)y & ~m));
+                        }
+                    const int64_t at = ((int64_t)oh * OW + ow) * C + c;
+                    ST(out + at, y);
+                    if (relu_out) ST(relu_out + at, (vf)((vi)y & (vi)(y > (vf){0})));
+                }
+                continue;
+            }
             for (int c = 0; c < C; c += VW) {
                 int32_t i0 = (int32_t)(((int64_t)h0 * W + w0) * C + c);
                 vf y = LD(inp + i0);

@@ -164,12 +164,15 @@ static int64_t scratch_floats(const NnImpala *m) {
     return NN_IMPALA_GROUP * (m1 + 4 * m2);
 }
 
-/* Max-pool 3/2/1 of n images with per-image argmax indices. */
-static void pool_images(float *out, int32_t *am, const float *x0, int n, int h, int w, int c) {
+/* Max-pool 3/2/1 of n images with per-image argmax indices; am_needed 0 (inference): am is
+ * scratch, left unwritten where the vector kernels run. */
+static void pool_images(float *out, int32_t *am, int am_needed, const float *x0, int n, int h,
+                        int w, int c) {
     const int64_t i1 = (int64_t)h * w * c, i2 = (int64_t)((h - 1) / 2 + 1) * ((w - 1) / 2 + 1) * c;
+    int32_t *a = am_needed || !nn_maxpool_vector_ok(c) ? am : NULL;
     for (int i = 0; i < n; i++)
-        nn_maxpool_forward_relu(out + i * i2, am + i * i2, NULL, x0 + i * i1, 1, h, w, c, 3, 2, 1,
-                                0);
+        nn_maxpool_forward_relu(out + i * i2, a ? a + i * i2 : NULL, NULL, x0 + i * i1, 1, h, w, c,
+                                3, 2, 1, 0);
 }
 
 /* Forward of n images through one stack. x[k]: where slot k goes (only 0, 1, 4, 6, 9, 11 are
@@ -177,11 +180,11 @@ static void pool_images(float *out, int32_t *am, const float *x0, int n, int h, 
  * ReLUs before conv1/conv3 are applied while their input is padded, the one after conv1/conv3
  * in the kernels' stores, so relu(skip) is never stored. */
 static void stack_forward(NnCtx *sc, const ImpalaPrep *ip, int s, float *const x[12], int32_t *am,
-                          const float *inp, int n, float *relu_last) {
+                          int am_needed, const float *inp, int n, float *relu_last) {
     const NnConvPrep *cv = ip->conv[s];
     const NnConvShape *c0 = &cv[0].s;
     nn_conv_prep_forward(sc, &cv[0], x[0], inp, n, 0, NULL, 0, NULL);
-    pool_images(x[1], am, x[0], n, c0->H, c0->W, c0->O);
+    pool_images(x[1], am, am_needed, x[0], n, c0->H, c0->W, c0->O);
     for (int blk = 0; blk < 2; blk++) {
         int base = 2 + 5 * blk, k = 1 + 2 * blk;
         const float *skip = x[base - 1];
@@ -203,7 +206,7 @@ static void range_forward(NnCtx *sc, const ImpalaPrep *ip, NnImpalaActs *a, cons
             for (int k = 1; k < 12; k++) x[k] = a->x[s][k] ? a->x[s][k] + g0 * i2 : NULL;
             const float *sin = s == 0 ? inp + g0 * in_img : a->x[s - 1][11] + g0 * in_img;
             float *rl = s == m->n_stacks - 1 ? a->flat + g0 * F : NULL;
-            stack_forward(sc, ip, s, x, a->argmax[s] + g0 * i2, sin, g1 - g0, rl);
+            stack_forward(sc, ip, s, x, a->argmax[s] + g0 * i2, 1, sin, g1 - g0, rl);
         }
     }
     nn_linear_forward(a->fc + n0 * D, a->flat + n0 * F, nn_param(p, m->fc_w), nn_param(p, m->fc_b),
@@ -287,7 +290,7 @@ static void range_infer(NnCtx *sc, const ImpalaJob *j, float *buf, int n0, int n
         for (int s = 0; s < m->n_stacks; s++) {
             const float *sin = s == 0 ? j->inp + g0 * in_img : B;
             float *rl = s == m->n_stacks - 1 ? flat + g0 * F : NULL;
-            stack_forward(sc, j->ip, s, x, am, sin, g1 - g0, rl);
+            stack_forward(sc, j->ip, s, x, am, 0, sin, g1 - g0, rl);
         }
     }
     nn_linear_forward(j->out + n0 * Dn, flat + n0 * F, nn_param(j->p, m->fc_w),

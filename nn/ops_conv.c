@@ -571,6 +571,11 @@ void nn_conv_prep_grad_add(const NnConvPrep *cp, float *dw, const float *dwt) {
                 dw[((int64_t)o * K + k) * s->C + c] += dwt[((int64_t)k * s->C + c) * s->O + o];
 }
 
+int nn_maxpool_vector_ok(int C) {
+    const ConvIsa isa = conv_isa();
+    return (isa == CONV_ISA_AVX512 && C % 16 == 0) || (isa == CONV_ISA_AVX2 && C % 8 == 0);
+}
+
 void nn_maxpool_forward_relu(float *out, int32_t *argmax, float *relu_out, const float *inp, int N,
                              int H, int W, int C, int k, int s, int p, int32_t base) {
     const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
@@ -580,15 +585,17 @@ void nn_maxpool_forward_relu(float *out, int32_t *argmax, float *relu_out, const
         for (int n = 0; n < N; n++) {
             int32_t b = (int32_t)(base + n * in_img);
             float *ro = relu_out ? relu_out + n * out_img : NULL;
+            int32_t *am = argmax ? argmax + n * out_img : NULL;
             if (isa == CONV_ISA_AVX512)
-                nn_direct_maxpool_image_avx512(out + n * out_img, argmax + n * out_img, ro,
-                                               inp + n * in_img, H, W, C, k, s, p, b);
+                nn_direct_maxpool_image_avx512(out + n * out_img, am, ro, inp + n * in_img, H, W, C,
+                                               k, s, p, b);
             else
-                nn_direct_maxpool_image_avx2(out + n * out_img, argmax + n * out_img, ro,
-                                             inp + n * in_img, H, W, C, k, s, p, b);
+                nn_direct_maxpool_image_avx2(out + n * out_img, am, ro, inp + n * in_img, H, W, C,
+                                             k, s, p, b);
         }
         return;
     }
+    ASSERT(argmax); /* the scalar path always records the argmax */
     nn_maxpool_forward(out, argmax, inp, N, H, W, C, k, s, p);
     for (int64_t i = 0; i < N * out_img; i++) argmax[i] += base;
     if (relu_out) nn_relu_forward(relu_out, out, N * out_img);
