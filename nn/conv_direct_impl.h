@@ -54,6 +54,43 @@ typedef int vi __attribute__((vector_size(VW * 4)));
             }                                                                                      \
     }
 
+/* Two output rows x PW pixels per block (plain forward only: no epilogue options) for
+ * few-channel inputs, where one row's PW accumulators would sit at the FMA latency bound. */
+#define DEF_FWD2(NAME, NV, PW)                                                                     \
+    static inline void NAME(float *out, const float *ip, const float *wt, const NnDirectDims *d,   \
+                            int oh, int ow0, const float *bias) {                                  \
+        const int C = d->C, O = d->O, s = d->stride;                                               \
+        const int64_t XS = d->xs ? d->xs : (int64_t)s * C,                                         \
+                      RS = d->rs ? d->rs : (int64_t)d->Wp * C;                                     \
+        vf acc[2][PW][NV];                                                                         \
+        for (int r = 0; r < 2; r++)                                                                \
+            for (int p = 0; p < PW; p++)                                                           \
+                for (int v = 0; v < NV; v++) acc[r][p][v] = bias ? LD(bias + VW * v) : (vf){0};    \
+        for (int kh = 0; kh < d->KH; kh++) {                                                       \
+            const float *row0 = ip + (int64_t)(oh * s + kh) * RS, *row1 = row0 + (int64_t)s * RS;  \
+            for (int kw = 0; kw < d->KW; kw++) {                                                   \
+                const float *wk = wt + (int64_t)(kh * d->KW + kw) * C * O;                         \
+                const int64_t o0 = (int64_t)ow0 * XS + (int64_t)kw * C;                            \
+                for (int c = 0; c < C; c++) {                                                      \
+                    vf w[NV];                                                                      \
+                    for (int v = 0; v < NV; v++) w[v] = LD(wk + (int64_t)c * O + VW * v);          \
+                    for (int p = 0; p < PW; p++) {                                                 \
+                        float x0 = row0[o0 + (int64_t)p * XS + c];                                 \
+                        float x1 = row1[o0 + (int64_t)p * XS + c];                                 \
+                        for (int v = 0; v < NV; v++) {                                             \
+                            acc[0][p][v] += x0 * w[v];                                             \
+                            acc[1][p][v] += x1 * w[v];                                             \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        for (int r = 0; r < 2; r++)                                                                \
+            for (int p = 0; p < PW; p++)                                                           \
+                for (int v = 0; v < NV; v++)                                                       \
+                    ST(out + ((int64_t)(oh + r) * d->OW + ow0 + p) * O + VW * v, acc[r][p][v]);    \
+    }
+
 #define DEF_FWD(NAME, NV, PW) DEF_FWD_G(NAME, NV, PW, d->C, d->xs ? d->xs : (int64_t)s *C)
 #define DEF_FWDC(NAME, NV, PW, CC) DEF_FWD_G(NAME, NV, PW, CC, CC)
 
@@ -105,6 +142,7 @@ typedef int vi __attribute__((vector_size(VW * 4)));
 DEF_FWD(fwd16, NV16, PW16)
 DEF_FWD(fwd32, NV32, PW32)
 DEF_FWD(fwd16_1, NV16, 1)
+DEF_FWD2(fwd16_2r, NV16, PW16)
 DEF_FWDC(fwd16_c16, NV16, PWC16, 16)
 DEF_FWDC(fwd16_c32, NV16, PWC16, 32)
 DEF_FWDC(fwd32_c16, NV32, PWC32, 16)
@@ -121,7 +159,18 @@ DEF_DW(dw32_3, NV32, 3, 2)
 void SFX(nn_direct_forward_image)(float *out, const float *ip, const float *wt, const float *bias,
                                   const NnDirectDims *d, int accumulate) {
     const int cst = d->stride == 1 && d->xs == 0 && (d->C == 16 || d->C == 32);
-    for (int oh = 0; oh < d->OH; oh++) {
+    int oh = 0;
+    if (d->O == 16 && d->C < 16 && !accumulate && !d->res && !d->mask && !d->add_out && !d->relu &&
+        !d->relu_out)
+        for (; oh + 2 <= d->OH; oh += 2) {
+            int ow = 0;
+            for (; ow + PW16 <= d->OW; ow += PW16) fwd16_2r(out, ip, wt, d, oh, ow, bias);
+            for (; ow < d->OW; ow++) {
+                fwd16_1(out, ip, wt, d, oh, ow, bias, 0);
+                fwd16_1(out, ip, wt, d, oh + 1, ow, bias, 0);
+            }
+        }
+    for (; oh < d->OH; oh++) {
         int ow = 0;
         if (cst && d->O == 16) {
             if (d->C == 16)
