@@ -93,18 +93,20 @@ static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, cons
         a->seq = a->tf.out;
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
-        a->seq = nn_arena_alloc(ar, (int64_t)N * Hd);
-        a->gates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        a->cs = nn_arena_alloc(ar, (int64_t)N * Hd);
-        a->xw = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
+        a->seq = nn_arena_alloc_uninit(ar, (int64_t)N * Hd);
+        a->gates = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
+        a->cs = nn_arena_alloc_uninit(ar, (int64_t)N * Hd);
+        a->xw = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
         nn_lstm_forward_ctx(ctx, a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL,
                             NULL, nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
                             nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     }
-    a->logits1 = nn_arena_alloc(ar, (int64_t)N * c->n1);
-    a->logits2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
-    nn_linear_forward(a->logits1, a->seq, nn_param(p, m->h1_w), nn_param(p, m->h1_b), N, Hd, c->n1);
-    nn_linear_forward(a->logits2, a->seq, nn_param(p, m->h2_w), nn_param(p, m->h2_b), N, Hd, c->n2);
+    a->logits1 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n1);
+    a->logits2 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n2);
+    nn_linear_forward_ctx(ctx, a->logits1, a->seq, nn_param(p, m->h1_w), nn_param(p, m->h1_b), N,
+                          Hd, c->n1);
+    nn_linear_forward_ctx(ctx, a->logits2, a->seq, nn_param(p, m->h2_w), nn_param(p, m->h2_b), N,
+                          Hd, c->n2);
 }
 
 double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
@@ -114,8 +116,8 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
     const int N = B * T, Hd = c->hidden;
     RefActs a;
     ref_forward(m, ctx, ar, &a, frames, B, T, 0);
-    float *dl1 = nn_arena_alloc(ar, (int64_t)N * c->n1),
-          *dl2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
+    float *dl1 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n1),
+          *dl2 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n2);
     double loss = nn_softmax_xent(dl1, a.logits1, t1, N, c->n1, 1.0f) +
                   nn_softmax_xent(dl2, a.logits2, t2, N, c->n2, 1.0f);
     nn_params_zero_grad_ctx(ctx, p);
@@ -129,7 +131,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
         nn_transformer_backward(ctx, ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
-        float *dgates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
+        float *dgates = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
         nn_lstm_backward_ctx(ctx, dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
                              nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates,
                              dseq, a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
