@@ -40,6 +40,20 @@ void nn_direct_maxpool_image_avx512(float *out, int32_t *argmax, float *relu_out
 void nn_direct_maxpool_image_avx2(float *out, int32_t *argmax, float *relu_out, const float *inp,
                                   int H, int W, int C, int k, int s, int p, int32_t base);
 
+/* out (M rows, stride ldo) = [out +] a (M x K, stride lda) @ w (K x N, stride ldw), for small M
+ * (the LSTM's per-step recurrent products, which OpenBLAS packs w for on every call); N must be a
+ * multiple of 4 * VW (nn_smallm_gemm checks). */
+void nn_direct_smallm_avx512(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                             int64_t ldw, int M, int N, int K, int accumulate);
+void nn_direct_smallm_avx2(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                           int64_t ldw, int M, int N, int K, int accumulate);
+/* Dispatch: the kernels where the ISA and N allow, else cblas_sgemm (beta = accumulate). */
+void nn_smallm_gemm(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                    int64_t ldw, int M, int N, int K, int accumulate);
+/* Whether nn_smallm_gemm runs the vector kernels for this N (callers may then skip work that
+ * only the cblas fallback needs). */
+int nn_smallm_ok(int N);
+
 /* A convolution prepared once per block call (ImpalaCNN), not once per image group: repacked
  * weights for the direct kernels. Functions below run on the calling thread; ctx is a serial
  * context (its chunk-0 scratch is used). */

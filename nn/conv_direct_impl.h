@@ -215,6 +215,54 @@ void SFX(nn_direct_dw_image)(float *dwt, const float *ip, const float *dout,
         }
 }
 
+/* out (MM rows, stride ldo) = [out +] a (MM x K, stride lda) @ w (K x N, row-major, stride ldw),
+ * columns [n0, n0 + 4 VW): the products are summed from zero in k order, then added. */
+#define DEF_SMALLM(NAME, MM)                                                                       \
+    static inline void NAME(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,  \
+                            int64_t ldw, int n0, int K, int accumulate) {                          \
+        vf acc[MM][4];                                                                             \
+        for (int m = 0; m < MM; m++)                                                               \
+            for (int v = 0; v < 4; v++) acc[m][v] = (vf){0};                                       \
+        for (int k = 0; k < K; k++) {                                                              \
+            vf wv[4];                                                                              \
+            for (int v = 0; v < 4; v++) wv[v] = LD(w + (int64_t)k * ldw + n0 + VW * v);            \
+            for (int m = 0; m < MM; m++) {                                                         \
+                float x = a[(int64_t)m * lda + k];                                                 \
+                for (int v = 0; v < 4; v++) acc[m][v] += x * wv[v];                                \
+            }                                                                                      \
+        }                                                                                          \
+        for (int m = 0; m < MM; m++)                                                               \
+            for (int v = 0; v < 4; v++) {                                                          \
+                float *o = out + (int64_t)m * ldo + n0 + VW * v;                                   \
+                vf y = acc[m][v];                                                                  \
+                if (accumulate) y = LD(o) + y;                                                     \
+                ST(o, y);                                                                          \
+            }                                                                                      \
+    }
+DEF_SMALLM(smallm1, 1)
+DEF_SMALLM(smallm2, 2)
+DEF_SMALLM(smallm3, 3)
+DEF_SMALLM(smallm4, 4)
+
+void SFX(nn_direct_smallm)(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                           int64_t ldw, int M, int N, int K, int accumulate) {
+    for (int m0 = 0; m0 < M; m0 += 4) {
+        const int mm = M - m0 < 4 ? M - m0 : 4;
+        float *o = out + (int64_t)m0 * ldo;
+        const float *am = a + (int64_t)m0 * lda;
+        for (int n0 = 0; n0 < N; n0 += 4 * VW) {
+            if (mm == 4)
+                smallm4(o, ldo, am, lda, w, ldw, n0, K, accumulate);
+            else if (mm == 3)
+                smallm3(o, ldo, am, lda, w, ldw, n0, K, accumulate);
+            else if (mm == 2)
+                smallm2(o, ldo, am, lda, w, ldw, n0, K, accumulate);
+            else
+                smallm1(o, ldo, am, lda, w, ldw, n0, K, accumulate);
+        }
+    }
+}
+
 typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4), may_alias));
 
 /* Max-pool of one image (H,W,C) -> (OH,OW,C) with flat argmax indices offset by `base`;

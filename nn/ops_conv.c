@@ -426,6 +426,25 @@ void nn_conv2d_backward(NnCtx *ctx, float *dinp, float *dw, float *db, const flo
     if (own) nn_ctx_deinit(&local);
 }
 
+/* ---------------------------------------------------------------- small-M GEMM */
+
+int nn_smallm_ok(int N) {
+    const ConvIsa isa = conv_isa();
+    return (isa == CONV_ISA_AVX512 && N % 64 == 0) || (isa == CONV_ISA_AVX2 && N % 32 == 0);
+}
+
+void nn_smallm_gemm(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                    int64_t ldw, int M, int N, int K, int accumulate) {
+    const ConvIsa isa = conv_isa();
+    if (isa == CONV_ISA_AVX512 && N % 64 == 0)
+        nn_direct_smallm_avx512(out, ldo, a, lda, w, ldw, M, N, K, accumulate);
+    else if (isa == CONV_ISA_AVX2 && N % 32 == 0)
+        nn_direct_smallm_avx2(out, ldo, a, lda, w, ldw, M, N, K, accumulate);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a, (int)lda, w,
+                    (int)ldw, accumulate ? 1.0f : 0.0f, out, (int)ldo);
+}
+
 /* ---------------------------------------------------------------- prepared convolutions */
 
 int64_t nn_conv_prep_floats(const NnConvShape *s) {

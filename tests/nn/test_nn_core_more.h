@@ -224,6 +224,37 @@ static void test_adamw_pooled(void) {
     nn_params_deinit(&p[1]);
 }
 
+/* The LSTM's small-M product kernel against a double-precision reference: every row count
+ * 1..6 (blocks of 4 plus remainders), strided rows, overwrite and accumulate. */
+static void test_smallm_gemm(void) {
+    const int N = 128, K = 37, lda = 41, ldo = 133;
+    Rng r = rng_stream(9, 2);
+    float *a = mem_alloc((size_t)6 * lda * 4), *w = mem_alloc((size_t)K * N * 4);
+    float *out = mem_alloc((size_t)6 * ldo * 4), *base = mem_alloc((size_t)6 * ldo * 4);
+    for (int i = 0; i < 6 * lda; i++) a[i] = rng_float(&r) - 0.5f;
+    for (int i = 0; i < K * N; i++) w[i] = rng_float(&r) - 0.5f;
+    for (int i = 0; i < 6 * ldo; i++) base[i] = rng_float(&r) - 0.5f;
+    double worst = 0;
+    for (int M = 1; M <= 6; M++)
+        for (int acc = 0; acc < 2; acc++) {
+            memcpy(out, base, (size_t)6 * ldo * 4);
+            nn_smallm_gemm(out, ldo, a, lda, w, N, M, N, K, acc);
+            for (int m = 0; m < 6; m++)
+                for (int n = 0; n < N; n++) {
+                    double ref = m < M && acc ? base[m * ldo + n] : 0.0;
+                    for (int k = 0; k < K && m < M; k++)
+                        ref += (double)a[m * lda + k] * w[k * N + n];
+                    if (m >= M) ref = base[m * ldo + n]; /* rows past M untouched */
+                    worst = fmax(worst, fabs(out[m * ldo + n] - ref));
+                }
+        }
+    CHECK_MSG(worst < 1e-5, "worst error %g", worst);
+    mem_free(a);
+    mem_free(w);
+    mem_free(out);
+    mem_free(base);
+}
+
 /* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
  * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
  * the data has negative pre-activations to clip. */
