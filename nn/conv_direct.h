@@ -1,5 +1,6 @@
 /* conv_direct.h: internal interface of the direct convolution kernels (conv_direct_impl.h,
- * built per instruction set), used by ops_conv.c. Not part of nn/'s public API. */
+ * built per instruction set) and of the prepared convolutions built on them (ops_conv.c), used
+ * by ops_conv.c, impala.c and ops_seq.c (the small-M GEMM). Not part of nn/'s public API. */
 #ifndef NN_CONV_DIRECT_H
 #define NN_CONV_DIRECT_H
 

@@ -2,7 +2,9 @@
  * instruction set (conv_direct_avx512.c with VW 16, conv_direct_avx2.c with VW 8). Each kernel
  * keeps a block of output pixels x VW-float vectors of output channels in registers and
  * broadcasts one input value per FMA. Requires O == 16 or O == 32 (ImpalaCNN's widths).
- * Defines SFX(nn_direct_forward_image) and SFX(nn_direct_dw_image); see conv_direct.h. */
+ * Defines SFX(nn_direct_forward_image), SFX(nn_direct_dw_image), SFX(nn_direct_maxpool_image)
+ * and SFX(nn_direct_smallm) (the LSTM's few-row products); see conv_direct.h. Every variant of
+ * a kernel sums each output in the same order, so block shapes never change results. */
 #include <string.h>
 
 #include "nn/conv_direct.h"
