@@ -139,6 +139,7 @@ static void pad_image(float *dst, const float *src, int H, int W, int C, int pad
     }
     memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
 }
+
 /* pad_image of max(src, 0) (as nn_relu_forward). */
 static void pad_image_relu(float *dst, const float *src, int H, int W, int C, int pad) {
     const int Wp = W + 2 * pad;
@@ -220,8 +221,6 @@ static void direct_forward_chunk(ConvJob *j, int c, int n0, int n1) {
     }
 }
 
-/* Images [n0, n1): weight/bias gradients into dw/db (may be chunk partials), input gradient
- * into j->dinp. */
 /* Dims of the input gradient as a stride-1 conv of the padded output gradient. */
 static NnDirectDims dx_dims(const NnConvShape *s) {
     const int pt = s->KH - 1 - s->pad, pl = s->KW - 1 - s->pad;
@@ -236,6 +235,8 @@ static NnDirectDims dx_dims(const NnConvShape *s) {
                           .OW = s->W};
 }
 
+/* Images [n0, n1): weight/bias gradients into dw/db (may be chunk partials), input gradient
+ * into j->dinp. */
 static void direct_backward_chunk(ConvJob *j, int c, int n0, int n1, float *dw, float *db) {
     const NnConvShape *s = j->s;
     NnDirectDims d = direct_dims(s);
