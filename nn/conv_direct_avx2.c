@@ -5,5 +5,7 @@
 #define PW32 2
 #define CB16 4
 #define CB32 2
+#define PWC16 4
+#define PWC32 2
 #define SFX(name) name##_avx2
 #include "nn/conv_direct_impl.h"

@@ -3,7 +3,9 @@
 #define VW 16
 #define PW16 8
 #define PW32 8
-#define CB16 8
+#define CB16 16
 #define CB32 8
+#define PWC16 16
+#define PWC32 8
 #define SFX(name) name##_avx512
 #include "nn/conv_direct_impl.h"

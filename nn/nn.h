@@ -277,6 +277,10 @@ typedef struct NnAdamW {
 /* One AdamW step (PyTorch semantics: decoupled decay p -= lr*wd*p on params with decay set,
  * bias-corrected moments). Increments p->step. lr overrides cfg.lr (schedules). */
 void nn_adamw_step(NnParams *p, const NnAdamW *cfg, float lr);
+/* The same, the arenas split into ctx's chunks over its pool (bit-identical; ctx may be NULL). */
+void nn_adamw_step_ctx(NnCtx *ctx, NnParams *p, const NnAdamW *cfg, float lr);
+/* nn_params_zero_grad with the arena split over ctx's pool (ctx may be NULL). */
+void nn_params_zero_grad_ctx(NnCtx *ctx, NnParams *p);
 /* L2 norm of all gradients (double accumulation). */
 double nn_grad_norm(const NnParams *p);
 /* Scales gradients so their global norm is at most max_norm; returns the norm before. */
@@ -344,7 +348,7 @@ Status nn_checkpoint_load(const char *path, NnParams *p, int with_optimizer, cha
  * (relu, conv3x3, relu, conv3x3, + skip); then relu, flatten (NHWC order), linear to `dense`,
  * relu. Parameters are named PREFIX.sS.convK.{w,b} (K 0..4) and PREFIX.fc.{w,b}.
  * With a pooled ctx each worker takes a fixed chunk of images through the whole block (forward
- * and backward may use different contexts: saved indices are batch-absolute). */
+ * and backward may use different contexts: saved argmax indices are per image). */
 #define NN_IMPALA_MAX_STACKS 4
 typedef struct NnImpala {
     int H, W, C, n_stacks, widths[NN_IMPALA_MAX_STACKS], dense;
@@ -352,7 +356,7 @@ typedef struct NnImpala {
     int fc_w, fc_b;
     int out_h, out_w, flat;
 } NnImpala;
-/* Saved activations of one forward pass (in the step arena). */
+/* Saved activations of one forward pass (in the step arena; see impala.c for which slots). */
 typedef struct NnImpalaActs {
     int N;
     float *x[NN_IMPALA_MAX_STACKS][12];
@@ -365,6 +369,11 @@ void nn_impala_reset_params(const NnImpala *m, NnParams *p, Rng *rng);
 /* inp (N,H,W,C) -> acts->out (N,dense). */
 void nn_impala_forward(NnCtx *ctx, NnArena *arena, NnImpalaActs *acts, const NnImpala *m,
                        const NnParams *p, const float *inp, int N);
+/* Inference only: inp (N,H,W,C) -> out (N,dense), nn_impala_forward's acts->out without storing
+ * activations (a few images at a time go through per-chunk buffers); bit-identical on the
+ * direct conv kernels (im2col GEMMs may round differently for another grouping of images). */
+void nn_impala_infer(NnCtx *ctx, NnArena *arena, float *out, const NnImpala *m, const NnParams *p,
+                     const float *inp, int N);
 /* dout (N,dense); dinp (N,H,W,C) may be NULL. Accumulates into dinp and p's grads. */
 void nn_impala_backward(NnCtx *ctx, NnArena *arena, float *dinp, const NnImpala *m, NnParams *p,
                         const NnImpalaActs *acts, const float *inp, const float *dout);

@@ -139,22 +139,58 @@ static void pad_image(float *dst, const float *src, int H, int W, int C, int pad
     }
     memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
 }
+
+/* pad_image of max(src, 0) (as nn_relu_forward). */
+static void pad_image_relu(float *dst, const float *src, int H, int W, int C, int pad) {
+    const int Wp = W + 2 * pad;
+    memset(dst, 0, (size_t)pad * Wp * C * sizeof(float));
+    for (int h = 0; h < H; h++) {
+        float *restrict row = dst + (int64_t)(h + pad) * Wp * C;
+        const float *restrict in = src + (int64_t)h * W * C;
+        memset(row, 0, (size_t)pad * C * sizeof(float));
+        for (int64_t i = 0; i < (int64_t)W * C; i++) row[pad * C + i] = in[i] > 0.0f ? in[i] : 0.0f;
+        memset(row + (int64_t)(pad + W) * C, 0, (size_t)pad * C * sizeof(float));
+    }
+    memset(dst + (int64_t)(H + pad) * Wp * C, 0, (size_t)pad * Wp * C * sizeof(float));
+}
+
 static int direct_dx_ok(const NnConvShape *s) {
     return s->stride == 1 && (s->C == 16 || s->C == 32) && s->KH == s->KW && s->pad <= s->KH - 1 &&
            s->pad <= s->KW - 1;
 }
 
+static NnDirectDims direct_dims_plain(const NnConvShape *s);
+
+/* Forward / weight-gradient dims. A stride-1 conv with few input channels (the 3-channel first
+ * layer) runs as KW = 1 over KW * C channels: (kw, c) are contiguous in a padded NHWC row. */
 static NnDirectDims direct_dims(const NnConvShape *s) {
-    return (NnDirectDims){s->H + 2 * s->pad, s->W + 2 * s->pad, s->C, s->O, s->KH, s->KW, s->stride,
-                          nn_conv_out_h(s),  nn_conv_out_w(s),  0,    NULL};
+    NnDirectDims d = direct_dims_plain(s);
+    if (s->stride == 1 && s->C < 8) {
+        d.xs = s->C;
+        d.rs = d.Wp * s->C;
+        d.C = s->KW * s->C;
+        d.KW = 1;
+    }
+    return d;
 }
 
-/* (O,KH,KW,C) -> (KH,KW,C,O), and flipped (KH,KW,O,C) for the input gradient. */
-static void repack_weights(ConvJob *j, int flipped) {
+static NnDirectDims direct_dims_plain(const NnConvShape *s) {
+    return (NnDirectDims){.Hp = s->H + 2 * s->pad,
+                          .Wp = s->W + 2 * s->pad,
+                          .C = s->C,
+                          .O = s->O,
+                          .KH = s->KH,
+                          .KW = s->KW,
+                          .stride = s->stride,
+                          .OH = nn_conv_out_h(s),
+                          .OW = nn_conv_out_w(s)};
+}
+
+/* (O,KH,KW,C) -> j->wt (KH,KW,C,O), and flipped j->wt2 (KH,KW,O,C) for the input gradient
+ * when j->wt2 is non-NULL. */
+static void repack_into(ConvJob *j) {
     const NnConvShape *s = j->s;
-    const int K = s->KH * s->KW;
-    j->wt = mem_alloc((size_t)K * s->C * s->O * sizeof(float));
-    j->wt2 = flipped ? mem_alloc((size_t)K * s->C * s->O * sizeof(float)) : NULL;
+    const int K = s->KH * s->KW, flipped = j->wt2 != NULL;
     for (int o = 0; o < s->O; o++)
         for (int k = 0; k < K; k++)
             for (int c = 0; c < s->C; c++) {
@@ -162,6 +198,14 @@ static void repack_weights(ConvJob *j, int flipped) {
                 j->wt[((int64_t)k * s->C + c) * s->O + o] = v;
                 if (flipped) j->wt2[((int64_t)(K - 1 - k) * s->O + o) * s->C + c] = v;
             }
+}
+
+static void repack_weights(ConvJob *j, int flipped) {
+    const NnConvShape *s = j->s;
+    const size_t n = (size_t)s->KH * s->KW * s->C * s->O;
+    j->wt = mem_alloc(n * sizeof(float));
+    j->wt2 = flipped ? mem_alloc(n * sizeof(float)) : NULL;
+    repack_into(j);
 }
 
 static void direct_forward_chunk(ConvJob *j, int c, int n0, int n1) {
@@ -177,14 +221,27 @@ static void direct_forward_chunk(ConvJob *j, int c, int n0, int n1) {
     }
 }
 
+/* Dims of the input gradient as a stride-1 conv of the padded output gradient. */
+static NnDirectDims dx_dims(const NnConvShape *s) {
+    const int pt = s->KH - 1 - s->pad, pl = s->KW - 1 - s->pad;
+    return (NnDirectDims){.Hp = nn_conv_out_h(s) + 2 * pt,
+                          .Wp = nn_conv_out_w(s) + 2 * pl,
+                          .C = s->O,
+                          .O = s->C,
+                          .KH = s->KH,
+                          .KW = s->KW,
+                          .stride = 1,
+                          .OH = s->H,
+                          .OW = s->W};
+}
+
 /* Images [n0, n1): weight/bias gradients into dw/db (may be chunk partials), input gradient
  * into j->dinp. */
 static void direct_backward_chunk(ConvJob *j, int c, int n0, int n1, float *dw, float *db) {
     const NnConvShape *s = j->s;
     NnDirectDims d = direct_dims(s);
-    const int K = s->KH * s->KW, pt = s->KH - 1 - s->pad, pl = s->KW - 1 - s->pad;
-    NnDirectDims dt = {d.OH + 2 * pt, d.OW + 2 * pl, s->O, s->C, s->KH, s->KW, 1,
-                       s->H,          s->W,          0,    NULL};
+    const int K = s->KH * s->KW, pt = s->KH - 1 - s->pad;
+    NnDirectDims dt = dx_dims(s);
     const int64_t in_img = (int64_t)s->H * s->W * s->C, out_img = (int64_t)d.OH * d.OW * s->O;
     const int64_t n_pad = (int64_t)d.Hp * d.Wp * s->C, n_dpad = (int64_t)dt.Hp * dt.Wp * s->O;
     const int64_t n_dwt = (int64_t)K * s->C * s->O;
@@ -370,6 +427,200 @@ void nn_conv2d_backward(NnCtx *ctx, float *dinp, float *dw, float *db, const flo
     if (own) nn_ctx_deinit(&local);
 }
 
+/* ---------------------------------------------------------------- small-M GEMM */
+
+int nn_smallm_ok(int N) {
+    const ConvIsa isa = conv_isa();
+    return (isa == CONV_ISA_AVX512 && N % 64 == 0) || (isa == CONV_ISA_AVX2 && N % 32 == 0);
+}
+
+void nn_smallm_gemm(float *out, int64_t ldo, const float *a, int64_t lda, const float *w,
+                    int64_t ldw, int M, int N, int K, int accumulate) {
+    const ConvIsa isa = conv_isa();
+    if (isa == CONV_ISA_AVX512 && N % 64 == 0)
+        nn_direct_smallm_avx512(out, ldo, a, lda, w, ldw, M, N, K, accumulate);
+    else if (isa == CONV_ISA_AVX2 && N % 32 == 0)
+        nn_direct_smallm_avx2(out, ldo, a, lda, w, ldw, M, N, K, accumulate);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a, (int)lda, w,
+                    (int)ldw, accumulate ? 1.0f : 0.0f, out, (int)ldo);
+}
+
+/* ---------------------------------------------------------------- prepared convolutions */
+
+int64_t nn_conv_prep_floats(const NnConvShape *s) {
+    return direct_ok(s) ? 2 * (int64_t)s->KH * s->KW * s->C * s->O : 0;
+}
+
+void nn_conv_prep(NnConvPrep *cp, float *buf, const float *w, const float *b, const NnConvShape *s,
+                  int flipped) {
+    memset(cp, 0, sizeof *cp);
+    cp->s = *s;
+    cp->w = w;
+    cp->b = b;
+    cp->isa = (int)conv_isa();
+    if (!direct_ok(s)) return;
+    ConvJob j = {.s = s, .w = w};
+    const int64_t n = (int64_t)s->KH * s->KW * s->C * s->O;
+    flipped = flipped && direct_dx_ok(s);
+    j.wt = buf;
+    j.wt2 = flipped ? buf + n : NULL;
+    repack_into(&j);
+    cp->wt = j.wt;
+    cp->wt2 = j.wt2;
+}
+
+static void prep_fwd_image(const NnConvPrep *cp, float *out, const float *ip, const float *wt,
+                           const float *bias, const NnDirectDims *d) {
+    if (cp->isa == CONV_ISA_AVX512)
+        nn_direct_forward_image_avx512(out, ip, wt, bias, d, 0);
+    else
+        nn_direct_forward_image_avx2(out, ip, wt, bias, d, 0);
+}
+
+/* The im2col path's input: inp, or relu(inp) in chunk-0 scratch slot 1 (from float `off`). */
+static const float *prep_input(NnCtx *ctx, const float *inp, int64_t n, int in_relu, int64_t off) {
+    if (!in_relu) return inp;
+    float *r = nn_ctx_scratch(ctx, 0, 1, off + n) + off;
+    nn_relu_forward(r, inp, n);
+    return r;
+}
+
+void nn_conv_prep_forward(NnCtx *ctx, const NnConvPrep *cp, float *out, const float *inp, int n,
+                          int in_relu, const float *res, int relu, float *relu_out) {
+    NnConvShape s = cp->s;
+    s.N = n;
+    const int64_t out_img = (int64_t)nn_conv_out_h(&s) * nn_conv_out_w(&s) * s.O;
+    if (!cp->wt) {
+        inp = prep_input(ctx, inp, n * (int64_t)s.H * s.W * s.C, in_relu, 0);
+        conv2d_forward(ctx, out, inp, cp->w, cp->b, res, &s, relu);
+        if (relu_out) nn_relu_forward(relu_out, out, n * out_img);
+        return;
+    }
+    NnDirectDims d = direct_dims(&s);
+    d.relu = relu;
+    float *pad = nn_ctx_scratch(ctx, 0, 0, (int64_t)d.Hp * d.Wp * s.C);
+    const int64_t in_img = (int64_t)s.H * s.W * s.C;
+    for (int i = 0; i < n; i++) {
+        (in_relu ? pad_image_relu : pad_image)(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
+        d.res = res ? res + i * out_img : NULL;
+        d.relu_out = relu_out ? relu_out + i * out_img : NULL;
+        prep_fwd_image(cp, out + i * out_img, pad, cp->wt, cp->b, &d);
+    }
+}
+
+/* dinp = or += (mask ? (mask > 0 ? t : 0) : t), as relu_grad / nn_relu_backward. */
+static void apply_dx(float *restrict dinp, const float *restrict t, const float *restrict mask,
+                     int add, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        float y = mask ? (mask[i] > 0.0f ? t[i] : 0.0f) : t[i];
+        dinp[i] = add ? dinp[i] + y : y;
+    }
+}
+
+static inline void bias_grad_o(float *restrict db, const float *restrict dy, int64_t P, int O) {
+    float acc[32] = {0};
+    for (int64_t px = 0; px < P; px++)
+        for (int o = 0; o < O; o++) acc[o] += dy[px * O + o];
+    for (int o = 0; o < O; o++) db[o] += acc[o];
+}
+
+void nn_conv_prep_backward(NnCtx *ctx, const NnConvPrep *cp, float *dinp, int dx_add,
+                           const float *mask, float *dwt, float *db, const float *dout,
+                           const float *inp, int in_relu, int n) {
+    NnConvShape s = cp->s;
+    s.N = n;
+    const int64_t in_img = (int64_t)s.H * s.W * s.C;
+    if (!cp->wt) { /* im2col path: weight gradient in the parameter layout */
+        float *tmp = dinp ? nn_ctx_scratch(ctx, 0, 1, 2 * n * in_img) : NULL;
+        if (tmp) memset(tmp, 0, (size_t)(n * in_img) * sizeof(float));
+        inp = prep_input(ctx, inp, n * in_img, in_relu, n * in_img);
+        nn_conv2d_backward(ctx, tmp, dwt, db, dout, inp, cp->w, &s);
+        if (dinp) apply_dx(dinp, tmp, mask, dx_add, n * in_img);
+        return;
+    }
+    NnDirectDims d = direct_dims(&s), dt = dx_dims(&s);
+    dt.add_out = dx_add;
+    const int K = s.KH * s.KW, pt = s.KH - 1 - s.pad;
+    const int64_t P = (int64_t)d.OH * d.OW, out_img = P * s.O;
+    const int64_t n_pad = (int64_t)d.Hp * d.Wp * s.C, n_dpad = (int64_t)dt.Hp * dt.Wp * s.O;
+    const int64_t n_tmp = dinp && !cp->wt2 ? in_img + P * K * s.C : 0;
+    float *pad = nn_ctx_scratch(ctx, 0, 0, n_pad + n_dpad + n_tmp);
+    float *dpad = pad + n_pad, *tmp = dpad + n_dpad, *dcol = tmp + in_img;
+    for (int i = 0; i < n; i++) {
+        const float *dy = dout + i * out_img;
+        if (dwt) {
+            (in_relu ? pad_image_relu : pad_image)(pad, inp + i * in_img, s.H, s.W, s.C, s.pad);
+            if (cp->isa == CONV_ISA_AVX512)
+                nn_direct_dw_image_avx512(dwt, pad, dy, &d);
+            else
+                nn_direct_dw_image_avx2(dwt, pad, dy, &d);
+        }
+        if (db) {
+            if (s.O == 16)
+                bias_grad_o(db, dy, P, 16);
+            else
+                bias_grad_o(db, dy, P, 32);
+        }
+        if (!dinp) continue;
+        const float *mk = mask ? mask + i * in_img : NULL;
+        if (cp->wt2) { /* stride 1: conv of the padded output gradient, flipped weights */
+            pad_image(dpad, dy, d.OH, d.OW, s.O, pt);
+            dt.mask = mk;
+            prep_fwd_image(cp, dinp + i * in_img, dpad, cp->wt2, NULL, &dt);
+        } else { /* dcol (P, K*C) = dy @ w, scattered back */
+            memset(tmp, 0, (size_t)in_img * sizeof(float));
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)P, K * s.C, s.O, 1.0f, dy,
+                        s.O, cp->w, K * s.C, 0.0f, dcol, K * s.C);
+            col2im_add(tmp, dcol, &s, d.OH, d.OW);
+            apply_dx(dinp + i * in_img, tmp, mk, dx_add, in_img);
+        }
+    }
+}
+
+void nn_conv_prep_grad_add(const NnConvPrep *cp, float *dw, const float *dwt) {
+    const NnConvShape *s = &cp->s;
+    const int K = s->KH * s->KW;
+    if (!cp->wt) {
+        for (int64_t i = 0; i < (int64_t)s->O * K * s->C; i++) dw[i] += dwt[i];
+        return;
+    }
+    for (int o = 0; o < s->O; o++) /* (KH,KW,C,O) -> (O,KH,KW,C) */
+        for (int k = 0; k < K; k++)
+            for (int c = 0; c < s->C; c++)
+                dw[((int64_t)o * K + k) * s->C + c] += dwt[((int64_t)k * s->C + c) * s->O + o];
+}
+
+int nn_maxpool_vector_ok(int C) {
+    const ConvIsa isa = conv_isa();
+    return (isa == CONV_ISA_AVX512 && C % 16 == 0) || (isa == CONV_ISA_AVX2 && C % 8 == 0);
+}
+
+void nn_maxpool_forward_relu(float *out, int32_t *argmax, float *relu_out, const float *inp, int N,
+                             int H, int W, int C, int k, int s, int p, int32_t base) {
+    const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+    const int64_t in_img = (int64_t)H * W * C, out_img = (int64_t)OH * OW * C;
+    const ConvIsa isa = conv_isa();
+    if ((isa == CONV_ISA_AVX512 && C % 16 == 0) || (isa == CONV_ISA_AVX2 && C % 8 == 0)) {
+        for (int n = 0; n < N; n++) {
+            int32_t b = (int32_t)(base + n * in_img);
+            float *ro = relu_out ? relu_out + n * out_img : NULL;
+            int32_t *am = argmax ? argmax + n * out_img : NULL;
+            if (isa == CONV_ISA_AVX512)
+                nn_direct_maxpool_image_avx512(out + n * out_img, am, ro, inp + n * in_img, H, W, C,
+                                               k, s, p, b);
+            else
+                nn_direct_maxpool_image_avx2(out + n * out_img, am, ro, inp + n * in_img, H, W, C,
+                                             k, s, p, b);
+        }
+        return;
+    }
+    ASSERT(argmax); /* the scalar path always records the argmax */
+    nn_maxpool_forward(out, argmax, inp, N, H, W, C, k, s, p);
+    for (int64_t i = 0; i < N * out_img; i++) argmax[i] += base;
+    if (relu_out) nn_relu_forward(relu_out, out, N * out_img);
+}
+
 void nn_conv2d_forward_naive(float *out, const float *inp, const float *w, const float *b,
                              const NnConvShape *s) {
     const int OH = nn_conv_out_h(s), OW = nn_conv_out_w(s);
@@ -452,11 +703,11 @@ void nn_maxpool_forward(float *out, int32_t *argmax, const float *inp, int N, in
         const int64_t in_img = (int64_t)H * W * C, out_img = (int64_t)OH * OW * C;
         for (int n = 0; n < N; n++) {
             if (isa == CONV_ISA_AVX512)
-                nn_direct_maxpool_image_avx512(out + n * out_img, argmax + n * out_img,
+                nn_direct_maxpool_image_avx512(out + n * out_img, argmax + n * out_img, NULL,
                                                inp + n * in_img, H, W, C, k, s, p,
                                                (int32_t)(n * in_img));
             else
-                nn_direct_maxpool_image_avx2(out + n * out_img, argmax + n * out_img,
+                nn_direct_maxpool_image_avx2(out + n * out_img, argmax + n * out_img, NULL,
                                              inp + n * in_img, H, W, C, k, s, p,
                                              (int32_t)(n * in_img));
         }

@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/log.h"
+#include "nn/conv_direct.h"
 #include "nn/nn.h"
 
 static int attn_visible(const NnAttnShape *s, int i, int j) {
@@ -107,6 +108,9 @@ void nn_attention_backward(float *dq, float *dk, float *dv, float *drelbias, con
 
 /* ---------------------------------------------------------------- LSTM */
 
+/* Batch rows up to which the recurrent products use nn_smallm_gemm. */
+#define NN_LSTM_SMALL_B 16
+
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
 /* h_prev / c_prev of row b before step t (zeros after a reset or with no initial state). */
@@ -126,6 +130,14 @@ void nn_lstm_forward(float *out, float *gates, float *cs, float *hT, float *cT, 
     for (int64_t n = 0; n < (int64_t)B * T; n++)
         for (int g = 0; g < G; g++) xw[n * G + g] += bhh[g];
     float *hbuf = mem_calloc((size_t)B * Hd, sizeof(float));
+    /* Few rows: the per-step products use the small-M kernel on whh^T (OpenBLAS would repack
+     * the whole of whh on every step). */
+    float *whh_t = NULL;
+    if (B <= NN_LSTM_SMALL_B && nn_smallm_ok(G)) {
+        whh_t = mem_alloc((size_t)G * Hd * sizeof(float));
+        for (int g = 0; g < G; g++)
+            for (int u = 0; u < Hd; u++) whh_t[(int64_t)u * G + g] = whh[(int64_t)g * Hd + u];
+    }
     for (int t = 0; t < T; t++) {
         for (int b = 0; b < B; b++) {
             const float *hp = lstm_prev(out, h0, first, b, t, s);
@@ -137,8 +149,11 @@ void nn_lstm_forward(float *out, float *gates, float *cs, float *hT, float *cT, 
                    (size_t)G * sizeof(float));
         }
         /* gates[:, t] (B,G) += hbuf (B,Hd) @ whh^T (Hd,G) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, G, Hd, 1.0f, hbuf, Hd, whh, Hd,
-                    1.0f, gates + (int64_t)t * G, T * G);
+        if (whh_t)
+            nn_smallm_gemm(gates + (int64_t)t * G, (int64_t)T * G, hbuf, Hd, whh_t, G, B, G, Hd, 1);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, G, Hd, 1.0f, hbuf, Hd, whh, Hd,
+                        1.0f, gates + (int64_t)t * G, T * G);
         for (int b = 0; b < B; b++) {
             float *gt = gates + ((int64_t)b * T + t) * G;
             const float *cp = lstm_prev(cs, c0, first, b, t, s);
@@ -160,6 +175,7 @@ void nn_lstm_forward(float *out, float *gates, float *cs, float *hT, float *cT, 
         if (cT) memcpy(cT + (int64_t)b * Hd, cs + ((int64_t)b * T + T - 1) * Hd, Hd * 4);
     }
     mem_free(hbuf);
+    mem_free(whh_t);
 }
 
 void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float *dbhh, float *dh0,
@@ -194,8 +210,11 @@ void nn_lstm_backward(float *dinp, float *dwih, float *dwhh, float *dbih, float 
             }
         }
         /* dh_prev (B,Hd) = dgates[:, t] (B,G) @ whh (G,Hd) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, Hd, G, 1.0f,
-                    dgates + (int64_t)t * G, T * G, whh, Hd, 0.0f, dh, Hd);
+        if (B <= NN_LSTM_SMALL_B)
+            nn_smallm_gemm(dh, Hd, dgates + (int64_t)t * G, (int64_t)T * G, whh, Hd, B, Hd, G, 0);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, Hd, G, 1.0f,
+                        dgates + (int64_t)t * G, T * G, whh, Hd, 0.0f, dh, Hd);
         for (int b = 0; b < B; b++) {
             int reset = first && first[(int64_t)b * T + t];
             float *dhb = dh + (int64_t)b * Hd, *dcb = dc + (int64_t)b * Hd;

@@ -74,29 +74,39 @@ typedef struct RefActs {
     float *seq, *gates, *cs, *xw, *logits1, *logits2;
 } RefActs;
 
+/* infer: the CNN stores no activations (a->cnn.out only). */
 static void ref_forward(NnRefModel *m, NnCtx *ctx, NnArena *ar, RefActs *a, const float *frames,
-                        int B, int T) {
+                        int B, int T, int infer) {
     const NnRefConfig *c = &m->cfg;
     const NnParams *p = &m->params;
     const int N = B * T, Hd = c->hidden;
-    nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
+    if (infer) {
+        memset(&a->cnn, 0, sizeof a->cnn);
+        a->cnn.N = N;
+        a->cnn.out = nn_arena_alloc_uninit(ar, (int64_t)N * c->dense);
+        nn_impala_infer(ctx, ar, a->cnn.out, &m->cnn, p, frames, N);
+    } else {
+        nn_impala_forward(ctx, ar, &a->cnn, &m->cnn, p, frames, N);
+    }
     if (c->use_attention) {
         nn_transformer_forward(ctx, ar, &a->tf, &m->tf, p, a->cnn.out, NULL, NULL, B, T, 0);
         a->seq = a->tf.out;
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
-        a->seq = nn_arena_alloc(ar, (int64_t)N * Hd);
-        a->gates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
-        a->cs = nn_arena_alloc(ar, (int64_t)N * Hd);
-        a->xw = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
+        a->seq = nn_arena_alloc_uninit(ar, (int64_t)N * Hd);
+        a->gates = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
+        a->cs = nn_arena_alloc_uninit(ar, (int64_t)N * Hd);
+        a->xw = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
         nn_lstm_forward_ctx(ctx, a->seq, a->gates, a->cs, NULL, NULL, a->xw, a->cnn.out, NULL, NULL,
                             NULL, nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
                             nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     }
-    a->logits1 = nn_arena_alloc(ar, (int64_t)N * c->n1);
-    a->logits2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
-    nn_linear_forward(a->logits1, a->seq, nn_param(p, m->h1_w), nn_param(p, m->h1_b), N, Hd, c->n1);
-    nn_linear_forward(a->logits2, a->seq, nn_param(p, m->h2_w), nn_param(p, m->h2_b), N, Hd, c->n2);
+    a->logits1 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n1);
+    a->logits2 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n2);
+    nn_linear_forward_ctx(ctx, a->logits1, a->seq, nn_param(p, m->h1_w), nn_param(p, m->h1_b), N,
+                          Hd, c->n1);
+    nn_linear_forward_ctx(ctx, a->logits2, a->seq, nn_param(p, m->h2_w), nn_param(p, m->h2_b), N,
+                          Hd, c->n2);
 }
 
 double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
@@ -105,12 +115,12 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
     NnParams *p = &m->params;
     const int N = B * T, Hd = c->hidden;
     RefActs a;
-    ref_forward(m, ctx, ar, &a, frames, B, T);
-    float *dl1 = nn_arena_alloc(ar, (int64_t)N * c->n1),
-          *dl2 = nn_arena_alloc(ar, (int64_t)N * c->n2);
+    ref_forward(m, ctx, ar, &a, frames, B, T, 0);
+    float *dl1 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n1),
+          *dl2 = nn_arena_alloc_uninit(ar, (int64_t)N * c->n2);
     double loss = nn_softmax_xent(dl1, a.logits1, t1, N, c->n1, 1.0f) +
                   nn_softmax_xent(dl2, a.logits2, t2, N, c->n2, 1.0f);
-    nn_params_zero_grad(p);
+    nn_params_zero_grad_ctx(ctx, p);
     float *dseq = nn_arena_alloc(ar, (int64_t)N * Hd);
     nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->h1_w), nn_grad(p, m->h1_b), dl1, a.seq,
                            nn_param(p, m->h1_w), N, Hd, c->n1);
@@ -121,7 +131,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
         nn_transformer_backward(ctx, ar, dcnn, &m->tf, p, &a.tf, a.cnn.out, dseq);
     } else {
         NnLstmShape ls = {B, T, c->dense, Hd};
-        float *dgates = nn_arena_alloc(ar, (int64_t)N * 4 * Hd);
+        float *dgates = nn_arena_alloc_uninit(ar, (int64_t)N * 4 * Hd);
         nn_lstm_backward_ctx(ctx, dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
                              nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates,
                              dseq, a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
@@ -134,7 +144,7 @@ double nn_ref_train_step(NnRefModel *m, NnCtx *ctx, NnArena *ar, const float *fr
 void nn_ref_infer(NnRefModel *m, NnCtx *ctx, NnArena *arena, const float *frames, int B, int T,
                   float **logits1, float **logits2) {
     RefActs a;
-    ref_forward(m, ctx, arena, &a, frames, B, T);
+    ref_forward(m, ctx, arena, &a, frames, B, T, 1);
     *logits1 = a.logits1;
     *logits2 = a.logits2;
 }

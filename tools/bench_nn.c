@@ -137,7 +137,7 @@ static void time_model(NnCtx *ctx, int attention, int B, int T, int steps, doubl
         double t0 = clock_now();
         nn_arena_reset(&ar);
         nn_ref_train_step(&m, ctx, &ar, frames, t1, t2, B, T);
-        nn_adamw_step(&m.params, &opt, 1e-4f);
+        nn_adamw_step_ctx(ctx, &m.params, &opt, 1e-4f);
         double dt = clock_now() - t0;
         if (s >= 0 && dt < best_train) best_train = dt;
     }

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "nn/conv_direct.h"
 #include "nn/nn.h"
 #include "tests/check.h"
 
@@ -280,6 +281,9 @@ int main(void) {
     TEST_RUN(test_mulaw_props);
     TEST_RUN(test_threads_deterministic);
     TEST_RUN(test_impala_mixed_contexts);
+    TEST_RUN(test_impala_infer_and_dinp);
+    TEST_RUN(test_adamw_pooled);
+    TEST_RUN(test_smallm_gemm);
     TEST_RUN(test_conv_relu_fused);
     TEST_RUN(test_overfit_fixed_batch);
     return check_finish();

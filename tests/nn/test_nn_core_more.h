@@ -122,6 +122,139 @@ static void test_impala_mixed_contexts(void) {
     nn_params_deinit(&p);
 }
 
+/* nn_impala_infer gives nn_impala_forward's output (serial and pooled), and the backward's
+ * input gradient accumulates (+=) and does not depend on the context; widths mix the direct
+ * kernels (16, 32) and the im2col path (8), whose GEMMs may round differently when the images
+ * are grouped differently, hence the tolerance. */
+static float max_abs_diff(const float *a, const float *b, int n) {
+    float m = 0.0f;
+    for (int i = 0; i < n; i++) m = fmaxf(m, fabsf(a[i] - b[i]));
+    return m;
+}
+
+static void test_impala_infer_and_dinp(void) {
+    NnParams p;
+    nn_params_init(&p);
+    NnImpala m;
+    nn_impala_init(&m, &p, "cnn", 12, 10, 3, 3, (int[]){16, 8, 32}, 6);
+    nn_params_alloc(&p);
+    Rng r = rng_stream(3, 4);
+    nn_impala_reset_params(&m, &p, &r);
+    const int N = 5, nx = N * 12 * 10 * 3;
+    float *x = mem_alloc((size_t)nx * 4), *dout = mem_alloc((size_t)N * 6 * 4);
+    for (int i = 0; i < nx; i++) x[i] = rng_float(&r) - 0.3f;
+    for (int i = 0; i < N * 6; i++) dout[i] = rng_float(&r) - 0.5f;
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    NnArena ar;
+    nn_arena_init(&ar, 1024);
+    NnImpalaActs a;
+    nn_impala_forward(NULL, &ar, &a, &m, &p, x, N);
+    float *o1 = mem_alloc((size_t)N * 6 * 4), *o2 = mem_alloc((size_t)N * 6 * 4);
+    nn_impala_infer(NULL, &ar, o1, &m, &p, x, N);
+    nn_impala_infer(&ctx, &ar, o2, &m, &p, x, N);
+    int pos = 0;
+    for (int i = 0; i < N * 6; i++) pos += a.out[i] > 0.0f;
+    CHECK(pos > 0);
+    CHECK(max_abs_diff(o1, a.out, N * 6) < 1e-6f);
+    CHECK(max_abs_diff(o2, a.out, N * 6) < 1e-6f);
+    float *d[3];
+    for (int k = 0; k < 3; k++) { /* serial from 0, pooled from 0, serial from 1 */
+        d[k] = mem_alloc((size_t)nx * 4);
+        for (int i = 0; i < nx; i++) d[k][i] = k == 2 ? 1.0f : 0.0f;
+        nn_impala_backward(k == 1 ? &ctx : NULL, &ar, d[k], &m, &p, &a, x, dout);
+    }
+    int nz = 0, acc = 1;
+    for (int i = 0; i < nx; i++) {
+        nz += d[0][i] != 0.0f;
+        acc &= d[2][i] == 1.0f + d[0][i];
+    }
+    CHECK(nz > nx / 2);
+    CHECK(max_abs_diff(d[0], d[1], nx) < 1e-6f);
+    CHECK(acc);
+    for (int k = 0; k < 3; k++) mem_free(d[k]);
+    nn_arena_deinit(&ar);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    mem_free(o1);
+    mem_free(o2);
+    mem_free(x);
+    mem_free(dout);
+    nn_params_deinit(&p);
+}
+
+/* The pooled AdamW step and gradient zeroing give the serial results bit for bit (the chunk
+ * boundaries cut through parameters with and without decay). */
+static void test_adamw_pooled(void) {
+    NnParams p[2];
+    for (int k = 0; k < 2; k++) {
+        nn_params_init(&p[k]);
+        int64_t a[2] = {37, 11}, b[1] = {5}, c[1] = {301};
+        nn_params_add(&p[k], "a.w", 2, a, 1);
+        nn_params_add(&p[k], "b.b", 1, b, 0);
+        nn_params_add(&p[k], "c.w", 1, c, 1);
+        nn_params_alloc(&p[k]);
+        Rng r = rng_stream(7, 1);
+        for (int64_t i = 0; i < p[k].total; i++) p[k].value[i] = rng_float(&r) - 0.5f;
+    }
+    ThreadPool *pool = pool_create(3);
+    NnCtx ctx;
+    nn_ctx_init(&ctx, pool);
+    for (int step = 0; step < 3; step++) {
+        nn_params_zero_grad_ctx(step == 1 ? &ctx : NULL, &p[0]);
+        nn_params_zero_grad_ctx(&ctx, &p[1]);
+        Rng r = rng_stream(8, (uint64_t)step);
+        for (int64_t i = 0; i < p[0].total; i++) p[0].grad[i] = p[1].grad[i] = rng_float(&r) - 0.5f;
+        nn_adamw_step(&p[0], &NN_ADAMW_DEFAULT, 1e-2f);
+        nn_adamw_step_ctx(&ctx, &p[1], &NN_ADAMW_DEFAULT, 1e-2f);
+    }
+    CHECK(memcmp(p[0].value, p[1].value, (size_t)p[0].total * 4) == 0);
+    CHECK(memcmp(p[0].opt, p[1].opt, (size_t)p[0].total * 8) == 0);
+    CHECK(p[1].step == 3);
+    nn_params_zero_grad_ctx(&ctx, &p[1]);
+    int nz = 0;
+    for (int64_t i = 0; i < p[1].total; i++) nz += p[1].grad[i] != 0.0f;
+    CHECK(nz == 0);
+    nn_ctx_deinit(&ctx);
+    pool_destroy(pool);
+    pool_blas_threads_set(1);
+    nn_params_deinit(&p[0]);
+    nn_params_deinit(&p[1]);
+}
+
+/* The LSTM's small-M product kernel against a double-precision reference: every row count
+ * 1..6 (blocks of 4 plus remainders), strided rows, overwrite and accumulate. */
+static void test_smallm_gemm(void) {
+    const int N = 128, K = 37, lda = 41, ldo = 133;
+    Rng r = rng_stream(9, 2);
+    float *a = mem_alloc((size_t)6 * lda * 4), *w = mem_alloc((size_t)K * N * 4);
+    float *out = mem_alloc((size_t)6 * ldo * 4), *base = mem_alloc((size_t)6 * ldo * 4);
+    for (int i = 0; i < 6 * lda; i++) a[i] = rng_float(&r) - 0.5f;
+    for (int i = 0; i < K * N; i++) w[i] = rng_float(&r) - 0.5f;
+    for (int i = 0; i < 6 * ldo; i++) base[i] = rng_float(&r) - 0.5f;
+    double worst = 0;
+    for (int M = 1; M <= 6; M++)
+        for (int acc = 0; acc < 2; acc++) {
+            memcpy(out, base, (size_t)6 * ldo * 4);
+            nn_smallm_gemm(out, ldo, a, lda, w, N, M, N, K, acc);
+            for (int m = 0; m < 6; m++)
+                for (int n = 0; n < N; n++) {
+                    double ref = m < M && acc ? base[m * ldo + n] : 0.0;
+                    for (int k = 0; k < K && m < M; k++)
+                        ref += (double)a[m * lda + k] * w[k * N + n];
+                    if (m >= M) ref = base[m * ldo + n]; /* rows past M untouched */
+                    worst = fmax(worst, fabs(out[m * ldo + n] - ref));
+                }
+        }
+    CHECK_MSG(worst < 1e-5, "worst error %g", worst);
+    mem_free(a);
+    mem_free(w);
+    mem_free(out);
+    mem_free(base);
+}
+
 /* The fused conv+ReLU equals conv then ReLU, and the fused conv+residual conv then add, bit for
  * bit, on the direct kernels (16/32 output channels, stride 1 and 2) and on the im2col path (8);
  * the data has negative pre-activations to clip. */
