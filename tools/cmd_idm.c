@@ -117,6 +117,16 @@ static int parse_split(const char *s, IdmSplit *out) {
     return 0;
 }
 
+/* Prints j as one compact line (and saves it to json_out when given); frees j. */
+static int emit_json(json_t *j, const char *json_out) {
+    Status st = json_out ? jsonio_save_file(json_out, j) : STATUS_OK;
+    char *txt = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    printf("%s\n", txt);
+    free(txt);
+    json_decref(j);
+    return status_exit_code(st);
+}
+
 static int idm_eval_cmd(int argc, char **argv) {
     const char *model = NULL, *data = NULL, *split_s = "val", *json_out = NULL;
     double val_fraction = -1;
@@ -166,12 +176,7 @@ static int idm_eval_cmd(int argc, char **argv) {
     json_object_set_new(j, "episodes", json_integer(episodes));
     json_object_set_new(j, "model", json_string(model));
     if (!log_is_quiet()) idm_stats_print(&s, stdout);
-    if (json_out) st = jsonio_save_file(json_out, j);
-    char *txt = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
-    printf("%s\n", txt);
-    free(txt);
-    json_decref(j);
-    return status_exit_code(st);
+    return emit_json(j, json_out);
 }
 
 static int idm_label_cmd(int argc, char **argv) {
@@ -215,12 +220,7 @@ static int idm_label_cmd(int argc, char **argv) {
                           (json_int_t)r.frames, "seconds", r.seconds, "frames_per_s",
                           r.seconds > 0 ? (double)r.frames / r.seconds : 0.0);
     if (r.have_truth) json_object_set_new(j, "vs_truth", idm_stats_json(&r.stats));
-    if (json_out) st = jsonio_save_file(json_out, j);
-    char *txt = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
-    printf("%s\n", txt);
-    free(txt);
-    json_decref(j);
-    return status_exit_code(st);
+    return emit_json(j, json_out);
 }
 
 int cmd_idm(int argc, char **argv) {
