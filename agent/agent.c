@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/bc.h"
 #include "agent/persona.h"
 #include "agent/scripted.h"
 #include "core/alloc.h"
@@ -133,6 +134,8 @@ Agent *agent_create(const char *spec, uint64_t seed) {
         if (fixed && persona_from_name(spec + 9, &id) != STATUS_OK) return NULL;
         return scripted_create(fixed ? (int)id : -1, seed);
     }
-    LOG_ERROR("agent", "unknown policy '%s' (expected random, scripted or scripted:PERSONA)", spec);
+    if (strncmp(spec, "bc:", 3) == 0) return bc_agent_create(spec + 3, seed);
+    LOG_ERROR("agent",
+              "unknown policy '%s' (expected random, scripted, scripted:PERSONA or bc:CKPT)", spec);
     return NULL;
 }

@@ -18,6 +18,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"fetch", "download a URL list or dataset manifest (resume, retries, SHA-256)", cmd_fetch},
     {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
     {"idm", "inverse dynamics model: train, eval, label a video corpus", cmd_idm},
+    {"bc", "behavioral cloning policy: train (play it with eval --policy bc:CKPT)", cmd_bc},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 #ifdef VPT_HAVE_WINDOW
     {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
