@@ -13,7 +13,8 @@
  * Invariant: bc_encode(bc_decode(c, k)) == (c, k) for every class c and, where c has camera-on,
  * every non-null camera class k.
  *
- * Model: frames (B,T,64,64,3) in [0,1] -> ImpalaCNN 16/32/32 -> dense 256 -> LSTM 256 (causal,
+ * Model: frames (B,T,64,64,3) in [0,1] -> ImpalaCNN 16/32/32 -> dense 256 -> layer norm (keeps
+ * the LSTM's gates out of saturation when the CNN's scale grows) -> LSTM 256 (causal,
  * state carried between calls) -> heads 8641 and 121. Loss = CE(buttons) + CE(camera) over the
  * frames that are not VPT null actions (VPT's BC skips them), camera CE only where camera-on.
  * Checkpoints are nn/ safetensors whose metadata "config" is {"model": "bc", "bc": {...},
@@ -46,6 +47,9 @@ void bc_encode(BcTarget *out, const Action *a);
  * bin centres when camera-on (zero otherwise). */
 void bc_decode(Action *out, int32_t button_class, int32_t camera_class);
 int bc_class_camera_on(int32_t button_class);
+/* Training targets of T frames: VPT null-action frames (vpt_null[t] != 0) get buttons = camera
+ * = -1 (out of the loss, as VPT's BC skips them); the others bc_encode their action. */
+void bc_targets_from_window(BcTarget *out, const Action *actions, const uint8_t *vpt_null, int T);
 /* Short label of a button class ("fwd+atk+cam", "inventory", "null"); buf >= 24 bytes. */
 void bc_class_label(int32_t button_class, char *buf, int n);
 
@@ -65,7 +69,7 @@ typedef struct BcModel {
     BcConfig cfg;
     NnParams params;
     NnImpala cnn;
-    int lstm_wih, lstm_whh, lstm_bih, lstm_bhh, btn_w, btn_b, cam_w, cam_b;
+    int ln_g, ln_b, lstm_wih, lstm_whh, lstm_bih, lstm_bhh, btn_w, btn_b, cam_w, cam_b;
 } BcModel;
 
 void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed);

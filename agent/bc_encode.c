@@ -60,6 +60,13 @@ void bc_encode(BcTarget *out, const Action *a) {
     out->camera = pitch * IDM_CAMERA_BINS + yaw;
 }
 
+void bc_targets_from_window(BcTarget *out, const Action *actions, const uint8_t *vpt_null, int T) {
+    for (int t = 0; t < T; t++) {
+        bc_encode(&out[t], &actions[t]);
+        if (vpt_null[t]) out[t].buttons = out[t].camera = -1;
+    }
+}
+
 int bc_class_camera_on(int32_t c) {
     ASSERT(c >= 0 && c < BC_N_BUTTON_CLASSES);
     return c != BC_INVENTORY_CLASS && (c % 2) == 1;

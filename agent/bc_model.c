@@ -1,7 +1,8 @@
 /* bc_model.c: the BC policy network (bc.h): ImpalaCNN -> dense -> LSTM -> heads 8641 + 121,
  * its config and checkpoints, the masked training step and one-step inference with a carried
- * LSTM state. Parameters: cnn.*, lstm.{wih,whh,bih,bhh}, head.btn.{w,b}, head.cam.{w,b}.
- * Activations live in the caller's arena (reset by the caller between steps). */
+ * LSTM state. Parameters: cnn.*, ln.{g,b} (layer norm of the CNN features), lstm.{wih,whh,bih,bhh},
+ * head.btn.{w,b}, head.cam.{w,b}. Activations live in the caller's arena (reset by the caller
+ * between steps). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,8 @@ void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed) {
     nn_params_init(p);
     const int D = cfg->dense, Hd = cfg->hidden;
     nn_impala_init(&m->cnn, p, "cnn", cfg->frame_h, cfg->frame_w, 3, cfg->n_stacks, cfg->widths, D);
+    m->ln_g = nn_params_add(p, "ln.g", 1, (int64_t[]){D}, 0);
+    m->ln_b = nn_params_add(p, "ln.b", 1, (int64_t[]){D}, 0);
     m->lstm_wih = nn_params_add(p, "lstm.wih", 2, (int64_t[]){4 * Hd, D}, 1);
     m->lstm_whh = nn_params_add(p, "lstm.whh", 2, (int64_t[]){4 * Hd, Hd}, 1);
     m->lstm_bih = nn_params_add(p, "lstm.bih", 1, (int64_t[]){4 * Hd}, 0);
@@ -99,6 +102,8 @@ void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed) {
     Rng rng;
     rng_seed(&rng, seed);
     nn_impala_reset_params(&m->cnn, p, &rng);
+    nn_params_fill(p, m->ln_g, 1.0f);
+    nn_params_fill(p, m->ln_b, 0.0f);
     const float bh = 1.0f / sqrtf((float)Hd);
     nn_params_fill_uniform(p, m->lstm_wih, bh, &rng);
     nn_params_fill_uniform(p, m->lstm_whh, bh, &rng);
@@ -190,11 +195,21 @@ Status bc_model_load(BcModel *m, BcTrainMeta *meta, const char *path, int with_o
 
 typedef struct BcActs {
     NnImpalaActs cnn;
+    float *ln, *ln_mean, *ln_rstd; /* layer norm of the CNN features (N, dense) */
     float *seq, *gates, *cs, *xw, *btn, *cam;
 } BcActs;
 
 static void lstm_shape(const BcModel *m, NnLstmShape *ls, int B, int T) {
     ls->B = B, ls->T = T, ls->In = m->cfg.dense, ls->Hd = m->cfg.hidden;
+}
+
+static void layer_norm(BcModel *m, NnArena *ar, BcActs *a, const float *feat, int64_t N) {
+    const int D = m->cfg.dense;
+    a->ln = nn_arena_alloc_uninit(ar, N * D);
+    a->ln_mean = nn_arena_alloc_uninit(ar, N);
+    a->ln_rstd = nn_arena_alloc_uninit(ar, N);
+    nn_layernorm_forward(a->ln, a->ln_mean, a->ln_rstd, feat, nn_param(&m->params, m->ln_g),
+                         nn_param(&m->params, m->ln_b), N, D);
 }
 
 static void heads_forward(BcModel *m, NnCtx *ctx, NnArena *ar, BcActs *a, int64_t N) {
@@ -222,13 +237,14 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
     const int Hd = m->cfg.hidden, D = m->cfg.dense;
     BcActs a;
     nn_impala_forward(ctx, ar, &a.cnn, &m->cnn, p, frames, (int)N);
+    layer_norm(m, ar, &a, a.cnn.out, N);
     NnLstmShape ls;
     lstm_shape(m, &ls, B, T);
     a.seq = nn_arena_alloc_uninit(ar, N * Hd);
     a.gates = nn_arena_alloc_uninit(ar, N * 4 * Hd);
     a.cs = nn_arena_alloc_uninit(ar, N * Hd);
     a.xw = nn_arena_alloc_uninit(ar, N * 4 * Hd);
-    nn_lstm_forward_ctx(ctx, a.seq, a.gates, a.cs, NULL, NULL, a.xw, a.cnn.out, NULL, NULL, NULL,
+    nn_lstm_forward_ctx(ctx, a.seq, a.gates, a.cs, NULL, NULL, a.xw, a.ln, NULL, NULL, NULL,
                         nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
                         nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     heads_forward(m, ctx, ar, &a, N);
@@ -257,12 +273,14 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
                            nn_param(p, m->btn_w), N, Hd, BC_N_BUTTON_CLASSES);
     nn_linear_backward_ctx(ctx, dseq, nn_grad(p, m->cam_w), nn_grad(p, m->cam_b), dcam, a.seq,
                            nn_param(p, m->cam_w), N, Hd, BC_N_CAMERA_CLASSES);
-    float *dcnn = nn_arena_alloc(ar, N * D);
+    float *dln = nn_arena_alloc(ar, N * D), *dcnn = nn_arena_alloc(ar, N * D);
     float *dgates = nn_arena_alloc_uninit(ar, N * 4 * Hd);
-    nn_lstm_backward_ctx(ctx, dcnn, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
+    nn_lstm_backward_ctx(ctx, dln, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),
                          nn_grad(p, m->lstm_bih), nn_grad(p, m->lstm_bhh), NULL, NULL, dgates, dseq,
-                         a.seq, a.gates, a.cs, a.cnn.out, NULL, NULL, NULL,
-                         nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh), &ls);
+                         a.seq, a.gates, a.cs, a.ln, NULL, NULL, NULL, nn_param(p, m->lstm_wih),
+                         nn_param(p, m->lstm_whh), &ls);
+    nn_layernorm_backward(dcnn, nn_grad(p, m->ln_g), nn_grad(p, m->ln_b), dln, a.cnn.out,
+                          nn_param(p, m->ln_g), a.ln_mean, a.ln_rstd, N, D);
     nn_impala_backward(ctx, ar, NULL, &m->cnn, p, &a.cnn, frames, dcnn);
 }
 
@@ -287,6 +305,7 @@ void bc_infer_step(BcModel *m, NnCtx *ctx, NnArena *ar, BcState *s, const float 
     BcActs a;
     float *feat = nn_arena_alloc_uninit(ar, (int64_t)B * m->cfg.dense);
     nn_impala_infer(ctx, ar, feat, &m->cnn, p, frames, B);
+    layer_norm(m, ar, &a, feat, B);
     NnLstmShape ls;
     lstm_shape(m, &ls, B, 1);
     a.seq = nn_arena_alloc_uninit(ar, (int64_t)B * Hd);
@@ -295,7 +314,7 @@ void bc_infer_step(BcModel *m, NnCtx *ctx, NnArena *ar, BcState *s, const float 
     a.xw = nn_arena_alloc_uninit(ar, (int64_t)B * 4 * Hd);
     float *hT = nn_arena_alloc_uninit(ar, (int64_t)B * Hd);
     float *cT = nn_arena_alloc_uninit(ar, (int64_t)B * Hd);
-    nn_lstm_forward_ctx(ctx, a.seq, a.gates, a.cs, hT, cT, a.xw, feat, s->h, s->c, NULL,
+    nn_lstm_forward_ctx(ctx, a.seq, a.gates, a.cs, hT, cT, a.xw, a.ln, s->h, s->c, NULL,
                         nn_param(p, m->lstm_wih), nn_param(p, m->lstm_whh),
                         nn_param(p, m->lstm_bih), nn_param(p, m->lstm_bhh), &ls);
     memcpy(s->h, hT, sizeof(float) * (size_t)B * (size_t)Hd);
