@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_pipeline.sh VPT: the main job end to end on a tiny setting: every built stage succeeds,
 # the datasets verify, the report lists each stage (the unbuilt learning stages say so, never
-# "ok"), the eval JSON and contractor frames exist; bad flags exit 2 and write nothing.
+# "ok"), the eval JSON and contractor frames exist, the BC stage trains and plays; bad flags
+# exit 2 and write nothing.
 set -u
 vpt="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -9,14 +10,14 @@ fails=0; passes=0
 ok() { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 
-"$vpt" pipeline --out "$tmp/run" --episodes 2 --episode-ticks 60 --eval-episodes 2 --idm-steps 4 --quiet \
+"$vpt" pipeline --out "$tmp/run" --episodes 2 --episode-ticks 60 --eval-episodes 2 --idm-steps 4 --bc-steps 2 --bc-episodes 1 --quiet \
     >"$tmp/out.json" 2>"$tmp/err"; rc=$?
 [ $rc -eq 0 ] && ok || bad "pipeline exited $rc: $(tail -5 "$tmp/err")"
-for s in sim contractor web check eval idm label; do
+for s in sim contractor web check eval idm label bc; do
     grep -q "\"stage\": \"$s\", \"result\": \"ok\"" "$tmp/out.json" && ok || bad "stage $s not ok"
     grep -q "^| $s | .* | ok |" "$tmp/run/report.md" && ok || bad "report: stage $s not ok"
 done
-for s in bc rl; do
+for s in rl; do
     grep -q "\"stage\": \"$s\", \"result\": \"not built yet\"" "$tmp/out.json" && ok || bad "stage $s claims a result"
 done
 [ "$(ls "$tmp/run/contractor"/*.mp4 | wc -l)" -eq 2 ] && ok || bad "contractor episodes missing"
@@ -34,6 +35,11 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['idm_eval'
     "$tmp/run/report.json" && ok || bad "report.json idm figures"
 [ "$(ls "$tmp/run/labeled"/ep*.jsonl | wc -l)" -eq 2 ] && ok || bad "labelled episodes missing"
 grep -q "^## Inverse dynamics model" "$tmp/run/report.md" && ok || bad "report: idm section"
+# The BC stage: a checkpoint, its loss curve and its episodes in the report.
+[ -s "$tmp/run/bc/bc.safetensors" ] && [ "$(wc -l <"$tmp/run/bc/bc.metrics.jsonl")" -ge 1 ] && ok || bad "bc checkpoint/metrics missing"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['bc_eval']['episodes']==1" \
+    "$tmp/run/report.json" && ok || bad "report.json bc_eval"
+grep -q "^## Behavioral cloning" "$tmp/run/report.md" && ok || bad "report: bc section"
 
 "$vpt" pipeline --out "$tmp/bad" --episodes 0 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--episodes" "$tmp/err" && [ ! -e "$tmp/bad" ] && ok || bad "bad --episodes: rc $rc"
