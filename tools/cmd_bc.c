@@ -2,6 +2,7 @@
  * work). Prints one JSON object on stdout; the trained policy is played with
  * `vpt eval --policy bc:CKPT`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/bc.h"
@@ -9,10 +10,28 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 
+/* "16,32,32" -> widths (1..4 of them); -1 when malformed. */
+static int parse_widths(const char *s, BcConfig *c) {
+    int n = 0;
+    const char *p = s;
+    while (*p && n <= NN_IMPALA_MAX_STACKS) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 1024 || (*end && *end != ',')) return -1;
+        if (n < NN_IMPALA_MAX_STACKS) c->widths[n] = (int)v;
+        n++;
+        p = *end ? end + 1 : end;
+    }
+    if (n < 1 || n > NN_IMPALA_MAX_STACKS) return -1;
+    c->n_stacks = n;
+    return 0;
+}
+
 static int bc_train_cmd(int argc, char **argv) {
     BcTrainOptions o;
     bc_train_options_default(&o);
-    const char *data = NULL, *out = NULL;
+    const char *data = NULL, *out = NULL, *size = NULL, *widths = NULL;
+    long long dense = o.cfg.dense, hidden = o.cfg.hidden;
     long long steps = o.steps, batch = o.batch, window = o.window, threads = o.threads;
     long long log_every = o.log_every, lanes = o.loader_threads;
     const CliOption opts[] = {
@@ -28,6 +47,10 @@ static int bc_train_cmd(int argc, char **argv) {
          "share of episodes held out of training (0)", 0, 0.99},
         {"--log-every", CLI_INT, &log_every, "N", "steps per metrics line (10)", 1, 1e9},
         {"--loader-threads", CLI_INT, &lanes, "N", "video decode lanes (2)", 1, 64},
+        {"--size", CLI_STRING, &size, "WxH", "model frame size (64x64)", 0, 0},
+        {"--widths", CLI_STRING, &widths, "LIST", "ImpalaCNN stack widths (16,32,32)", 0, 0},
+        {"--dense", CLI_INT, &dense, "N", "dense layer width (256)", 1, 4096},
+        {"--hidden", CLI_INT, &hidden, "N", "LSTM width (256)", 1, 4096},
     };
     const CliSpec spec = {"bc train",
                           "--data DIR --out CKPT [--steps N] [--batch B] [--window T] [--lr LR] "
@@ -46,6 +69,17 @@ static int bc_train_cmd(int argc, char **argv) {
         cli_print_usage(&spec, 0);
         return 2;
     }
+    if (widths && parse_widths(widths, &o.cfg) != 0) {
+        fprintf(stderr,
+                "vpt bc train: --widths: bad value '%s' (expected 1 to 4 integers in [1, 1024], "
+                "e.g. 16,32,32)\n",
+                widths);
+        return 2;
+    }
+    if (size && cli_parse_size("bc train", "--size", size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
+        return 2;
+    o.cfg.dense = (int)dense, o.cfg.hidden = (int)hidden;
+    if (bc_config_validate(&o.cfg, "vpt bc train") != STATUS_OK) return 2;
     o.data = data, o.out = out, o.steps = steps, o.batch = (int)batch, o.window = (int)window;
     o.threads = (int)threads, o.log_every = log_every, o.loader_threads = (int)lanes;
     o.progress = !log_is_quiet();
