@@ -19,8 +19,8 @@ int cmd_eval(int argc, char **argv) {
     const char *policy = "scripted:speedrunner", *seeds = NULL, *json_out = NULL, *world = NULL;
     long long episodes = 0, jobs = 0, ticks = 0;
     const CliOption opts[] = {
-        {"--policy", CLI_STRING, &policy, "P", "scripted[:persona] | random (scripted:speedrunner)",
-         0, 0},
+        {"--policy", CLI_STRING, &policy, "P",
+         "scripted[:persona] | random | bc:CKPT (scripted:speedrunner)", 0, 0},
         {"--episodes", CLI_INT, &episodes, "N", "episodes (default: the size of --seeds)", 1,
          1000000},
         {"--seeds", CLI_STRING, &seeds, "A:B", "seeds A..B inclusive; episode i uses A+i", 0, 0},

@@ -9,8 +9,9 @@ int cmd_watch(int argc, char **argv) {
     window_cli_init(&c);
     const char *policy = "scripted";
     long long agents = 1;
-    window_cli_add(&c, (CliOption){"--policy", CLI_STRING, &policy, "P",
-                                   "scripted[:persona] | random (default scripted)", 0, 0});
+    window_cli_add(&c,
+                   (CliOption){"--policy", CLI_STRING, &policy, "P",
+                               "scripted[:persona] | random | bc:CKPT (default scripted)", 0, 0});
     window_cli_add(&c, (CliOption){"--agents", CLI_INT, &agents, "N",
                                    "agents side by side, as tiles (1..16)", 1, 16});
     const CliSpec spec = {"watch",
