@@ -173,6 +173,29 @@ int cli_parse_size(const char *command, const char *flag, const char *value, int
     return -1;
 }
 
+int cli_parse_int_list(const char *command, const char *flag, const char *value, int *out,
+                       int max_n, int lo, int hi, int *n) {
+    int k = 0;
+    const char *p = value;
+    int ok = *p != '\0';
+    while (ok && *p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        ok = end != p && v >= lo && v <= hi && (*end == '\0' || *end == ',') && k < max_n;
+        if (ok) out[k++] = (int)v;
+        p = *end ? end + 1 : end;
+        if (ok && *end == ',' && *p == '\0') ok = 0; /* trailing comma */
+    }
+    if (ok) {
+        *n = k;
+        return 0;
+    }
+    fprintf(stderr,
+            "vpt %s: %s: bad value '%s' (expected 1 to %d integers in [%d, %d], e.g. 16,32,32)\n",
+            command, flag, value, max_n, lo, hi);
+    return -1;
+}
+
 int cli_parse_range(const char *command, const char *flag, const char *value, long long *a,
                     long long *b) {
     char *end = NULL;

@@ -51,6 +51,9 @@ int cli_exit_code(int parse_result);
 int cli_parse_size(const char *command, const char *flag, const char *value, int *w, int *h);
 int cli_parse_range(const char *command, const char *flag, const char *value, long long *a,
                     long long *b);
+/* Comma-separated integers in [lo, hi], 1 to max_n of them ("16,32,32"); *n gets the count. */
+int cli_parse_int_list(const char *command, const char *flag, const char *value, int *out,
+                       int max_n, int lo, int hi, int *n);
 /* Comma-separated doubles: "x,y,z,yaw,pitch" -> n values exactly. */
 int cli_parse_doubles(const char *command, const char *flag, const char *value, double *out, int n);
 

@@ -11,22 +11,6 @@
 #include "tools/commands.h"
 
 /* "16,32,32" -> widths (1..4 of them); -1 when malformed. */
-static int parse_widths(const char *s, BcConfig *c) {
-    int n = 0;
-    const char *p = s;
-    while (*p && n <= NN_IMPALA_MAX_STACKS) {
-        char *end;
-        long v = strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 1024 || (*end && *end != ',')) return -1;
-        if (n < NN_IMPALA_MAX_STACKS) c->widths[n] = (int)v;
-        n++;
-        p = *end ? end + 1 : end;
-    }
-    if (n < 1 || n > NN_IMPALA_MAX_STACKS) return -1;
-    c->n_stacks = n;
-    return 0;
-}
-
 static int bc_train_cmd(int argc, char **argv) {
     BcTrainOptions o;
     bc_train_options_default(&o);
@@ -69,13 +53,9 @@ static int bc_train_cmd(int argc, char **argv) {
         cli_print_usage(&spec, 0);
         return 2;
     }
-    if (widths && parse_widths(widths, &o.cfg) != 0) {
-        fprintf(stderr,
-                "vpt bc train: --widths: bad value '%s' (expected 1 to 4 integers in [1, 1024], "
-                "e.g. 16,32,32)\n",
-                widths);
+    if (widths && cli_parse_int_list("bc train", "--widths", widths, o.cfg.widths,
+                                     NN_IMPALA_MAX_STACKS, 1, 1024, &o.cfg.n_stacks) != 0)
         return 2;
-    }
     if (size && cli_parse_size("bc train", "--size", size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
         return 2;
     o.cfg.dense = (int)dense, o.cfg.hidden = (int)hidden;
