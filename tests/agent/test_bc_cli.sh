@@ -6,21 +6,7 @@
 set -u
 vpt="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-expect() { # expect CODE PATTERN -- ARGS...
-    local code="$1" pattern="$2"; shift 3
-    local out rc
-    out=$("$vpt" "$@" 2>&1); rc=$?
-    if [ "$rc" != "$code" ]; then
-        echo "FAIL: vpt $* exited $rc, expected $code; output: $out"; fails=$((fails+1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-        echo "FAIL: vpt $*: output lacks /$pattern/: $out"; fails=$((fails+1)); return
-    fi
-    passes=$((passes+1))
-}
-ok() { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+. "$(dirname "$0")/../tools/cli_expect.sh"
 
 expect 2 "usage: vpt bc train" -- bc
 expect 0 "usage: vpt bc train" -- bc --help
@@ -61,5 +47,4 @@ cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "eval differs with --jobs"
 # An IDM checkpoint is not a BC policy.
 expect 2 'expected "bc"' -- eval --policy "bc:$tmp/idm.safetensors" --seeds 1:1 --ticks 5
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

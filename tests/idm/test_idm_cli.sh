@@ -5,21 +5,7 @@
 set -u
 vpt="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-expect() { # expect CODE PATTERN -- ARGS...
-    local code="$1" pattern="$2"; shift 3
-    local out rc
-    out=$("$vpt" "$@" 2>&1); rc=$?
-    if [ "$rc" != "$code" ]; then
-        echo "FAIL: vpt $* exited $rc, expected $code; output: $out"; fails=$((fails+1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-        echo "FAIL: vpt $*: output lacks /$pattern/: $out"; fails=$((fails+1)); return
-    fi
-    passes=$((passes+1))
-}
-ok() { passes=$((passes+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+. "$(dirname "$0")/../tools/cli_expect.sh"
 
 expect 2 "usage: vpt idm train" -- idm
 expect 0 "vpt idm label" -- idm --help
@@ -59,5 +45,4 @@ for f in "$tmp"/w/*.mp4; do
     n=$(basename "$f" .mp4)
     [ "$(wc -l <"$tmp/lab/$n.jsonl")" -eq "$(wc -l <"$tmp/w/ground_truth/$n.jsonl")" ] && ok || bad "$n: lines"
 done
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -2,19 +2,7 @@
 # test_cli.sh VPT: exit codes and messages of the `vpt` command line.
 set -u
 vpt="$1"
-fails=0; passes=0
-expect() { # expect CODE PATTERN -- ARGS...
-    local code="$1" pattern="$2"; shift 3
-    local out rc
-    out=$("$vpt" "$@" 2>&1); rc=$?
-    if [ "$rc" != "$code" ]; then
-        echo "FAIL: vpt $* exited $rc, expected $code; output: $out"; fails=$((fails+1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-        echo "FAIL: vpt $*: output lacks /$pattern/: $out"; fails=$((fails+1)); return
-    fi
-    passes=$((passes+1))
-}
+. "$(dirname "$0")/../tools/cli_expect.sh"
 expect 2 "usage: vpt <command>" --
 expect 2 "unknown command 'bogus'" -- bogus
 expect 0 "bench" -- --help
@@ -31,5 +19,4 @@ expect 2 "unknown target 'nothing'" -- bench nothing
 expect 2 "unexpected argument 'extra'" -- pipeline extra
 expect 2 "unknown command 'nosuch'" -- help nosuch
 expect 0 '"rng_draws_per_s"' -- bench core --threads 2
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish
