@@ -122,4 +122,90 @@ static inline const Texel *tex_sample(const Texel *img, int level, float u, floa
     return &img[tex_level_offset(level) + y * n + x];
 }
 
+/* ---- what raycast.c (the cell walk) and span.c (the passes around it) share ---------------- */
+
+#define RENDER_WORLD_H 128
+#define RENDER_BIG 1e30f
+
+/* Face shading (top brightest, sides darker) and outward normals, by RFACE_*. */
+static const float RFACE_SHADE[RFACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};
+static const int RFACE_NORMAL[RFACE_COUNT][3] = {{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
+                                                 {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
+
+/* One ray: its unit direction d, |1 / d| per axis (RENDER_BIG where d is 0), and what the
+ * entity pass found (render_trace_entities). */
+typedef struct Ray {
+    float d[3];
+    float id[3];        /* |1 / d[k]| (RENDER_BIG where d[k] is 0) */
+    float t_limit;      /* entity hit distance (or the view distance) */
+    float ent_color[3]; /* colour at t_limit when an entity was hit */
+    int ent_hit;
+} Ray;
+
+/* What render_trace() leaves for the span's later passes: the common cases (an opaque block seen
+ * through air only, not the target; the sky seen through air only) are coloured in batches
+ * after the whole span is traced; every other ray is finished by trace itself. */
+enum { RAY_COLOR = 0, RAY_BLOCK, RAY_SKY };
+typedef struct RayHit {
+    int status;
+    float t;         /* RAY_BLOCK: distance of the hit */
+    int x, y, z;     /* RAY_BLOCK: the cell */
+    int face, block; /* RAY_BLOCK: the face entered and the block */
+} RayHit;
+
+/* Entity boxes on the ray of pixel (px, py): caps ray->t_limit at the nearest opaque texel. */
+void render_trace_entities(const FrameCtx *fc, int px, int py, Ray *ray);
+/* The cell walk of one ray (see RayHit). */
+void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out);
+
+/* The light table entry (RGB multiplier) of cell (x, y, z): the air cell in front of a hit. */
+static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {
+    uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
+    if (y < 0) {
+        l = 0;
+    } else if (y < RENDER_WORLD_H) {
+        int kx = (x >> 4) - fc->ccx0, kz = (z >> 4) - fc->ccz0;
+        if (kx >= 0 && kz >= 0 && kx < FRAME_CHUNK_DIM && kz < FRAME_CHUNK_DIM) {
+            const uint8_t *li = fc->lights[kz * FRAME_CHUNK_DIM + kx];
+            if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
+        }
+    }
+    return fc->light_tab[l];
+}
+
+/* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
+static inline void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
+    switch (face) {
+    case RFACE_NX:
+        *u = fz, *v = 1.0f - fy;
+        break;
+    case RFACE_PX:
+        *u = 1.0f - fz, *v = 1.0f - fy;
+        break;
+    case RFACE_NZ:
+        *u = 1.0f - fx, *v = 1.0f - fy;
+        break;
+    case RFACE_PZ:
+        *u = fx, *v = 1.0f - fy;
+        break;
+    case RFACE_PY:
+        *u = fx, *v = fz;
+        break;
+    default:
+        *u = fx, *v = 1.0f - fz;
+        break;
+    }
+}
+
+/* Mip level of a surface seen at distance t. */
+static inline int mip_level(const FrameCtx *fc, float t) {
+    float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
+    /* the number of halvings that keep it >= 2 (halving is exact), without a loop */
+    int level = 0;
+    for (int i = 1; i < TEX_LEVELS; i++) level += texels >= (float)(1 << i);
+    return level;
+}
+
+static inline float render_clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+
 #endif

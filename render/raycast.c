@@ -48,11 +48,8 @@ static const uint8_t BLOCK_KIND[BLOCK_COUNT] = {
     [BLOCK_STONE_BRICKS] = KIND_SOLID,
 };
 
-static const float RFACE_SHADE[RFACE_COUNT] = {0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f};
-static const int RFACE_NORMAL[RFACE_COUNT][3] = {{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
-                                                 {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
-#define WORLD_H 128
-#define BIG 1e30f
+#define WORLD_H RENDER_WORLD_H
+#define BIG RENDER_BIG
 
 static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
 
@@ -183,64 +180,13 @@ void render_fill_tops(FrameCtx *fc) {
         if (fc->chunks[k]) chunk_top(fc, k);
 }
 
-/* Light at an air cell next to a hit, as an RGB multiplier. */
-/* The light table entry for cell (x, y, z) (inlined on the hit path). */
-static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {
-    uint8_t l = 0xF0; /* above the world, or no light array given: full sky light */
-    if (y < 0) {
-        l = 0;
-    } else if (y < WORLD_H) {
-        int kx = (x >> 4) - fc->ccx0, kz = (z >> 4) - fc->ccz0;
-        if (kx >= 0 && kz >= 0 && kx < FRAME_CHUNK_DIM && kz < FRAME_CHUNK_DIM) {
-            const uint8_t *li = fc->lights[kz * FRAME_CHUNK_DIM + kx];
-            if (li) l = li[(y * 16 + (z & 15)) * 16 + (x & 15)];
-        }
-    }
-    return fc->light_tab[l];
-}
 
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
     memcpy(out, light_at(fc, x, y, z), 3 * sizeof(float));
 }
 
-/* Texture coordinates of a hit on a face of a cell; fx, fy, fz in [0, 1] within the cell. */
-static inline void face_uv(int face, float fx, float fy, float fz, float *u, float *v) {
-    switch (face) {
-    case RFACE_NX:
-        *u = fz, *v = 1.0f - fy;
-        break;
-    case RFACE_PX:
-        *u = 1.0f - fz, *v = 1.0f - fy;
-        break;
-    case RFACE_NZ:
-        *u = 1.0f - fx, *v = 1.0f - fy;
-        break;
-    case RFACE_PZ:
-        *u = fx, *v = 1.0f - fy;
-        break;
-    case RFACE_PY:
-        *u = fx, *v = fz;
-        break;
-    default:
-        *u = fx, *v = 1.0f - fz;
-        break;
-    }
-}
 
-static inline int mip_level(const FrameCtx *fc, float t) {
-    float texels = t * fc->pix_angle * 16.0f; /* texels under one pixel */
-    /* the number of halvings that keep it >= 2 (halving is exact), without a loop */
-    int level = 0;
-    for (int i = 1; i < TEX_LEVELS; i++) level += texels >= (float)(1 << i);
-    return level;
-}
 
-typedef struct Ray {
-    float d[3];
-    float t_limit;      /* entity hit distance (or the view distance) */
-    float ent_color[3]; /* colour at t_limit when an entity was hit */
-    int ent_hit;
-} Ray;
 
 /* Ray against a torch's stick inside its cell (cell-local origin o). Returns t or -1. */
 static float torch_hit(const float *o, const float *d, int *face) {
@@ -300,7 +246,7 @@ static void target_marks(const FrameCtx *fc, float u, float v, int level, float 
 }
 
 /* Ray against the frame's entity boxes: nearest opaque texel. */
-static void trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
+void render_trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
     const float *d = ray->d;
     for (int i = 0; i < fc->n_boxes; i++) {
         const FrameBox *b = &fc->boxes[i];
@@ -372,8 +318,8 @@ static inline void dda_axis(float e, float dv, float inv, float t, int base, int
     *tmax = dv > 0.0f ? t + (fl + 1.0f - p) * inv : dv < 0.0f ? t + (p - fl) * inv : BIG;
 }
 
-/* Sets the per-ray constants (steps, inverse directions). */
-static void dda_init(const float *d, Dda *s) {
+/* Sets the per-ray constants (steps; inverse directions id from the span pass). */
+static void dda_init(const float *d, const float *id, Dda *s) {
     s->sx = d[0] > 0 ? 1 : -1;
     s->sy = d[1] > 0 ? 1 : -1;
     s->sz = d[2] > 0 ? 1 : -1;
@@ -382,9 +328,9 @@ static void dda_init(const float *d, Dda *s) {
     s->fz = s->sz > 0 ? RFACE_NZ : RFACE_PZ;
     s->cy = 256 * s->sy;
     s->cz = 16 * s->sz;
-    s->idx = d[0] != 0.0f ? fabsf(1.0f / d[0]) : BIG;
-    s->idy = d[1] != 0.0f ? fabsf(1.0f / d[1]) : BIG;
-    s->idz = d[2] != 0.0f ? fabsf(1.0f / d[2]) : BIG;
+    s->idx = id[0];
+    s->idy = id[1];
+    s->idz = id[2];
 }
 
 /* (Re)starts the DDA at distance t along d (t = 0: at the eye). */
@@ -613,6 +559,57 @@ static inline int dda_step(FrameCtx *fc, Dda *s, Walk *wk, float *t, int *face, 
     return 1;
 }
 
+/* The cell walk's fast path: steps while the current cell is air below its region's top
+ * (nothing to skip, no water to account for) and t < limit. Takes exactly the steps of
+ * repeated dda_step calls (same axis choice, same sums), with the state in registers. Returns
+ * whether it stepped at least once; *inside becomes 0 when a step leaves the chunk table. */
+static inline int walk_air(FrameCtx *fc, Dda *s, Walk *wk, float *tp, int *facep, int *inside,
+                           float limit, int edge_x, int edge_z) {
+    int x = s->x, y = s->y, z = s->z, cell = wk->cell, top = wk->top;
+    const uint8_t *ch = wk->ch;
+    float tmx = s->tmx, tmy = s->tmy, tmz = s->tmz, t = *tp;
+    const float idx = s->idx, idy = s->idy, idz = s->idz;
+    int face = *facep, stepped = 0;
+    while (t < limit && (unsigned)y < (unsigned)top && ch[cell] == BLOCK_AIR) {
+        stepped = 1;
+        if (tmx < tmz && tmx < tmy) {
+            x += s->sx;
+            t = tmx;
+            tmx += idx;
+            face = s->fx;
+            if ((x & (REGION_SIZE - 1)) == edge_x) goto relocate;
+            cell += s->sx;
+        } else if (tmy < tmz) {
+            y += s->sy;
+            t = tmy;
+            tmy += idy;
+            face = s->fy;
+            cell += s->cy;
+        } else {
+            z += s->sz;
+            t = tmz;
+            tmz += idz;
+            face = s->fz;
+            if ((z & (REGION_SIZE - 1)) == edge_z) goto relocate;
+            cell += s->cz;
+        }
+        continue;
+    relocate:
+        s->x = x, s->y = y, s->z = z;
+        if (!walk_locate(fc, s, wk)) {
+            *inside = 0;
+            break;
+        }
+        ch = wk->ch, cell = wk->cell, top = wk->top;
+    }
+    s->x = x, s->y = y, s->z = z;
+    s->tmx = tmx, s->tmy = tmy, s->tmz = tmz;
+    wk->cell = cell;
+    *tp = t;
+    *facep = face;
+    return stepped;
+}
+
 /* Final colour of a ray: the hit (or the entity behind the ray's end, or the sky), fogged by
  * distance, then seen through the water it crossed. col holds the hit colour when hit. */
 static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int hit, float t,
@@ -642,11 +639,13 @@ static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int h
     }
 }
 
-/* Traces one ray through the world; writes the final colour (0..255 floats). */
-static void trace(FrameCtx *fc, Ray *ray, float *out) {
+
+/* Traces one ray through the world: either writes the final colour (0..255 floats) to out
+ * (hit->status RAY_COLOR) or leaves a RAY_BLOCK / RAY_SKY record for the span's passes. */
+void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out) {
     const float *d = ray->d;
     Dda s;
-    dda_init(d, &s);
+    dda_init(d, ray->id, &s);
     /* at the eye: its cell, and boundaries from its fractional position (no floor needed) */
     s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
     s.tmx = d[0] > 0 ? (1.0f - fc->ex) * s.idx : d[0] < 0 ? fc->ex * s.idx : BIG;
@@ -695,6 +694,14 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
         if (block != BLOCK_AIR) {
             if (face < 0) { /* the eye's own cell: only water counts */
                 if (block == BLOCK_WATER) w.inside = 1, w.enter = 0.0f;
+            } else if (BLOCK_KIND[block] == KIND_SOLID && !w.surface && w.dist == 0.0f &&
+                       !(fc->has_target && s.x == fc->tx && s.y == fc->ty && s.z == fc->tz)) {
+                /* the common case, coloured later with the span (shade_block_hits) */
+                hit_out->status = RAY_BLOCK;
+                hit_out->t = t;
+                hit_out->x = s.x, hit_out->y = s.y, hit_out->z = s.z;
+                hit_out->face = face, hit_out->block = block;
+                return;
             } else if (hit_cell(fc, ray, &s, block, prev, face, t, &w, col)) {
                 hit = 1;
                 break;
@@ -713,74 +720,15 @@ static void trace(FrameCtx *fc, Ray *ray, float *out) {
             }
             continue;
         }
-        while (inside && t < limit && (unsigned)s.y < (unsigned)wk.top &&
-               wk.ch[wk.cell] == BLOCK_AIR) {
+        if (inside && walk_air(fc, &s, &wk, &t, &face, &inside, limit, edge_x, edge_z))
             prev = BLOCK_AIR;
-            inside = dda_step(fc, &s, &wk, &t, &face, edge_x, edge_z);
-        }
     }
     if (w.inside) w.dist += fminf(t, limit) - w.enter;
+    if (!hit && !ray->ent_hit && !w.surface && w.dist == 0.0f) {
+        hit_out->status = RAY_SKY; /* coloured later with the span (sky_hits) */
+        return;
+    }
+    hit_out->status = RAY_COLOR;
     finish_ray(fc, ray, &w, hit, t, col);
     memcpy(out, col, sizeof col);
-}
-
-/* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
- * same byte as testing the ends (v <= 0 -> 0, v >= 255 -> 255) and then rounding. */
-static inline uint8_t to8(float v) {
-    v = v > 0.0f ? v : 0.0f;
-    v = v < 255.0f ? v : 255.0f;
-    return (uint8_t)(int)(v + 0.5f);
-}
-
-/* Columns whose ray-direction part (fwd + u * right) is computed once per frame tile. */
-#define COL_TILE 256
-
-/* Traces pixels [x0, x1) of row py; col_dir[px - x0] holds fwd + u * right for column px. */
-static void world_row_span(FrameCtx *fc, uint8_t *row, int py, int x0, int x1,
-                           const float (*col_dir)[3]) {
-    float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
-    float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
-    int hx0 = 0, hx1 = 0; /* the arm's pixels in this row */
-    if (fc->hand && !render_hand_span(fc->sc, fc->width, fc->height, py, &hx0, &hx1)) hx1 = 0;
-    for (int px = x0; px < x1; px++) {
-        int hidden = px >= hx0 && px < hx1;
-        for (int i = 0; i < fc->n_occluders; i++) {
-            const int *o = fc->occ[i];
-            if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) {
-                hidden = 1;
-                break;
-            }
-        }
-        if (hidden) { /* under an opaque GUI panel, drawn over it later */
-            row[px * 3 + 0] = row[px * 3 + 1] = row[px * 3 + 2] = 0;
-            continue;
-        }
-        Ray ray;
-        /* same sum as fwd + u * right + v * up, evaluated left to right */
-        for (int k = 0; k < 3; k++) ray.d[k] = col_dir[px - x0][k] + vup[k];
-        float n = 1.0f / sqrtf(ray.d[0] * ray.d[0] + ray.d[1] * ray.d[1] + ray.d[2] * ray.d[2]);
-        for (int k = 0; k < 3; k++) ray.d[k] *= n;
-        ray.t_limit = fc->max_dist;
-        ray.ent_hit = 0;
-        if (fc->n_boxes) trace_entities(fc, px, py, &ray);
-        float c[3];
-        trace(fc, &ray, c);
-        row[px * 3 + 0] = to8(c[0]);
-        row[px * 3 + 1] = to8(c[1]);
-        row[px * 3 + 2] = to8(c[2]);
-    }
-}
-
-void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
-    const int W = fc->width;
-    float col_dir[COL_TILE][3];
-    for (int x0 = 0; x0 < W; x0 += COL_TILE) {
-        int x1 = x0 + COL_TILE < W ? x0 + COL_TILE : W;
-        for (int px = x0; px < x1; px++) {
-            float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
-            for (int k = 0; k < 3; k++) col_dir[px - x0][k] = fc->fwd[k] + u * fc->right[k];
-        }
-        for (int py = y0; py < y1; py++)
-            world_row_span(fc, rgb + (size_t)py * W * 3, py, x0, x1, col_dir);
-    }
 }
