@@ -77,6 +77,12 @@ typedef struct FrameCtx {
     int eye_inside, eye_k, eye_cell, eye_top;
     const uint8_t *eye_ch;
     int hand; /* the bare arm is drawn over the frame: its pixels are not traced */
+    /* the SIMD cell walk (trace_simd.c): chunk k's blocks are at vbase + choff[k] (-1: none),
+     * its top as int32 in vtop[k] (-1: not computed yet); simd: this frame may use it */
+    const uint8_t *vbase;
+    int32_t choff[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    int32_t vtop[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    int simd;
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;
@@ -157,6 +163,26 @@ typedef struct RayHit {
 void render_trace_entities(const FrameCtx *fc, int px, int py, Ray *ray);
 /* The cell walk of one ray (see RayHit). */
 void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out);
+/* The rest of a cell walk that the SIMD walk hands over: the ray is at cell[3], boundaries
+ * tm[3], entered at distance t through `face`, after an air cell, at the top of the loop. */
+void render_trace_resume(FrameCtx *fc, Ray *ray, const int *cell, const float *tm, float t,
+                         int face, float *out, RayHit *hit_out);
+/* Chunk k's top (highest non-air y + 1), computed on first use in the frame. */
+int render_chunk_top(FrameCtx *fc, int k);
+
+/* Whether a block ends a ray as an opaque cube (the colour passes shade it). */
+int render_block_is_solid(int block);
+
+/* The rays of render_trace_simd as arrays: unit directions, |1 / d| and t_limit. */
+typedef struct RaySoA {
+    const float *dx, *dy, *dz, *ix, *iy, *iz, *limit;
+} RaySoA;
+/* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once with, for
+ * each, what render_trace(fc, &rays[i], colors[i], &hits[i]) gives. Only for frames with
+ * fc->simd set. */
+int render_simd_available(void);
+void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n, RayHit *hits,
+                       float (*colors)[3]);
 
 /* The light table entry (RGB multiplier) of cell (x, y, z): the air cell in front of a hit. */
 static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "render/internal.h"
 
@@ -76,7 +77,21 @@ static void setup_chunks(FrameCtx *fc) {
             fc->chunks[j * FRAME_CHUNK_DIM + i] = ch;
             fc->lights[j * FRAME_CHUNK_DIM + i] = li;
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
+            fc->vtop[j * FRAME_CHUNK_DIM + i] = -1;
         }
+    /* the SIMD walk addresses chunks by 32-bit offsets from the lowest chunk array */
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {
+        uintptr_t p = (uintptr_t)fc->chunks[k];
+        if (!p) continue;
+        lo = p < lo ? p : lo;
+        hi = p > hi ? p : hi;
+    }
+    fc->vbase = lo == UINTPTR_MAX ? NULL : (const uint8_t *)lo;
+    int fits = lo == UINTPTR_MAX || hi - lo < (uintptr_t)INT32_MAX - 65536;
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++)
+        fc->choff[k] = fc->chunks[k] && fits ? (int32_t)((uintptr_t)fc->chunks[k] - lo) : -1;
+    fc->simd = fits;
 }
 
 static void eye_walk(FrameCtx *fc);
@@ -127,6 +142,12 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
     }
     render_entities_setup(fc);
     eye_walk(fc);
+    /* the SIMD walk starts every ray with a step out of the eye's cell: the eye must be in an
+     * air cell below its region's top (else the scalar walk's first pass differs) */
+    fc->simd = fc->simd && !opt->scalar_only && REGION_SHIFT == 4 && render_simd_available() &&
+               fc->eye_inside && fc->eye_ch && (unsigned)fc->ecy < (unsigned)fc->eye_top &&
+               fc->eye_ch[fc->eye_cell] == BLOCK_AIR;
+    if (getenv("VPT_SIMD_DEBUG")) fprintf(stderr, "simd=%d fits=%d avail=%d eye_inside=%d top=%d ecy=%d\n", fc->simd, fc->vbase != NULL, render_simd_available(), fc->eye_inside, fc->eye_top, fc->ecy);
     fc->hand = render_hand_shown(sc);
     fc->n_occluders = 0;
     if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */
@@ -172,6 +193,7 @@ static int chunk_top(FrameCtx *fc, int k) {
      * in parallel each own their FrameCtx, so only render_scene_pool shares one, and it fills
      * every top before the rows run. */
     fc->tops[k] = (int16_t)top;
+    fc->vtop[k] = top;
     return top;
 }
 
@@ -642,23 +664,19 @@ static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int h
 
 /* Traces one ray through the world: either writes the final colour (0..255 floats) to out
  * (hit->status RAY_COLOR) or leaves a RAY_BLOCK / RAY_SKY record for the span's passes. */
-void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out) {
+/* The cell walk from a state at the top of its loop (see render_trace): s and wk at the current
+ * cell, entered at distance t through `face` (-1: the eye's cell) after a cell `prev`. */
+static void trace_from(FrameCtx *fc, Ray *ray, Dda *sp, Walk *wkp, float t, int face, int prev,
+                       int inside, float *out, RayHit *hit_out) {
     const float *d = ray->d;
-    Dda s;
-    dda_init(d, ray->id, &s);
-    /* at the eye: its cell, and boundaries from its fractional position (no floor needed) */
-    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
-    s.tmx = d[0] > 0 ? (1.0f - fc->ex) * s.idx : d[0] < 0 ? fc->ex * s.idx : BIG;
-    s.tmy = d[1] > 0 ? (1.0f - fc->ey) * s.idy : d[1] < 0 ? fc->ey * s.idy : BIG;
-    s.tmz = d[2] > 0 ? (1.0f - fc->ez) * s.idz : d[2] < 0 ? fc->ez * s.idz : BIG;
-    float t = 0.0f, limit = ray->t_limit;
-    int face = -1, prev = BLOCK_AIR, hit = 0;
+    Dda s = *sp;
+    Walk wk = *wkp;
+    float limit = ray->t_limit;
+    int hit = 0;
     Water w = {0};
     float col[3] = {0, 0, 0};
-    Walk wk = {fc->eye_ch, fc->eye_k, fc->eye_cell, fc->eye_top}; /* walk_locate at the eye */
     /* x & (REGION_SIZE - 1) when a step enters a new region */
     const int edge_x = s.sx > 0 ? 0 : REGION_SIZE - 1, edge_z = s.sz > 0 ? 0 : REGION_SIZE - 1;
-    int inside = fc->eye_inside;
     while (inside && t < limit) {
         int block = BLOCK_AIR;
         /* (not worth it when a falling ray reaches the region's top within 3 blocks) */
@@ -731,4 +749,34 @@ void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out) {
     hit_out->status = RAY_COLOR;
     finish_ray(fc, ray, &w, hit, t, col);
     memcpy(out, col, sizeof col);
+}
+
+void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out) {
+    const float *d = ray->d;
+    Dda s;
+    dda_init(d, ray->id, &s);
+    /* at the eye: its cell, and boundaries from its fractional position (no floor needed) */
+    s.x = fc->ecx, s.y = fc->ecy, s.z = fc->ecz;
+    s.tmx = d[0] > 0 ? (1.0f - fc->ex) * s.idx : d[0] < 0 ? fc->ex * s.idx : BIG;
+    s.tmy = d[1] > 0 ? (1.0f - fc->ey) * s.idy : d[1] < 0 ? fc->ey * s.idy : BIG;
+    s.tmz = d[2] > 0 ? (1.0f - fc->ez) * s.idz : d[2] < 0 ? fc->ez * s.idz : BIG;
+    Walk wk = {fc->eye_ch, fc->eye_k, fc->eye_cell, fc->eye_top}; /* walk_locate at the eye */
+    trace_from(fc, ray, &s, &wk, 0.0f, -1, BLOCK_AIR, fc->eye_inside, out, hit_out);
+}
+
+void render_trace_resume(FrameCtx *fc, Ray *ray, const int *cell, const float *tm, float t,
+                         int face, float *out, RayHit *hit_out) {
+    Dda s;
+    dda_init(ray->d, ray->id, &s);
+    s.x = cell[0], s.y = cell[1], s.z = cell[2];
+    s.tmx = tm[0], s.tmy = tm[1], s.tmz = tm[2];
+    Walk wk = {NULL, 0, 0, 0};
+    int inside = walk_locate(fc, &s, &wk);
+    trace_from(fc, ray, &s, &wk, t, face, BLOCK_AIR, inside, out, hit_out);
+}
+
+int render_chunk_top(FrameCtx *fc, int k) { return chunk_top(fc, k); }
+
+int render_block_is_solid(int block) {
+    return (unsigned)block < BLOCK_COUNT && BLOCK_KIND[block] == KIND_SOLID;
 }

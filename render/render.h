@@ -25,6 +25,8 @@ typedef struct Renderer Renderer;
 typedef struct RenderOptions {
     int view_distance;  /* blocks to the far fog (16..128); default 64 */
     int virtual_aspect; /* 1 (default): 16:9 view at any output size; 0: the output's aspect */
+    int scalar_only;    /* 0 (default): the SIMD ray walk where the CPU has it; 1: never (same
+                           bytes either way; for tests and comparisons) */
 } RenderOptions;
 
 /* Where the renderer reads voxels and light: chunk_blocks returns a chunk's 16x128x16 block

@@ -12,17 +12,24 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "render/internal.h"
 
 /* Columns whose ray-direction part (fwd + u * right) is computed once per frame tile. */
 #define COL_TILE 256
-/* Rays traced and coloured together. */
-#define SPAN 64
+/* Rays traced and coloured together (whole rows of a column tile, up to this many pixels). */
+#define SPAN 256
 
 typedef struct Span {
+    int n;
+    int32_t px[SPAN], py[SPAN];         /* the pixel of each ray */
     float dx[SPAN], dy[SPAN], dz[SPAN]; /* unit directions */
     float ix[SPAN], iy[SPAN], iz[SPAN]; /* |1 / d| */
-    float r[SPAN], g[SPAN], b[SPAN];    /* final colours (0..255) */
+    float limit[SPAN];                  /* t_limit */
+    Ray ray[SPAN];
+    RayHit hit[SPAN];
+    float col[SPAN][3];              /* RAY_COLOR: the colour render_trace finished */
+    float r[SPAN], g[SPAN], b[SPAN]; /* final colours (0..255) */
     /* the rays that ended on an opaque block seen through air (RAY_BLOCK), compacted */
     int nb;
     int32_t b_pix[SPAN]; /* index in the span */
@@ -141,9 +148,8 @@ static void sky_colors(const FrameCtx *fc, Span *sp) {
     }
 }
 
-/* Whether pixel (px, py) is under an opaque GUI panel or the bare arm (drawn over it later). */
-static inline int hidden_pixel(const FrameCtx *fc, int px, int py, int hx0, int hx1) {
-    if (px >= hx0 && px < hx1) return 1;
+/* Whether pixel (px, py) is under an opaque GUI panel (drawn over it later). */
+static inline int under_panel(const FrameCtx *fc, int px, int py) {
     for (int j = 0; j < fc->n_occluders; j++) {
         const int *o = fc->occ[j];
         if (px >= o[0] && px < o[2] && py >= o[1] && py < o[3]) return 1;
@@ -151,79 +157,96 @@ static inline int hidden_pixel(const FrameCtx *fc, int px, int py, int hx0, int 
     return 0;
 }
 
-/* Traces the span's rays (pixels s0 .. s0 + n - 1 of row py) and sorts them by outcome. */
-static void span_trace(FrameCtx *fc, Span *sp, int py, int s0, int n, int hx0, int hx1) {
+/* Traces the span's rays (the SIMD walk when the frame qualifies) and sorts them by outcome. */
+static void span_trace(FrameCtx *fc, Span *sp) {
+    const int n = sp->n;
+    for (int i = 0; i < n; i++) {
+        Ray *ray = &sp->ray[i];
+        ray->d[0] = sp->dx[i], ray->d[1] = sp->dy[i], ray->d[2] = sp->dz[i];
+        ray->id[0] = sp->ix[i], ray->id[1] = sp->iy[i], ray->id[2] = sp->iz[i];
+        ray->t_limit = fc->max_dist;
+        ray->ent_hit = 0;
+        if (fc->n_boxes) render_trace_entities(fc, sp->px[i], sp->py[i], ray);
+        sp->limit[i] = ray->t_limit;
+    }
+    if (fc->simd) {
+        RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit};
+        render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col);
+    } else {
+        for (int i = 0; i < n; i++) render_trace(fc, &sp->ray[i], sp->col[i], &sp->hit[i]);
+    }
     sp->nb = sp->ns = 0;
     for (int i = 0; i < n; i++) {
-        int px = s0 + i;
-        if (hidden_pixel(fc, px, py, hx0, hx1)) {
-            sp->r[i] = sp->g[i] = sp->b[i] = 0.0f;
-            continue;
-        }
-        Ray ray;
-        ray.d[0] = sp->dx[i], ray.d[1] = sp->dy[i], ray.d[2] = sp->dz[i];
-        ray.id[0] = sp->ix[i], ray.id[1] = sp->iy[i], ray.id[2] = sp->iz[i];
-        ray.t_limit = fc->max_dist;
-        ray.ent_hit = 0;
-        if (fc->n_boxes) render_trace_entities(fc, px, py, &ray);
-        float c[3];
-        RayHit h;
-        render_trace(fc, &ray, c, &h);
-        if (h.status == RAY_BLOCK) {
+        const RayHit *h = &sp->hit[i];
+        if (h->status == RAY_BLOCK) {
             int j = sp->nb++;
             sp->b_pix[j] = i;
-            sp->b_t[j] = h.t;
-            sp->b_dx[j] = ray.d[0], sp->b_dy[j] = ray.d[1], sp->b_dz[j] = ray.d[2];
-            sp->b_x[j] = h.x, sp->b_y[j] = h.y, sp->b_z[j] = h.z;
-            sp->b_face[j] = h.face, sp->b_block[j] = h.block;
-        } else if (h.status == RAY_SKY) {
+            sp->b_t[j] = h->t;
+            sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
+            sp->b_x[j] = h->x, sp->b_y[j] = h->y, sp->b_z[j] = h->z;
+            sp->b_face[j] = h->face, sp->b_block[j] = h->block;
+        } else if (h->status == RAY_SKY) {
             sp->s_pix[sp->ns++] = i;
         } else {
-            sp->r[i] = c[0], sp->g[i] = c[1], sp->b[i] = c[2];
+            sp->r[i] = sp->col[i][0], sp->g[i] = sp->col[i][1], sp->b[i] = sp->col[i][2];
         }
     }
 }
 
-/* Pixels [x0, x1) of row py; col_dir[px - x0] holds fwd + u * right for column px. */
-static void world_row(FrameCtx *fc, uint8_t *row, int py, int x0, int x1,
-                      const float (*col_dir)[3]) {
-    float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
-    float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
-    int hx0 = 0, hx1 = 0; /* the arm's pixels in this row */
-    if (fc->hand && !render_hand_span(fc->sc, fc->width, fc->height, py, &hx0, &hx1)) hx1 = 0;
-    Span sp;
-    for (int s0 = x0; s0 < x1; s0 += SPAN) {
-        int n = x1 - s0 < SPAN ? x1 - s0 : SPAN;
-        /* the same sum as fwd + u * right + v * up, evaluated left to right */
-        for (int i = 0; i < n; i++) {
-            const float *c = col_dir[s0 + i - x0];
-            sp.dx[i] = c[0] + vup[0], sp.dy[i] = c[1] + vup[1], sp.dz[i] = c[2] + vup[2];
-        }
-        span_directions(&sp, n);
-        span_trace(fc, &sp, py, s0, n, hx0, hx1);
-        block_texels(fc, &sp);
-        block_fetch(fc, &sp);
-        block_colors(fc, &sp);
-        sky_colors(fc, &sp);
-        uint8_t *o = row + (size_t)s0 * 3;
-        for (int i = 0; i < n; i++) {
-            o[i * 3 + 0] = to8(sp.r[i]);
-            o[i * 3 + 1] = to8(sp.g[i]);
-            o[i * 3 + 2] = to8(sp.b[i]);
+/* Traces, colours and writes the span's pixels. */
+static void span_run(FrameCtx *fc, Span *sp, uint8_t *rgb) {
+    span_directions(sp, sp->n);
+    span_trace(fc, sp);
+    block_texels(fc, sp);
+    block_fetch(fc, sp);
+    block_colors(fc, sp);
+    sky_colors(fc, sp);
+    for (int i = 0; i < sp->n; i++) {
+        uint8_t *o = rgb + ((size_t)sp->py[i] * fc->width + sp->px[i]) * 3;
+        o[0] = to8(sp->r[i]);
+        o[1] = to8(sp->g[i]);
+        o[2] = to8(sp->b[i]);
+    }
+}
+
+/* Rows [y0, y1) of columns [x0, x1), whose fwd + u * right are col_dir[px - x0]. Pixels
+ * under an opaque GUI panel or the bare arm are left black (the overlay covers them). */
+static void world_tile(FrameCtx *fc, uint8_t *rgb, int x0, int x1, int y0, int y1,
+                       const float (*col_dir)[3], Span *sp) {
+    sp->n = 0;
+    for (int py = y0; py < y1; py++) {
+        if (sp->n + (x1 - x0) > SPAN) span_run(fc, sp, rgb), sp->n = 0;
+        float v = (1.0f - 2.0f * ((float)py + 0.5f) / (float)fc->height) * fc->tan_y;
+        float vup[3] = {v * fc->up[0], v * fc->up[1], v * fc->up[2]};
+        int hx0 = 0, hx1 = 0; /* the arm's pixels in this row */
+        if (fc->hand && !render_hand_span(fc->sc, fc->width, fc->height, py, &hx0, &hx1)) hx1 = 0;
+        for (int px = x0; px < x1; px++) {
+            if ((px >= hx0 && px < hx1) || (fc->n_occluders && under_panel(fc, px, py))) {
+                uint8_t *o = rgb + ((size_t)py * fc->width + px) * 3;
+                o[0] = o[1] = o[2] = 0;
+                continue;
+            }
+            int i = sp->n++;
+            sp->px[i] = px, sp->py[i] = py;
+            /* the same sum as fwd + u * right + v * up, evaluated left to right */
+            const float *c = col_dir[px - x0];
+            sp->dx[i] = c[0] + vup[0], sp->dy[i] = c[1] + vup[1], sp->dz[i] = c[2] + vup[2];
         }
     }
+    if (sp->n) span_run(fc, sp, rgb);
 }
 
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
     const int W = fc->width;
     float col_dir[COL_TILE][3];
+    Span *sp = mem_alloc(sizeof *sp);
     for (int x0 = 0; x0 < W; x0 += COL_TILE) {
         int x1 = x0 + COL_TILE < W ? x0 + COL_TILE : W;
         for (int px = x0; px < x1; px++) {
             float u = (2.0f * ((float)px + 0.5f) / (float)W - 1.0f) * fc->tan_x;
             for (int k = 0; k < 3; k++) col_dir[px - x0][k] = fc->fwd[k] + u * fc->right[k];
         }
-        for (int py = y0; py < y1; py++)
-            world_row(fc, rgb + (size_t)py * W * 3, py, x0, x1, col_dir);
+        world_tile(fc, rgb, x0, x1, y0, y1, col_dir, sp);
     }
+    mem_free(sp);
 }

@@ -81,7 +81,7 @@ typedef struct FrameOpts {
 
 /* Renders the env's current state with the options and writes the PNG. */
 static Status write_frame(const Env *env, const FrameOpts *o, const char *out) {
-    RenderOptions ro = {o->view, 1};
+    RenderOptions ro = {o->view, 1, 0};
     Renderer *r = render_create(&ro);
     RenderScene *sc = mem_alloc(sizeof *sc);
     render_scene_from_env(env, sc);

@@ -33,7 +33,7 @@ GameView *view_create(WindowApp *app, ThreadPool *pool, int renderer) {
     v->pool = pool;
     /* The window shows the actual aspect of its drawable (resizable); recordings and
      * observations keep the 16:9 virtual screen. */
-    RenderOptions ro = {64, 0};
+    RenderOptions ro = {64, 0, 0};
     v->r = render_create(&ro);
     if (renderer == WINDOW_RENDERER_AUTO && is_software_gl()) {
         LOG_INFO("window",

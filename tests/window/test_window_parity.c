@@ -79,7 +79,7 @@ static void test_gl_matches_software(void) {
     app_drawable_size(app, &dw, &dh);
     CHECK_EQ_INT(dw, W);
     CHECK_EQ_INT(dh, H);
-    RenderOptions ro = {64, 1};
+    RenderOptions ro = {64, 1, 0};
     Renderer *r = render_create(&ro);
     GlWorld *gl = glworld_create(r);
     CHECK(gl != NULL);
