@@ -29,6 +29,7 @@
 struct Renderer {
     RenderOptions opt;
     RenderTextures *tex;
+    int32_t solid32[256]; /* render_block_is_solid per block byte (SIMD walk's table) */
 };
 
 /* One textured box: an entity part (mob body/head/leg, item cube or sprite). Local frame:
@@ -77,11 +78,10 @@ typedef struct FrameCtx {
     int eye_inside, eye_k, eye_cell, eye_top;
     const uint8_t *eye_ch;
     int hand; /* the bare arm is drawn over the frame: its pixels are not traced */
-    /* the SIMD cell walk (trace_simd.c): chunk k's blocks are at vbase + choff[k] (-1: none),
-     * its top as int32 in vtop[k] (-1: not computed yet); simd: this frame may use it */
+    /* the SIMD cell walk (trace_simd.c): chunk k's blocks are at vbase + (vchunk[k] >> 8) * 16
+     * and its top is vchunk[k] & 0xFF (0xFF: not computed yet); simd: this frame may use it */
     const uint8_t *vbase;
-    int32_t choff[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
-    int32_t vtop[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    uint32_t vchunk[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     int simd;
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
@@ -173,16 +173,25 @@ int render_chunk_top(FrameCtx *fc, int k);
 /* Whether a block ends a ray as an opaque cube (the colour passes shade it). */
 int render_block_is_solid(int block);
 
-/* The rays of render_trace_simd as arrays: unit directions, |1 / d| and t_limit. */
+/* The rays of render_trace_simd as arrays: unit directions, |1 / d|, t_limit, ent_hit. */
 typedef struct RaySoA {
     const float *dx, *dy, *dz, *ix, *iy, *iz, *limit;
+    const int32_t *ent;
 } RaySoA;
-/* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once with, for
- * each, what render_trace(fc, &rays[i], colors[i], &hits[i]) gives. Only for frames with
- * fc->simd set. */
+/* What render_trace_simd finishes itself: RAY_BLOCK records (ray index, t, cell, face, block)
+ * and RAY_SKY ray indices, in arrays of the caller (n + 16 entries each: 16 of slack). */
+typedef struct SimdOut {
+    int nb, ns;
+    int32_t *b_ray, *b_x, *b_y, *b_z, *b_face, *b_block, *s_ray;
+    float *b_t;
+} SimdOut;
+/* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once: each ray
+ * gets what render_trace(fc, &rays[i], colors[i], &hits[i]) gives, either in hits[i] (and
+ * colors[i]), or, for the RAY_BLOCK and RAY_SKY rays it finishes itself, in out (hits[i] is
+ * then not written). Only for frames with fc->simd set. */
 int render_simd_available(void);
 void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n, RayHit *hits,
-                       float (*colors)[3]);
+                       float (*colors)[3], SimdOut *out);
 
 /* The light table entry (RGB multiplier) of cell (x, y, z): the air cell in front of a hit. */
 static inline const float *light_at(const FrameCtx *fc, int x, int y, int z) {

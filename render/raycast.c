@@ -77,7 +77,6 @@ static void setup_chunks(FrameCtx *fc) {
             fc->chunks[j * FRAME_CHUNK_DIM + i] = ch;
             fc->lights[j * FRAME_CHUNK_DIM + i] = li;
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
-            fc->vtop[j * FRAME_CHUNK_DIM + i] = -1;
         }
     /* the SIMD walk addresses chunks by 32-bit offsets from the lowest chunk array */
     uintptr_t lo = UINTPTR_MAX, hi = 0;
@@ -87,10 +86,14 @@ static void setup_chunks(FrameCtx *fc) {
         lo = p < lo ? p : lo;
         hi = p > hi ? p : hi;
     }
+    /* packed with the chunk's top: offsets in 16-byte units below 2^24 */
     fc->vbase = lo == UINTPTR_MAX ? NULL : (const uint8_t *)lo;
-    int fits = lo == UINTPTR_MAX || hi - lo < (uintptr_t)INT32_MAX - 65536;
-    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++)
-        fc->choff[k] = fc->chunks[k] && fits ? (int32_t)((uintptr_t)fc->chunks[k] - lo) : -1;
+    int fits = lo == UINTPTR_MAX || hi - lo < ((uintptr_t)1 << 28);
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {
+        uintptr_t off = fc->chunks[k] ? (uintptr_t)fc->chunks[k] - lo : 0;
+        fits = fits && off % 16 == 0;
+        fc->vchunk[k] = (uint32_t)(off >> 4) << 8 | 0xFFu;
+    }
     fc->simd = fits;
 }
 
@@ -193,7 +196,7 @@ static int chunk_top(FrameCtx *fc, int k) {
      * in parallel each own their FrameCtx, so only render_scene_pool shares one, and it fills
      * every top before the rows run. */
     fc->tops[k] = (int16_t)top;
-    fc->vtop[k] = top;
+    fc->vchunk[k] = (fc->vchunk[k] & ~0xFFu) | (uint32_t)top;
     return top;
 }
 

@@ -20,6 +20,7 @@ Renderer *render_create(const RenderOptions *opt) {
         r->opt = *opt;
     }
     r->tex = render_textures_create();
+    for (int b = 0; b < 256; b++) r->solid32[b] = render_block_is_solid(b);
     return r;
 }
 

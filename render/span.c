@@ -26,21 +26,23 @@ typedef struct Span {
     float dx[SPAN], dy[SPAN], dz[SPAN]; /* unit directions */
     float ix[SPAN], iy[SPAN], iz[SPAN]; /* |1 / d| */
     float limit[SPAN];                  /* t_limit */
+    int32_t ent[SPAN];                  /* ent_hit */
     Ray ray[SPAN];
     RayHit hit[SPAN];
     float col[SPAN][3];              /* RAY_COLOR: the colour render_trace finished */
     float r[SPAN], g[SPAN], b[SPAN]; /* final colours (0..255) */
     /* the rays that ended on an opaque block seen through air (RAY_BLOCK), compacted */
     int nb;
-    int32_t b_pix[SPAN]; /* index in the span */
-    float b_t[SPAN], b_dx[SPAN], b_dy[SPAN], b_dz[SPAN];
-    int32_t b_x[SPAN], b_y[SPAN], b_z[SPAN], b_face[SPAN], b_block[SPAN];
+    /* (16 entries of slack: the SIMD walk stores 16 at a time) */
+    int32_t b_pix[SPAN + 16]; /* index in the span */
+    float b_t[SPAN + 16], b_dx[SPAN], b_dy[SPAN], b_dz[SPAN];
+    int32_t b_x[SPAN + 16], b_y[SPAN + 16], b_z[SPAN + 16], b_face[SPAN + 16], b_block[SPAN + 16];
     int32_t b_off[SPAN]; /* texel offset in the image's mip chain */
     float b_s[SPAN];     /* face shade */
     float b_tr[SPAN], b_tg[SPAN], b_tb[SPAN], b_lr[SPAN], b_lg[SPAN], b_lb[SPAN];
     /* the rays that left the world through air (RAY_SKY) */
     int ns;
-    int32_t s_pix[SPAN];
+    int32_t s_pix[SPAN + 16];
 } Span;
 
 /* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
@@ -169,14 +171,22 @@ static void span_trace(FrameCtx *fc, Span *sp) {
         if (fc->n_boxes) render_trace_entities(fc, sp->px[i], sp->py[i], ray);
         sp->limit[i] = ray->t_limit;
     }
+    sp->nb = sp->ns = 0;
     if (fc->simd) {
-        RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit};
-        render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col);
+        for (int i = 0; i < n; i++) sp->hit[i].status = -1, sp->ent[i] = sp->ray[i].ent_hit;
+        RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit, sp->ent};
+        SimdOut out = {0, 0, sp->b_pix, sp->b_x, sp->b_y, sp->b_z, sp->b_face, sp->b_block,
+                       sp->s_pix, sp->b_t};
+        render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col, &out);
+        sp->nb = out.nb, sp->ns = out.ns;
+        for (int j = 0; j < sp->nb; j++) {
+            int i = sp->b_pix[j];
+            sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
+        }
     } else {
         for (int i = 0; i < n; i++) render_trace(fc, &sp->ray[i], sp->col[i], &sp->hit[i]);
     }
-    sp->nb = sp->ns = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* the rays render_trace finished */
         const RayHit *h = &sp->hit[i];
         if (h->status == RAY_BLOCK) {
             int j = sp->nb++;
@@ -187,7 +197,7 @@ static void span_trace(FrameCtx *fc, Span *sp) {
             sp->b_face[j] = h->face, sp->b_block[j] = h->block;
         } else if (h->status == RAY_SKY) {
             sp->s_pix[sp->ns++] = i;
-        } else {
+        } else if (h->status == RAY_COLOR) {
             sp->r[i] = sp->col[i][0], sp->g[i] = sp->col[i][1], sp->b[i] = sp->col[i][2];
         }
     }
@@ -236,7 +246,19 @@ static void world_tile(FrameCtx *fc, uint8_t *rgb, int x0, int x1, int y0, int y
     if (sp->n) span_run(fc, sp, rgb);
 }
 
+#ifdef SPAN_V4
+void render_world_rows_v4(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
+void render_world_rows_v4(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
+#else
+void render_world_rows_v4(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
 void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
+#if defined(__x86_64__)
+    if (fc->simd) { /* the CPU has AVX-512: the same passes compiled for it (span_v4.c) */
+        render_world_rows_v4(fc, rgb, y0, y1);
+        return;
+    }
+#endif
+#endif
     const int W = fc->width;
     float col_dir[COL_TILE][3];
     Span *sp = mem_alloc(sizeof *sp);
