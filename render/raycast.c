@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "render/internal.h"
 
@@ -145,12 +144,8 @@ void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, 
     }
     render_entities_setup(fc);
     eye_walk(fc);
-    /* the SIMD walk starts every ray with a step out of the eye's cell: the eye must be in an
-     * air cell below its region's top (else the scalar walk's first pass differs) */
-    fc->simd = fc->simd && !opt->scalar_only && REGION_SHIFT == 4 && render_simd_available() &&
-               fc->eye_inside && fc->eye_ch && (unsigned)fc->ecy < (unsigned)fc->eye_top &&
-               fc->eye_ch[fc->eye_cell] == BLOCK_AIR;
-    if (getenv("VPT_SIMD_DEBUG")) fprintf(stderr, "simd=%d fits=%d avail=%d eye_inside=%d top=%d ecy=%d\n", fc->simd, fc->vbase != NULL, render_simd_available(), fc->eye_inside, fc->eye_top, fc->ecy);
+    fc->simd = fc->simd && !opt->scalar_only && REGION_SHIFT == 4 && fc->eye_inside &&
+               render_simd_available();
     fc->hand = render_hand_shown(sc);
     fc->n_occluders = 0;
     if (sc->show_hud && sc->gui.open) { /* same mapping as hud.c's gui_px */

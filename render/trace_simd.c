@@ -13,9 +13,9 @@
  * RenderOptions.scalar_only). A lane whose ray has ended takes the next ray at once, so the
  * lanes stay busy although rays take very different numbers of steps.
  *
- * Frames qualify (FrameCtx.simd) when the CPU has AVX-512F and BMI2, the eye is in an air
- * cell below its region's top (every ray then starts with a plain step) and the chunk arrays
- * lie within 2 GiB of each other (32-bit gather offsets). */
+ * Frames qualify (FrameCtx.simd) when the CPU has AVX-512F and BMI2, the eye is inside the
+ * chunk table and the chunk arrays lie within 256 MiB of each other at 16-byte multiples (the
+ * offsets are packed with the chunk tops into 32 bits for one gather). */
 #include <stdint.h>
 #include <string.h>
 
@@ -414,6 +414,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             __mmask16 at_block = ev & ok_y;
             __m512i kind = _mm512_permutex2var_epi32(solid_lo, blk, solid_hi);
             __mmask16 hit = _mm512_mask_test_epi32_mask(at_block, kind, kind);
+            hit = _mm512_mask_cmpge_epi32_mask(hit, L.face, zero); /* not the eye's own cell */
             if (fc->has_target) {
                 __mmask16 tgt = _mm512_mask_cmpeq_epi32_mask(hit, L.x, tx);
                 tgt = _mm512_mask_cmpeq_epi32_mask(tgt, L.y, ty);
