@@ -29,7 +29,8 @@
 struct Renderer {
     RenderOptions opt;
     RenderTextures *tex;
-    int32_t solid32[256]; /* render_block_is_solid per block byte (SIMD walk's table) */
+    int32_t solid32[256];   /* render_block_is_solid per block byte (SIMD walk's table) */
+    int32_t face_tex32[256]; /* tex->face_tex[block][face] at block * 8 + face (blocks < 32) */
 };
 
 /* One textured box: an entity part (mob body/head/leg, item cube or sprite). Local frame:
@@ -82,7 +83,9 @@ typedef struct FrameCtx {
      * and its top is vchunk[k] & 0xFF (0xFF: not computed yet); simd: this frame may use it */
     const uint8_t *vbase;
     uint32_t vchunk[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    int32_t vlight[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* light arrays: offset from vbase, -1 none */
     int simd;
+    int vlight_ok; /* every light array within 2 GiB of vbase (the SIMD colour pass) */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;

@@ -94,6 +94,16 @@ static void setup_chunks(FrameCtx *fc) {
         fc->vchunk[k] = (uint32_t)(off >> 4) << 8 | 0xFFu;
     }
     fc->simd = fits;
+    fc->vlight_ok = fc->vbase != NULL;
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {
+        fc->vlight[k] = -1;
+        if (!fc->lights[k] || !fc->vbase) continue;
+        intptr_t off = (intptr_t)((uintptr_t)fc->lights[k] - (uintptr_t)fc->vbase);
+        if (off < -(intptr_t)INT32_MAX + 65536 || off > (intptr_t)INT32_MAX - 65536)
+            fc->vlight_ok = 0;
+        else
+            fc->vlight[k] = (int32_t)off;
+    }
 }
 
 static void eye_walk(FrameCtx *fc);
