@@ -85,6 +85,8 @@ typedef struct FrameCtx {
     uint32_t vchunk[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
     int32_t vlight[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* light arrays: offset from vbase, -1 none */
     int simd;
+    int all_tops; /* every chunk's top is known (the world keeps them): tops8 holds them */
+    uint8_t tops8[384];
     int vlight_ok; /* every light array within 2 GiB of vbase (the SIMD colour pass) */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];

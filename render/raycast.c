@@ -77,6 +77,18 @@ static void setup_chunks(FrameCtx *fc) {
             fc->lights[j * FRAME_CHUNK_DIM + i] = li;
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
         }
+    /* chunk tops kept by the world (else computed on first use, chunk_top) */
+    fc->all_tops = w->chunk_top && REGION_PER_CHUNK == 1;
+    for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM && fc->all_tops; k++) {
+        int t = 0;
+        if (fc->chunks[k]) {
+            t = w->chunk_top(w->ctx, fc->ccx0 + k % FRAME_CHUNK_DIM, fc->ccz0 + k / FRAME_CHUNK_DIM);
+            t = t < 0 ? 0 : t > WORLD_H ? WORLD_H : t;
+        }
+        fc->tops[k] = (int16_t)t;
+        fc->region_tops[k][0] = (uint8_t)t;
+        fc->tops8[k] = (uint8_t)t;
+    }
     /* the SIMD walk addresses chunks by 32-bit offsets from the lowest chunk array */
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {
@@ -91,7 +103,7 @@ static void setup_chunks(FrameCtx *fc) {
     for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {
         uintptr_t off = fc->chunks[k] ? (uintptr_t)fc->chunks[k] - lo : 0;
         fits = fits && off % 16 == 0;
-        fc->vchunk[k] = (uint32_t)(off >> 4) << 8 | 0xFFu;
+        fc->vchunk[k] = (uint32_t)(off >> 4) << 8 | (fc->all_tops ? (uint32_t)fc->tops[k] : 0xFFu);
     }
     fc->simd = fits;
     fc->vlight_ok = fc->vbase != NULL;

@@ -37,6 +37,9 @@ typedef struct RenderWorldView {
     const void *ctx;
     const uint8_t *(*chunk_blocks)(const void *ctx, int cx, int cz);
     const uint8_t *(*chunk_light)(const void *ctx, int cx, int cz);
+    /* optional: 1 + y of the chunk's highest non-air block (the renderer scans for it
+     * otherwise); must agree with chunk_blocks */
+    int (*chunk_top)(const void *ctx, int cx, int cz);
 } RenderWorldView;
 
 typedef enum RenderMobType {

@@ -24,6 +24,10 @@ static const uint8_t *world_light_cb(const void *ctx, int cx, int cz) {
     return world_chunk_light((const World *)ctx, cx, cz);
 }
 
+static int world_top_cb(const void *ctx, int cx, int cz) {
+    return world_chunk_top((const World *)ctx, cx, cz);
+}
+
 static void scene_items(const Env *env, RenderScene *sc) {
     sc->n_items = 0;
     int n = env_item_count(env);
@@ -145,6 +149,7 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     sc->world.ctx = w;
     sc->world.chunk_blocks = world_blocks_cb;
     sc->world.chunk_light = world_light_cb;
+    sc->world.chunk_top = world_top_cb;
     sc->eye[0] = p->x;
     sc->eye[1] = p->y + PLAYER_EYE;
     sc->eye[2] = p->z;

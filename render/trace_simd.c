@@ -13,7 +13,7 @@
  * RenderOptions.scalar_only). A lane whose ray has ended takes the next ray at once, so the
  * lanes stay busy although rays take very different numbers of steps.
  *
- * Frames qualify (FrameCtx.simd) when the CPU has AVX-512F and BMI2, the eye is inside the
+ * Frames qualify (FrameCtx.simd) when the CPU has AVX-512 (F, BW, VBMI) and BMI2, the eye is inside the
  * chunk table and the chunk arrays lie within 256 MiB of each other at 16-byte multiples (the
  * offsets are packed with the chunk tops into 32 bits for one gather). */
 #include <stdint.h>
@@ -24,11 +24,12 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define SIMD_TARGET __attribute__((target("avx512f,bmi,bmi2,popcnt")))
+#define SIMD_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2,popcnt")))
 
 int render_simd_available(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("bmi2");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi2");
 }
 
 enum { LANES = 16 };
@@ -166,6 +167,19 @@ SIMD_TARGET INLINE __m512i chunk_entry(FrameCtx *fc, __m512i k, __mmask16 m) {
     return e;
 }
 
+/* Chunk k's top for every lane from the frame's byte table (fc->all_tops): three 128-entry
+ * byte permutes instead of a gather. */
+SIMD_TARGET INLINE __m512i chunk_top16(const FrameCtx *fc, __m512i k) {
+    const uint8_t *t = fc->tops8;
+    __m512i r0 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t), k, _mm512_loadu_si512(t + 64));
+    __m512i r1 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 128), k, _mm512_loadu_si512(t + 192));
+    __m512i r2 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 256), k, _mm512_loadu_si512(t + 320));
+    __m512i hi = _mm512_srli_epi32(k, 7);
+    __m512i r = _mm512_mask_mov_epi32(r0, _mm512_cmpeq_epi32_mask(hi, _mm512_set1_epi32(1)), r1);
+    r = _mm512_mask_mov_epi32(r, _mm512_cmpeq_epi32_mask(hi, _mm512_set1_epi32(2)), r2);
+    return _mm512_and_si512(r, _mm512_set1_epi32(0xFF));
+}
+
 /* walk_locate for lanes m: the chunk of their cell, its block array (addr) and top. Returns
  * the lanes whose cell is inside the chunk table. */
 SIMD_TARGET INLINE __mmask16 lanes_locate(FrameCtx *fc, Lanes *L, __mmask16 m) {
@@ -271,8 +285,9 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
         end |= pending & (__mmask16)~in;
         pending = in;
         if (!pending) break;
-        __m512i e = chunk_entry(fc, _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx), pending);
-        __m512 top = _mm512_cvtepi32_ps(_mm512_and_si512(e, ff));
+        __m512i k = _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx);
+        __m512 top = _mm512_cvtepi32_ps(fc->all_tops ? chunk_top16(fc, k)
+                                                     : _mm512_and_si512(chunk_entry(fc, k, pending), ff));
         /* rising out of the world */
         __m512 y_in = _mm512_add_ps(y0, _mm512_mul_ps(L->dy, t_in));
         __mmask16 gone = _mm512_mask_cmp_ps_mask(pending & up, y_in, world_h, _CMP_GE_OQ);

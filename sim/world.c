@@ -172,6 +172,7 @@ static void chunk_load(World *w, int cx, int cz) {
     }
     if (!c->edited) gen_chunk(w->gen, cx, cz, c->blocks);
     chunk_top_compute(c);
+    c->max_top = chunk_highest_layer(c) + 1;
     w->slots[(cz & w->mask) * w->grid + (cx & w->mask)] = c;
     light_chunk_init(w, c);
 }
@@ -221,6 +222,10 @@ void world_block_set(World *w, int x, int y, int z, BlockId id) {
     if (old == id) return;
     c->blocks[i] = (uint8_t)id;
     c->edited = 1;
+    if (id != BLOCK_AIR && y + 1 > c->max_top)
+        c->max_top = y + 1;
+    else if (id == BLOCK_AIR && y + 1 == c->max_top)
+        c->max_top = chunk_highest_layer(c) + 1;
     int col = (z & 15) * 16 + (x & 15);
     if (BLOCK_TABLE[id].light_opacity > 0 && y + 1 > c->top[col]) {
         c->top[col] = (uint8_t)(y + 1);
@@ -235,6 +240,11 @@ void world_block_set(World *w, int x, int y, int z, BlockId id) {
 const uint8_t *world_chunk_blocks(const World *w, int cx, int cz) {
     const Chunk *c = world_chunk_at(w, cx, cz);
     return c ? c->blocks : NULL;
+}
+
+int world_chunk_top(const World *w, int cx, int cz) {
+    const Chunk *c = world_chunk_at(w, cx, cz);
+    return c ? c->max_top : -1;
 }
 
 const uint8_t *world_chunk_light(const World *w, int cx, int cz) {

@@ -59,6 +59,9 @@ uint8_t world_block_get(const World *w, int x, int y, int z);
 void world_block_set(World *w, int x, int y, int z, BlockId id);
 /* The chunk's 16*16*128 block array, or NULL if it is not loaded. */
 const uint8_t *world_chunk_blocks(const World *w, int cx, int cz);
+/* 1 + y of the chunk's highest block that is not air (0: all air), kept up to date by
+ * world_block_set; -1 if the chunk is not loaded. */
+int world_chunk_top(const World *w, int cx, int cz);
 /* The chunk's light array (same layout, sky << 4 | block), or NULL if not loaded. */
 const uint8_t *world_chunk_light(const World *w, int cx, int cz);
 /* sky << 4 | block light at (x, y, z); 0xF0 above the world, 0 below or unloaded. */

@@ -8,6 +8,7 @@
 typedef struct Chunk {
     int cx, cz;
     int edited;                   /* blocks differ from the generator's output */
+    int max_top;                  /* 1 + y of the highest block that is not air (0: none) */
     uint8_t top[CHUNK_AREA];      /* per column: 1 + y of the highest light-blocking block */
     uint8_t blocks[CHUNK_VOLUME]; /* CHUNK_INDEX(x, y, z) */
     uint8_t light[CHUNK_VOLUME];  /* sky << 4 | block */
