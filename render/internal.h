@@ -164,8 +164,10 @@ typedef struct RayHit {
     int face, block; /* RAY_BLOCK: the face entered and the block */
 } RayHit;
 
-/* Entity boxes on the ray of pixel (px, py): caps ray->t_limit at the nearest opaque texel. */
-void render_trace_entities(const FrameCtx *fc, int px, int py, Ray *ray);
+/* Entity boxes on the ray of pixel (px, py): caps ray->t_limit at the nearest opaque texel.
+ * list holds the n boxes (indices into fc->boxes, in order) that may cover the pixel. */
+void render_trace_entities(const FrameCtx *fc, const uint8_t *list, int n, int px, int py,
+                           Ray *ray);
 /* The cell walk of one ray (see RayHit). */
 void render_trace(FrameCtx *fc, Ray *ray, float *out, RayHit *hit_out);
 /* The rest of a cell walk that the SIMD walk hands over: the ray is at cell[3], boundaries
@@ -183,12 +185,14 @@ typedef struct RaySoA {
     const float *dx, *dy, *dz, *ix, *iy, *iz, *limit;
     const int32_t *ent;
 } RaySoA;
-/* What render_trace_simd finishes itself: RAY_BLOCK records (ray index, t, cell, face, block)
- * and RAY_SKY ray indices, in arrays of the caller (n + 16 entries each: 16 of slack). */
+/* What render_trace_simd finishes itself: RAY_BLOCK records (ray index, t, cell, face, block),
+ * RAY_SKY ray indices and the indices of rays that end at their entity, in arrays of the
+ * caller (n + 16 entries each: 16 of slack). */
 typedef struct SimdOut {
-    int nb, ns;
+    int nb, ns, ne;
     int32_t *b_ray, *b_x, *b_y, *b_z, *b_face, *b_block, *s_ray;
     float *b_t;
+    int32_t *e_ray; /* rays that ended at their entity (through air): its colour, fogged */
 } SimdOut;
 /* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once: each ray
  * gets what render_trace(fc, &rays[i], colors[i], &hits[i]) gives, either in hits[i] (and

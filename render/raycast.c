@@ -288,10 +288,11 @@ static void target_marks(const FrameCtx *fc, float u, float v, int level, float 
 }
 
 /* Ray against the frame's entity boxes: nearest opaque texel. */
-void render_trace_entities(const FrameCtx *fc, int px, int py, Ray *ray) {
+void render_trace_entities(const FrameCtx *fc, const uint8_t *list, int n, int px, int py,
+                           Ray *ray) {
     const float *d = ray->d;
-    for (int i = 0; i < fc->n_boxes; i++) {
-        const FrameBox *b = &fc->boxes[i];
+    for (int li = 0; li < n; li++) {
+        const FrameBox *b = &fc->boxes[list[li]];
         if (px < b->sx0 || px > b->sx1 || py < b->sy0 || py > b->sy1) continue;
         float wx = fc->ex - b->px, wy = fc->ey - b->py, wz = fc->ez - b->pz;
         float o[3] = {b->c * wx - b->s * wz, wy, b->s * wx + b->c * wz};

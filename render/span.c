@@ -43,6 +43,9 @@ typedef struct Span {
     /* the rays that left the world through air (RAY_SKY) */
     int ns;
     int32_t s_pix[SPAN + 16];
+    /* the rays that ended at their entity through air (colour and fog here) */
+    int ne;
+    int32_t e_pix[SPAN + 16];
 } Span;
 
 /* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
@@ -290,23 +293,44 @@ static inline int under_panel(const FrameCtx *fc, int px, int py) {
 /* Traces the span's rays (the SIMD walk when the frame qualifies) and sorts them by outcome. */
 static void span_trace(FrameCtx *fc, Span *sp) {
     const int n = sp->n;
+    uint8_t boxes[FRAME_MAX_BOXES]; /* the boxes whose screen rows include row `row` */
+    int n_boxes = 0, row = -1;
+    _Static_assert(FRAME_MAX_BOXES <= 256, "box indices are bytes");
     for (int i = 0; i < n; i++) {
         Ray *ray = &sp->ray[i];
+        if (fc->n_boxes && sp->py[i] != row) {
+            row = sp->py[i];
+            n_boxes = 0;
+            for (int b = 0; b < fc->n_boxes; b++)
+                if (row >= fc->boxes[b].sy0 && row <= fc->boxes[b].sy1) boxes[n_boxes++] = (uint8_t)b;
+        }
         ray->d[0] = sp->dx[i], ray->d[1] = sp->dy[i], ray->d[2] = sp->dz[i];
         ray->id[0] = sp->ix[i], ray->id[1] = sp->iy[i], ray->id[2] = sp->iz[i];
         ray->t_limit = fc->max_dist;
         ray->ent_hit = 0;
-        if (fc->n_boxes) render_trace_entities(fc, sp->px[i], sp->py[i], ray);
+        if (n_boxes) render_trace_entities(fc, boxes, n_boxes, sp->px[i], sp->py[i], ray);
         sp->limit[i] = ray->t_limit;
     }
     sp->nb = sp->ns = 0;
     if (fc->simd) {
         for (int i = 0; i < n; i++) sp->hit[i].status = -1, sp->ent[i] = sp->ray[i].ent_hit;
         RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit, sp->ent};
-        SimdOut out = {0, 0, sp->b_pix, sp->b_x, sp->b_y, sp->b_z, sp->b_face, sp->b_block,
-                       sp->s_pix, sp->b_t};
+        SimdOut out = {0, 0, 0, sp->b_pix, sp->b_x, sp->b_y, sp->b_z, sp->b_face, sp->b_block,
+                       sp->s_pix, sp->b_t, sp->e_pix};
         render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col, &out);
         sp->nb = out.nb, sp->ns = out.ns;
+        /* finish_ray for a ray that ends at its entity through air: its colour, fogged */
+        for (int j = 0; j < out.ne; j++) {
+            int i = sp->e_pix[j];
+            float *c = sp->ray[i].ent_color, t_end = sp->ray[i].t_limit;
+            float col[3] = {c[0], c[1], c[2]};
+            if (t_end > fc->fog_start) {
+                float f = render_clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+                f = f * f;
+                for (int k = 0; k < 3; k++) col[k] += (fc->fog_color[k] - col[k]) * f;
+            }
+            sp->r[i] = col[0], sp->g[i] = col[1], sp->b[i] = col[2];
+        }
         for (int j = 0; j < sp->nb; j++) {
             int i = sp->b_pix[j];
             sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];

@@ -81,7 +81,7 @@ SIMD_TARGET __attribute__((noinline)) static void lanes_chunk_tops(FrameCtx *fc,
 
 /* Records lanes m as RAY_BLOCK hits (out->b_*) and lanes sky as RAY_SKY (out->s_ray). */
 SIMD_TARGET INLINE void lanes_record(const Lanes *L, __m512i blk, __mmask16 m, __mmask16 sky,
-                                     SimdOut *out) {
+                                     __mmask16 ent, SimdOut *out) {
     /* compress in registers, then plain 64-byte stores (the arrays have 16 entries of slack;
      * compressing straight to memory is microcoded on some cores) */
     if (m) {
@@ -98,6 +98,10 @@ SIMD_TARGET INLINE void lanes_record(const Lanes *L, __m512i blk, __mmask16 m, _
     if (sky) {
         _mm512_storeu_si512(out->s_ray + out->ns, _mm512_maskz_compress_epi32(sky, L->ray));
         out->ns += __builtin_popcount(sky);
+    }
+    if (ent) {
+        _mm512_storeu_si512(out->e_ray + out->ne, _mm512_maskz_compress_epi32(ent, L->ray));
+        out->ne += __builtin_popcount(ent);
     }
 }
 
@@ -199,22 +203,17 @@ SIMD_TARGET INLINE __mmask16 lanes_locate(FrameCtx *fc, Lanes *L, __mmask16 m) {
     return in;
 }
 
-/* Lanes m's rays ended without a hit (the scalar loop left with t as it is): the sky, or
- * the entity through render_trace_resume's finish. */
-SIMD_TARGET INLINE void lanes_end(FrameCtx *fc, Lanes *L, __mmask16 m, Ray *rays, RayHit *hits,
-                                  float (*colors)[3], SimdOut *out) {
-    __mmask16 sky = m & (__mmask16)~L->ent, ent = m & L->ent;
-    lanes_record(L, _mm512_setzero_si512(), 0, sky, out);
-    if (ent) lanes_hand_over(fc, L, ent, rays, hits, colors);
+/* Lanes m's rays ended without a hit: the sky, or their entity. */
+SIMD_TARGET INLINE void lanes_end(Lanes *L, __mmask16 m, SimdOut *out) {
+    lanes_record(L, _mm512_setzero_si512(), 0, m & (__mmask16)~L->ent, m & L->ent, out);
     L->active &= (__mmask16)~m;
 }
 
 /* Lanes cr stepped onto a region's first cell, in another chunk (walk_locate); lanes that
  * left the chunk table end there. */
-SIMD_TARGET INLINE void lanes_relocate(FrameCtx *fc, Lanes *L, __mmask16 cr, Ray *rays,
-                                       RayHit *hits, float (*colors)[3], SimdOut *out) {
+SIMD_TARGET INLINE void lanes_relocate(FrameCtx *fc, Lanes *L, __mmask16 cr, SimdOut *out) {
     __mmask16 left = cr & (__mmask16)~lanes_locate(fc, L, cr);
-    if (left) lanes_end(fc, L, left, rays, hits, colors, out);
+    if (left) lanes_end(L, left, out);
 }
 
 /* dda_axis for 16 lanes: the cell and next boundary along one axis at distance t. */
@@ -240,10 +239,7 @@ SIMD_TARGET INLINE void dda_axis16(__m512 e, __m512 dv, __m512 inv, __m512 t, __
  * others where they come down below a chunk's top. Returns the lanes where the skip made
  * no progress: the scalar loop then takes a plain step from the current cell. */
 SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, Lanes *L,
-                                                                 __mmask16 m, Ray *rays,
-                                                                 RayHit *hits,
-                                                                 float (*colors)[3],
-                                                                 SimdOut *out) {
+                                                                 __mmask16 m, SimdOut *out) {
     const __m512 big = _mm512_set1_ps(RENDER_BIG), zero = _mm512_setzero_ps(),
                  size = _mm512_set1_ps((float)REGION_SIZE);
     const __m512 y0 = _mm512_set1_ps((float)fc->ecy + fc->ey),
@@ -329,7 +325,7 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
     }
     if (end) { /* skip_regions returned 0: t = limit, the loop ends */
         L->t = _mm512_mask_mov_ps(L->t, end, L->limit);
-        lanes_end(fc, L, end, rays, hits, colors, out);
+        lanes_end(L, end, out);
     }
     /* restart where the skip made progress (or above the world), else a plain step */
     __mmask16 moved = _mm512_mask_cmp_ps_mask(res, tr, _mm512_add_ps(L->t, _mm512_set1_ps(1e-4f)),
@@ -346,7 +342,7 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
         dda_axis16(_mm512_set1_ps(fc->ez), L->dz, L->idz, ts, _mm512_set1_epi32(fc->ecz), moved,
                    &L->z, &L->tmz);
         __mmask16 left = moved & (__mmask16)~lanes_locate(fc, L, moved);
-        if (left) lanes_end(fc, L, left, rays, hits, colors, out);
+        if (left) lanes_end(L, left, out);
     }
     return res & (__mmask16)~moved;
 }
@@ -417,9 +413,9 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             air |= above & (__mmask16)~skip;
             /* rising out of the top of the world: the sky (the scalar loop breaks) */
             __mmask16 out_top = _mm512_mask_cmpge_epi32_mask(skip & L.up, L.y, world_h);
-            if (out_top) lanes_end(fc, &L, out_top, rays, hits, colors, out);
+            if (out_top) lanes_end(&L, out_top, out);
             skip &= (__mmask16)~out_top;
-            if (skip) air |= lanes_skip(fc, &L, skip, rays, hits, colors, out);
+            if (skip) air |= lanes_skip(fc, &L, skip, out);
             skipped = above & ~air;
         }
         __mmask16 ev = L.active & (__mmask16)~air & (__mmask16)~skipped;
@@ -436,9 +432,9 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
                 tgt = _mm512_mask_cmpeq_epi32_mask(tgt, L.z, tz);
                 hit &= (__mmask16)~tgt;
             }
-            __mmask16 sky = ev & (__mmask16)~below & (__mmask16)~L.ent;
-            lanes_record(&L, blk, hit, sky, out);
-            __mmask16 rest = ev & (__mmask16)~(hit | sky);
+            __mmask16 done = ev & (__mmask16)~below; /* at the view's or the entity's distance */
+            lanes_record(&L, blk, hit, done & (__mmask16)~L.ent, done & L.ent, out);
+            __mmask16 rest = ev & (__mmask16)~(hit | done);
             if (rest) lanes_hand_over(fc, &L, rest, rays, hits, colors);
             L.active &= (__mmask16)~ev;
         }
@@ -473,7 +469,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
         __mmask16 cr =
             _mm512_mask_testn_epi32_mask(ax, _mm512_xor_si512(L.x, _mm512_srai_epi32(L.sx, 31)), m15) |
             _mm512_mask_testn_epi32_mask(az, _mm512_xor_si512(L.z, _mm512_srai_epi32(L.sz, 31)), m15);
-        if (cr) lanes_relocate(fc, &L, cr, rays, hits, colors, out);
+        if (cr) lanes_relocate(fc, &L, cr, out);
     }
     return 1;
 #undef L
@@ -486,7 +482,7 @@ SIMD_TARGET void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, in
                                    RayHit *hits, float (*colors)[3], SimdOut *out) {
     Lanes G[GROUPS];
     memset(G, 0, sizeof G);
-    out->nb = out->ns = 0;
+    out->nb = out->ns = out->ne = 0;
     Walk16 w = {fc, rays, in, hits, colors, out, n, 0};
     for (int live = GROUPS; live;) {
         live = 0;
@@ -501,7 +497,7 @@ int render_simd_available(void) { return 0; }
 void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n, RayHit *hits,
                        float (*colors)[3], SimdOut *out) {
     (void)in;
-    out->nb = out->ns = 0;
+    out->nb = out->ns = out->ne = 0;
     for (int i = 0; i < n; i++) render_trace(fc, &rays[i], colors[i], &hits[i]);
 }
 
