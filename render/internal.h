@@ -31,6 +31,7 @@ struct Renderer {
     RenderTextures *tex;
     int32_t solid32[256];   /* render_block_is_solid per block byte (SIMD walk's table) */
     int32_t face_tex32[256]; /* tex->face_tex[block][face] at block * 8 + face (blocks < 32) */
+    int32_t cutout32[256];   /* render_block_is_cutout per block byte */
 };
 
 /* One textured box: an entity part (mob body/head/leg, item cube or sprite). Local frame:
@@ -177,8 +178,10 @@ void render_trace_resume(FrameCtx *fc, Ray *ray, const int *cell, const float *t
 /* Chunk k's top (highest non-air y + 1), computed on first use in the frame. */
 int render_chunk_top(FrameCtx *fc, int k);
 
-/* Whether a block ends a ray as an opaque cube (the colour passes shade it). */
+/* Whether a block ends a ray as an opaque cube (the colour passes shade it), and whether it
+ * is a cutout (leaves: opaque where the texel's alpha is >= 128). */
 int render_block_is_solid(int block);
+int render_block_is_cutout(int block);
 
 /* The rays of render_trace_simd as arrays: unit directions, |1 / d|, t_limit, ent_hit. */
 typedef struct RaySoA {

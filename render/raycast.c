@@ -798,6 +798,10 @@ void render_trace_resume(FrameCtx *fc, Ray *ray, const int *cell, const float *t
 
 int render_chunk_top(FrameCtx *fc, int k) { return chunk_top(fc, k); }
 
+int render_block_is_cutout(int block) {
+    return (unsigned)block < BLOCK_COUNT && BLOCK_KIND[block] == KIND_CUTOUT;
+}
+
 int render_block_is_solid(int block) {
     return (unsigned)block < BLOCK_COUNT && BLOCK_KIND[block] == KIND_SOLID;
 }

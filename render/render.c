@@ -20,7 +20,10 @@ Renderer *render_create(const RenderOptions *opt) {
         r->opt = *opt;
     }
     r->tex = render_textures_create();
-    for (int b = 0; b < 256; b++) r->solid32[b] = render_block_is_solid(b);
+    for (int b = 0; b < 256; b++) {
+        r->solid32[b] = render_block_is_solid(b);
+        r->cutout32[b] = render_block_is_cutout(b);
+    }
     for (int i = 0; i < 256; i++)
         r->face_tex32[i] = i / 8 < BLOCK_COUNT && i % 8 < RFACE_COUNT ? r->tex->face_tex[i / 8][i % 8] : 0;
     return r;

@@ -144,20 +144,13 @@ static void block_colors(const FrameCtx *fc, Span *sp) {
 }
 
 #ifdef SPAN_V4
-#include <immintrin.h>
+#include "render/texel_simd.h"
 
 /* block_texels, block_fetch and block_colors, 16 hits at a time (AVX-512): the same float
- * operations lane by lane; texels, light bytes and light-table entries are gathered. */
+ * operations lane by lane (render_texel16); light bytes and light-table entries gathered. */
 static void block_shade_v4(const FrameCtx *fc, Span *sp) {
-    const RenderTextures *tex = fc->r->tex;
-    const __m512 ex = _mm512_set1_ps(fc->ex), ey = _mm512_set1_ps(fc->ey), ez = _mm512_set1_ps(fc->ez);
-    const __m512i ecx = _mm512_set1_epi32(fc->ecx), ecy = _mm512_set1_epi32(fc->ecy),
-                  ecz = _mm512_set1_epi32(fc->ecz);
-    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f),
-                 hi = _mm512_set1_ps(0.999f), pa = _mm512_set1_ps(fc->pix_angle),
-                 sixteen = _mm512_set1_ps(16.0f);
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
     const __m512i izero = _mm512_setzero_si512(), ione = _mm512_set1_epi32(1);
-    const __m512i level_off = _mm512_setr_epi32(0, 256, 320, 336, 340, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m512 shade = _mm512_setr_ps(0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m512i nrm_x = _mm512_setr_epi32(-1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                   nrm_y = _mm512_setr_epi32(0, 0, -1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
@@ -172,46 +165,9 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
                 z = _mm512_maskz_loadu_epi32(m, sp->b_z + j);
         __m512i f = _mm512_maskz_loadu_epi32(m, sp->b_face + j);
         __m512i blk = _mm512_maskz_loadu_epi32(m, sp->b_block + j);
-        __m512 cx = _mm512_sub_ps(_mm512_add_ps(ex, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, sp->b_dx + j), t)),
-                                  _mm512_cvtepi32_ps(_mm512_sub_epi32(x, ecx)));
-        __m512 cy = _mm512_sub_ps(_mm512_add_ps(ey, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, sp->b_dy + j), t)),
-                                  _mm512_cvtepi32_ps(_mm512_sub_epi32(y, ecy)));
-        __m512 cz = _mm512_sub_ps(_mm512_add_ps(ez, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, sp->b_dz + j), t)),
-                                  _mm512_cvtepi32_ps(_mm512_sub_epi32(z, ecz)));
-#define CLAMP01(v)                                                                                 \
-    v = _mm512_mask_mov_ps(_mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, hi, _CMP_GT_OQ), hi),      \
-                           _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero)
-        CLAMP01(cx);
-        CLAMP01(cy);
-        CLAMP01(cz);
-#undef CLAMP01
-        __mmask16 xface = _mm512_cmplt_epi32_mask(f, _mm512_set1_epi32(RFACE_NY));
-        __mmask16 yface = _mm512_cmpeq_epi32_mask(f, _mm512_set1_epi32(RFACE_NY)) |
-                          _mm512_cmpeq_epi32_mask(f, _mm512_set1_epi32(RFACE_PY));
-        __mmask16 uflip = _mm512_cmpeq_epi32_mask(f, _mm512_set1_epi32(RFACE_PX)) |
-                          _mm512_cmpeq_epi32_mask(f, _mm512_set1_epi32(RFACE_NZ));
-        __mmask16 vflip = _mm512_cmpneq_epi32_mask(f, _mm512_set1_epi32(RFACE_PY));
-        __m512 su = _mm512_mask_blend_ps(xface, cx, cz), sv = _mm512_mask_blend_ps(yface, cy, cz);
-        __m512 u = _mm512_mask_blend_ps(uflip, su, _mm512_sub_ps(one, su));
-        __m512 v = _mm512_mask_blend_ps(vflip, sv, _mm512_sub_ps(one, sv));
-        __m512 texels = _mm512_mul_ps(_mm512_mul_ps(t, pa), sixteen);
-        __m512i level = izero;
-        level = _mm512_mask_add_epi32(level, _mm512_cmp_ps_mask(texels, _mm512_set1_ps(2.0f), _CMP_GE_OQ), level, ione);
-        level = _mm512_mask_add_epi32(level, _mm512_cmp_ps_mask(texels, _mm512_set1_ps(4.0f), _CMP_GE_OQ), level, ione);
-        level = _mm512_mask_add_epi32(level, _mm512_cmp_ps_mask(texels, _mm512_set1_ps(8.0f), _CMP_GE_OQ), level, ione);
-        level = _mm512_mask_add_epi32(level, _mm512_cmp_ps_mask(texels, sixteen, _CMP_GE_OQ), level, ione);
-        __m512i n = _mm512_srlv_epi32(_mm512_set1_epi32(16), level);
-        __m512 nf = _mm512_cvtepi32_ps(n);
-        __m512i nm1 = _mm512_sub_epi32(n, ione);
-        __m512i ix = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(u, nf)), izero), nm1);
-        __m512i iy = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(v, nf)), izero), nm1);
-        __m512i toff = _mm512_add_epi32(_mm512_permutexvar_epi32(level, level_off),
-                                        _mm512_add_epi32(_mm512_mullo_epi32(iy, n), ix));
-        __m512i tidx = _mm512_mask_i32gather_epi32(izero, m, _mm512_add_epi32(_mm512_slli_epi32(blk, 3), f),
-                                                   fc->r->face_tex32, 4);
-        __m512i texel = _mm512_mask_i32gather_epi32(
-            izero, m, _mm512_add_epi32(_mm512_mullo_epi32(tidx, _mm512_set1_epi32(TEX_MIP_TEXELS)), toff),
-            (const int *)tex->tex, 4);
+        __m512i texel = render_texel16(fc, m, t, _mm512_maskz_loadu_ps(m, sp->b_dx + j),
+                                       _mm512_maskz_loadu_ps(m, sp->b_dy + j),
+                                       _mm512_maskz_loadu_ps(m, sp->b_dz + j), x, y, z, f, blk);
         /* light_at of the air cell in front of the face */
         __m512i lx = _mm512_add_epi32(x, _mm512_permutexvar_epi32(f, nrm_x));
         __m512i ly = _mm512_add_epi32(y, _mm512_permutexvar_epi32(f, nrm_y));

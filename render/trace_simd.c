@@ -6,8 +6,9 @@
  * chunk's block array and top from the frame's tables) without leaving the vector code. A lane
  * stops where walk_air would: at the view's or an entity's distance, above its region's top
  * or below the world, or at a non-air cell. The commonest ends are finished here: an opaque
- * block entered through air (a RAY_BLOCK record for span.c's colour passes) and the sky (a
- * RAY_SKY record). Every other ray is handed to render_trace_resume with the lane's exact
+ * block entered through air (a RAY_BLOCK record for span.c's colour passes), the sky (a
+ * RAY_SKY record) or the ray's entity; a leaf texel's alpha decides, as in hit_cell, between a
+ * hit and going on through the hole; the region skip runs in the lanes too (lanes_skip). Every other ray is handed to render_trace_resume with the lane's exact
  * state, which is the state render_trace itself would be in at that point, so each pixel's
  * bytes are the scalar tracer's (test_render checks them frame by frame against
  * RenderOptions.scalar_only). A lane whose ray has ended takes the next ray at once, so the
@@ -23,6 +24,8 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+
+#include "render/texel_simd.h"
 
 #define SIMD_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2,popcnt")))
 
@@ -379,6 +382,8 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
     _Static_assert(BLOCK_COUNT <= 32, "the SIMD walk's solid table holds 32 block ids");
     const __m512i solid_lo = _mm512_loadu_si512(fc->r->solid32),
                   solid_hi = _mm512_loadu_si512(fc->r->solid32 + 16);
+    const __m512i cutout_lo = _mm512_loadu_si512(fc->r->cutout32),
+                  cutout_hi = _mm512_loadu_si512(fc->r->cutout32 + 16);
     const __m512 eye_y = _mm512_set1_ps((float)fc->ecy + fc->ey), three_f = _mm512_set1_ps(3.0f);
     const __m512i world_h = _mm512_set1_epi32(RENDER_WORLD_H);
     const uint8_t *base = fc->vbase;
@@ -422,21 +427,32 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
         if (ev) {
             /* an opaque block through air (not the target): a RAY_BLOCK record; the view's
              * distance without an entity: the sky; anything else: the scalar walk */
-            __mmask16 at_block = ev & ok_y;
-            __m512i kind = _mm512_permutex2var_epi32(solid_lo, blk, solid_hi);
-            __mmask16 hit = _mm512_mask_test_epi32_mask(at_block, kind, kind);
-            hit = _mm512_mask_cmpge_epi32_mask(hit, L.face, zero); /* not the eye's own cell */
+            /* (not the eye's own cell, not the targeted block) */
+            __mmask16 at_block = _mm512_mask_cmpge_epi32_mask(ev & ok_y, L.face, zero);
             if (fc->has_target) {
-                __mmask16 tgt = _mm512_mask_cmpeq_epi32_mask(hit, L.x, tx);
+                __mmask16 tgt = _mm512_mask_cmpeq_epi32_mask(at_block, L.x, tx);
                 tgt = _mm512_mask_cmpeq_epi32_mask(tgt, L.y, ty);
                 tgt = _mm512_mask_cmpeq_epi32_mask(tgt, L.z, tz);
-                hit &= (__mmask16)~tgt;
+                at_block &= (__mmask16)~tgt;
+            }
+            __m512i kind = _mm512_permutex2var_epi32(solid_lo, blk, solid_hi);
+            __mmask16 hit = _mm512_mask_test_epi32_mask(at_block, kind, kind), pass = 0;
+            /* leaves: hit_cell's alpha test; through a hole the ray goes on as through air */
+            kind = _mm512_permutex2var_epi32(cutout_lo, blk, cutout_hi);
+            __mmask16 cut = _mm512_mask_test_epi32_mask(at_block, kind, kind);
+            if (cut) {
+                __m512i texel = render_texel16(fc, cut, L.t, L.dx, L.dy, L.dz, L.x, L.y, L.z, L.face, blk);
+                __mmask16 opaque = _mm512_mask_cmpge_epu32_mask(cut, _mm512_srli_epi32(texel, 24),
+                                                                _mm512_set1_epi32(128));
+                hit |= opaque;
+                pass = cut & (__mmask16)~opaque;
             }
             __mmask16 done = ev & (__mmask16)~below; /* at the view's or the entity's distance */
             lanes_record(&L, blk, hit, done & (__mmask16)~L.ent, done & L.ent, out);
-            __mmask16 rest = ev & (__mmask16)~(hit | done);
+            __mmask16 rest = ev & (__mmask16)~(hit | done | pass);
             if (rest) lanes_hand_over(fc, &L, rest, rays, hits, colors);
-            L.active &= (__mmask16)~ev;
+            L.active &= (__mmask16)~(ev & ~pass);
+            air |= pass;
         }
         if (!air) {
             return 1;
