@@ -154,6 +154,15 @@ typedef struct Ray {
     int ent_hit;
 } Ray;
 
+/* A ray with no entity on it (yet): direction, |1 / d|, t_limit, ent_hit. */
+static inline void render_ray_init(Ray *r, float dx, float dy, float dz, float ix, float iy,
+                                   float iz, float limit, int ent_hit) {
+    r->d[0] = dx, r->d[1] = dy, r->d[2] = dz;
+    r->id[0] = ix, r->id[1] = iy, r->id[2] = iz;
+    r->t_limit = limit;
+    r->ent_hit = ent_hit;
+}
+
 /* What render_trace() leaves for the span's later passes: the common cases (an opaque block seen
  * through air only, not the target; the sky seen through air only) are coloured in batches
  * after the whole span is traced; every other ray is finished by trace itself. */
@@ -197,8 +206,10 @@ typedef struct SimdOut {
     float *b_t;
     int32_t *e_ray; /* rays that ended at their entity (through air): its colour, fogged */
 } SimdOut;
-/* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once: each ray
- * gets what render_trace(fc, &rays[i], colors[i], &hits[i]) gives, either in hits[i] (and
+/* The SIMD cell walk (trace_simd.c): whether this CPU has it, and n rays at once (in: their
+ * directions and limits; rays[i] need only be set where in->ent[i], the walk fills the others
+ * when it hands them to the scalar walk): each ray gets what render_trace(fc, &rays[i],
+ * colors[i], &hits[i]) gives, either in hits[i] (and
  * colors[i]), or, for the RAY_BLOCK and RAY_SKY rays it finishes itself, in out (hits[i] is
  * then not written). Only for frames with fc->simd set. */
 int render_simd_available(void);

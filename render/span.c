@@ -252,24 +252,25 @@ static void span_trace(FrameCtx *fc, Span *sp) {
     uint8_t boxes[FRAME_MAX_BOXES]; /* the boxes whose screen rows include row `row` */
     int n_boxes = 0, row = -1;
     _Static_assert(FRAME_MAX_BOXES <= 256, "box indices are bytes");
-    for (int i = 0; i < n; i++) {
-        Ray *ray = &sp->ray[i];
-        if (fc->n_boxes && sp->py[i] != row) {
+    for (int i = 0; i < n; i++) sp->limit[i] = fc->max_dist, sp->ent[i] = 0;
+    for (int i = 0; i < n && fc->n_boxes; i++) { /* rays that may meet an entity */
+        if (sp->py[i] != row) {
             row = sp->py[i];
             n_boxes = 0;
             for (int b = 0; b < fc->n_boxes; b++)
                 if (row >= fc->boxes[b].sy0 && row <= fc->boxes[b].sy1) boxes[n_boxes++] = (uint8_t)b;
         }
-        ray->d[0] = sp->dx[i], ray->d[1] = sp->dy[i], ray->d[2] = sp->dz[i];
-        ray->id[0] = sp->ix[i], ray->id[1] = sp->iy[i], ray->id[2] = sp->iz[i];
-        ray->t_limit = fc->max_dist;
-        ray->ent_hit = 0;
-        if (n_boxes) render_trace_entities(fc, boxes, n_boxes, sp->px[i], sp->py[i], ray);
+        if (!n_boxes) continue;
+        Ray *ray = &sp->ray[i];
+        render_ray_init(ray, sp->dx[i], sp->dy[i], sp->dz[i], sp->ix[i], sp->iy[i], sp->iz[i],
+                        fc->max_dist, 0);
+        render_trace_entities(fc, boxes, n_boxes, sp->px[i], sp->py[i], ray);
         sp->limit[i] = ray->t_limit;
+        sp->ent[i] = ray->ent_hit;
     }
     sp->nb = sp->ns = 0;
     if (fc->simd) {
-        for (int i = 0; i < n; i++) sp->hit[i].status = -1, sp->ent[i] = sp->ray[i].ent_hit;
+        for (int i = 0; i < n; i++) sp->hit[i].status = -1;
         RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit, sp->ent};
         SimdOut out = {0, 0, 0, sp->b_pix, sp->b_x, sp->b_y, sp->b_z, sp->b_face, sp->b_block,
                        sp->s_pix, sp->b_t, sp->e_pix};
@@ -292,7 +293,13 @@ static void span_trace(FrameCtx *fc, Span *sp) {
             sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
         }
     } else {
-        for (int i = 0; i < n; i++) render_trace(fc, &sp->ray[i], sp->col[i], &sp->hit[i]);
+        for (int i = 0; i < n; i++) {
+            Ray *ray = &sp->ray[i];
+            if (!sp->ent[i])
+                render_ray_init(ray, sp->dx[i], sp->dy[i], sp->dz[i], sp->ix[i], sp->iy[i],
+                                sp->iz[i], sp->limit[i], 0);
+            render_trace(fc, ray, sp->col[i], &sp->hit[i]);
+        }
     }
     for (int i = 0; i < n; i++) { /* the rays render_trace finished */
         const RayHit *h = &sp->hit[i];

@@ -52,8 +52,8 @@ typedef struct Lanes {
 
 /* Lanes m's rays are handed to the scalar walk from where they stand (render_trace_resume). */
 SIMD_TARGET __attribute__((noinline)) static void lanes_hand_over(FrameCtx *fc, const Lanes *L,
-                                                                 __mmask16 m, Ray *rays,
-                                                                 RayHit *hits,
+                                                                 __mmask16 m, const RaySoA *in,
+                                                                 Ray *rays, RayHit *hits,
                                                                  float (*colors)[3]) {
     int32_t x[LANES], y[LANES], z[LANES], face[LANES], ray[LANES];
     float tmx[LANES], tmy[LANES], tmz[LANES], t[LANES];
@@ -70,6 +70,9 @@ SIMD_TARGET __attribute__((noinline)) static void lanes_hand_over(FrameCtx *fc, 
         int j = __builtin_ctz(mm), r = ray[j];
         int cell[3] = {x[j], y[j], z[j]};
         float tm[3] = {tmx[j], tmy[j], tmz[j]};
+        if (!in->ent[r]) /* (rays with an entity are set up already, with its colour) */
+            render_ray_init(&rays[r], in->dx[r], in->dy[r], in->dz[r], in->ix[r], in->iy[r],
+                            in->iz[r], in->limit[r], 0);
         render_trace_resume(fc, &rays[r], cell, tm, t[j], face[j], colors[r], &hits[r]);
     }
 }
@@ -450,7 +453,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             __mmask16 done = ev & (__mmask16)~below; /* at the view's or the entity's distance */
             lanes_record(&L, blk, hit, done & (__mmask16)~L.ent, done & L.ent, out);
             __mmask16 rest = ev & (__mmask16)~(hit | done | pass);
-            if (rest) lanes_hand_over(fc, &L, rest, rays, hits, colors);
+            if (rest) lanes_hand_over(fc, &L, rest, w->in, rays, hits, colors);
             L.active &= (__mmask16)~(ev & ~pass);
             air |= pass;
         }
