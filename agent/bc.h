@@ -70,9 +70,17 @@ typedef struct BcModel {
     NnParams params;
     NnImpala cnn;
     int ln_g, ln_b, lstm_wih, lstm_whh, lstm_bih, lstm_bhh, btn_w, btn_b, cam_w, cam_b;
+    int val_w, val_b; /* value head (RL checkpoints, agent/rl.h); -1 when absent */
 } BcModel;
 
 void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed);
+/* The same plus, when value_head, the RL value head head.value.{w,b} ((1, hidden), (1); zeros,
+ * registered after the BC tensors and drawing nothing from the init Rng, so the BC weights equal
+ * bc_model_init's for the same seed). RL checkpoints (metadata model "rl") carry it;
+ * bc_model_load loads both kinds and the bc:CKPT agent ignores the value head. */
+void bc_model_init_value(BcModel *m, const BcConfig *cfg, uint64_t seed, int value_head);
+/* The "bc" object of a checkpoint config (a new jansson reference). */
+struct json_t *bc_config_to_json(const BcConfig *c);
 void bc_model_deinit(BcModel *m); /* accepts NULL */
 
 typedef struct BcTrainMeta {
