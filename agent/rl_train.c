@@ -296,9 +296,7 @@ static Status setup_new(RlRun *r) {
     copy_params(&r->pol.params, &init.params);
     bc_model_deinit(&init);
     snprintf(r->init, sizeof r->init, "%s", o->init);
-    st = fs_mkdir_p(o->out);
-    if (st == STATUS_OK) st = bc_model_save(&r->prior, NULL, r->prior_path, 0);
-    return st;
+    return STATUS_OK;
 }
 
 static Status setup_resume(RlRun *r) {
@@ -486,6 +484,9 @@ Status rl_train(const RlTrainOptions *o, RlTrainReport *rep, RlUpdateFn fn, void
     snprintf(r.metrics_path, sizeof r.metrics_path, "%s/metrics.jsonl", o->out);
     Status st = o->resume ? setup_resume(&r) : setup_new(&r);
     if (st == STATUS_OK) st = setup_envs(&r, o->resume);
+    /* Only now, with every input checked, does a new run write into OUT. */
+    if (st == STATUS_OK && !o->resume) st = fs_mkdir_p(o->out);
+    if (st == STATUS_OK && !o->resume) st = bc_model_save(&r.prior, NULL, r.prior_path, 0);
     int64_t total = 0;
     if (st == STATUS_OK) {
         const int64_t per = (int64_t)r.N * r.T;
