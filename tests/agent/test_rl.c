@@ -251,7 +251,9 @@ static void test_kl_zero_at_init_and_gradcheck(void) {
         for (int s = 4; s < 8; s++) pick[s] = (int64_t)rng_below(&rng, (uint32_t)sz);
         double num2 = 0, err2 = 0, an2 = 0;
         for (int s = 0; s < 8; s++) {
-            const float p0 = p[pick[s]], eps = 1e-2f * fmaxf(1.0f, fabsf(p0));
+            /* larger steps beat float noise; the CNN's kinks want smaller ones */
+            const float h = id == pol.cnn.conv_w[0][0] ? 1e-2f : 3e-2f;
+            const float p0 = p[pick[s]], eps = h * fmaxf(1.0f, fabsf(p0));
             p[pick[s]] = p0 + eps;
             const double fp = kl_loss(&k, 0);
             p[pick[s]] = p0 - eps;
