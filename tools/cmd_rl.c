@@ -149,7 +149,7 @@ static int rl_train_cmd(int argc, char **argv) {
     o.progress = !log_is_quiet();
     RlTrainReport r;
     Status st = rl_train(&o, &r, NULL, NULL);
-    if (st != STATUS_OK) return st == STATUS_INVALID_ARGUMENT ? 2 : status_exit_code(st);
+    if (st != STATUS_OK) return status_exit_code(st);
     printf("{\"out\": \"%s\", \"checkpoint\": \"%s/rl.safetensors\", \"params\": %lld, "
            "\"updates\": %lld, \"start_update\": %lld, \"env_steps\": %lld, ",
            f.out, f.out, (long long)r.params, (long long)r.updates, (long long)r.start_update,
