@@ -101,7 +101,7 @@ void rl_model_backward(BcModel *m, NnCtx *ctx, NnArena *ar, const RlActs *a, con
 
 /* Settings of a run (saved in the checkpoint; fixed for its life). */
 typedef struct RlConfig {
-    char world[512];   /* world preset file */
+    char world[512];   /* world preset file; "" = the built-in default world */
     int envs, rollout; /* N envs, T steps per env per update */
     int epochs, minibatches;
     int episode_ticks; /* 0: the preset's episode length */

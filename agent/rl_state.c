@@ -24,7 +24,6 @@
 
 void rl_config_default(RlConfig *c) {
     memset(c, 0, sizeof *c);
-    snprintf(c->world, sizeof c->world, "worlds/default.json");
     c->envs = 4, c->rollout = 32, c->epochs = 2, c->minibatches = 1, c->episode_ticks = 0;
     c->lr = 1e-5, c->gamma = 0.999, c->lambda = 0.95, c->clip = 0.2;
     c->kl_coef = 0.2, c->kl_decay = 1.0, c->vf_coef = 0.5, c->ent_coef = 0.0;
@@ -52,7 +51,6 @@ Status rl_config_validate(const RlConfig *c, const char *where) {
     if (!(c->vf_coef >= 0 && c->vf_coef <= 1e3)) return bad(where, "vf_coef", "not in [0, 1e3]");
     if (!(c->ent_coef >= 0 && c->ent_coef <= 10)) return bad(where, "ent_coef", "not in [0, 10]");
     if (!(c->max_grad_norm >= 0)) return bad(where, "max_grad_norm", "negative");
-    if (!c->world[0]) return bad(where, "world", "empty");
     return STATUS_OK;
 }
 
@@ -166,7 +164,7 @@ Status rl_state_save(RlRun *r) {
                              "train",
                              json_pack("{s:I,s:f,s:I,s:s}", "seed", (json_int_t)(r->cfg.seed & INT64_MAX),
                                        "lr", r->cfg.lr, "total_steps", (json_int_t)r->update,
-                                       "data", r->cfg.world),
+                                       "data", r->cfg.world[0] ? r->cfg.world : "default world"),
                              "rl", rl);
     char *text = json_dumps(root, JSON_COMPACT);
     json_decref(root);

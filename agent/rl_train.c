@@ -407,7 +407,11 @@ static void write_metrics(RlRun *r, const RlUpdateStats *u, double seconds) {
 }
 
 static Status setup_envs(RlRun *r, int resume) {
-    Status st = preset_load_file(r->cfg.world, &r->preset);
+    Status st = STATUS_OK;
+    if (r->cfg.world[0])
+        st = preset_load_file(r->cfg.world, &r->preset);
+    else
+        preset_init_default(&r->preset);
     if (st != STATUS_OK) {
         LOG_ERROR(TAG, "--world %s: not a usable world preset (see above)", r->cfg.world);
         return st;

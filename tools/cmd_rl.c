@@ -98,7 +98,7 @@ static int rl_train_cmd(int argc, char **argv) {
     const CliOption opts[] = {
         {"--init", CLI_STRING, &f.init, "BC_CKPT", "BC checkpoint to fine-tune (required)", 0, 0},
         {"--out", CLI_STRING, &f.out, "DIR", "run folder (required)", 0, 0},
-        {"--world", CLI_STRING, &f.world, "PRESET", "world preset (default)", 0, 0},
+        {"--world", CLI_STRING, &f.world, "PRESET", "world preset (the built-in default world)", 0, 0},
         {"--envs", CLI_INT, &f.envs, "N", "parallel envs (4)", 1, 1024},
         {"--steps", CLI_INT, &f.steps, "N", "total env steps (4096; resume: the run's)", 1, 1e12},
         {"--rollout", CLI_INT, &f.rollout, "T", "steps per env per update (32)", 1, 4096},
