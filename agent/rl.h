@@ -134,10 +134,12 @@ void rl_train_options_default(RlTrainOptions *o);
 
 typedef struct RlUpdateStats {
     int64_t update, env_steps, episodes; /* after this update; episodes ended in it */
-    double reward_per_step;               /* mean reward per env step in the rollout */
-    double episode_reward;                /* mean return of the last <= 100 episodes (NaN none) */
-    RlLossStats loss;                     /* mean over the update's minibatches */
-    double kl_coef, grad_norm, steps_per_s;
+    double reward_per_step;              /* mean reward per env step in the rollout */
+    double episode_reward;               /* mean return of the last <= 100 episodes (NaN none) */
+    RlLossStats loss;                    /* mean over the update's minibatches */
+    double kl_coef, grad_norm;
+    double steps_per_s; /* env steps/s of the rollout (render + policy + env step) */
+    double seconds;     /* the whole update: rollout, prior pass, PPO epochs */
 } RlUpdateStats;
 
 typedef struct RlTrainReport {

@@ -37,26 +37,26 @@ typedef struct RlRun {
     int N, T, H, W, Hd;
     Env **envs;
     RlEnvSlot *slots;
-    float *h, *c;      /* policy LSTM state now (N, Hd) */
-    float *ph, *pc;    /* prior LSTM state at the next chunk's start (N, Hd) */
-    uint8_t *start;    /* (N) the next step is an episode's first */
-    Rng rng;           /* minibatch order */
-    int64_t update;    /* updates done */
+    float *h, *c;        /* policy LSTM state now (N, Hd) */
+    float *ph, *pc;      /* prior LSTM state at the next chunk's start (N, Hd) */
+    uint8_t *start;      /* (N) the next step is an episode's first */
+    Rng rng;             /* minibatch order */
+    int64_t update;      /* updates done */
     int64_t total_steps; /* env steps the run is asked for (saved: resume's default) */
-    int64_t env_steps; /* env steps done */
-    int64_t episodes;  /* episodes ended */
+    int64_t env_steps;   /* env steps done */
+    int64_t episodes;    /* episodes ended */
     double recent[RL_RECENT];
     int n_recent, recent_pos;
     /* rollout of one update, (N, T) row-major per env */
-    uint8_t *obs;      /* (N, T, H, W, 3) */
+    uint8_t *obs; /* (N, T, H, W, 3) */
     int32_t *a_btn, *a_cam;
     float *logp, *val, *rew, *adv, *ret;
     uint8_t *done, *first;
-    float *h0, *c0;    /* policy state at the chunk start (N, Hd) */
-    float *last_val;   /* (N) */
+    float *h0, *c0;               /* policy state at the chunk start (N, Hd) */
+    float *last_val;              /* (N) */
     float *prior_btn, *prior_cam; /* prior log-softmax (N, T, 8641), (N, T, 121) */
-    float *frames;     /* float frames of up to N*T images */
-    uint8_t *rgb;      /* (N, H, W, 3) one step's renders */
+    float *frames;                /* float frames of up to N*T images */
+    uint8_t *rgb;                 /* (N, H, W, 3) one step's renders */
     char ckpt[1024], prior_path[1024], metrics_path[1024];
     FILE *metrics;
     struct json_t *resume; /* the checkpoint's "rl.state" between the two resume steps */

@@ -24,8 +24,7 @@ void rl_gae(float *adv, float *ret, const float *rew, const float *val, const ui
     }
 }
 
-double rl_ppo_surrogate(double logratio, double adv, double clip, double *dlogratio,
-                        int *clipped) {
+double rl_ppo_surrogate(double logratio, double adv, double clip, double *dlogratio, int *clipped) {
     const double r = exp(logratio);
     const double rc = r < 1.0 - clip ? 1.0 - clip : (r > 1.0 + clip ? 1.0 + clip : r);
     const double un = r * adv, cl = rc * adv;
@@ -107,11 +106,11 @@ void rl_loss(RlLossStats *st, float *dbtn, float *dcam, float *dval, const float
                 dc[k] += g;
             }
         }
-        st->kl += rl_joint_kl(db, dc, lb, lc, prior_btn + i * NB, prior_cam + i * NC,
-                              c->kl_coef * inv);
+        st->kl +=
+            rl_joint_kl(db, dc, lb, lc, prior_btn + i * NB, prior_cam + i * NC, c->kl_coef * inv);
         const int ent = c->ent_coef != 0.0f;
-        st->entropy -= rl_joint_kl(ent ? db : NULL, ent ? dc : NULL, lb, lc, NULL, NULL,
-                                   c->ent_coef * inv);
+        st->entropy -=
+            rl_joint_kl(ent ? db : NULL, ent ? dc : NULL, lb, lc, NULL, NULL, c->ent_coef * inv);
         const double e = (double)val[i] - ret[i];
         st->v_loss += 0.5 * e * e;
         dval[i] = (float)(c->vf_coef * e) * inv;
@@ -121,6 +120,6 @@ void rl_loss(RlLossStats *st, float *dbtn, float *dcam, float *dval, const float
     const double n = (double)N;
     st->pg_loss /= n, st->clip_frac /= n, st->approx_kl /= n;
     st->kl /= n, st->entropy /= n, st->v_loss /= n;
-    st->loss = st->pg_loss + c->vf_coef * st->v_loss + c->kl_coef * st->kl -
-               c->ent_coef * st->entropy;
+    st->loss =
+        st->pg_loss + c->vf_coef * st->v_loss + c->kl_coef * st->kl - c->ent_coef * st->entropy;
 }

@@ -26,9 +26,9 @@ void rl_model_forward(BcModel *m, NnCtx *ctx, NnArena *ar, RlActs *a, const floa
         a->feat = nn_arena_alloc_uninit(ar, N * D);
         nn_impala_infer(ctx, ar, a->feat, &m->cnn, p, frames, (int)N);
     }
-    a->ln = nn_arena_alloc_uninit(ar, N * D);   // (N, D)
-    a->ln_mean = nn_arena_alloc_uninit(ar, N);  // (N)
-    a->ln_rstd = nn_arena_alloc_uninit(ar, N);  // (N)
+    a->ln = nn_arena_alloc_uninit(ar, N * D);  // (N, D)
+    a->ln_mean = nn_arena_alloc_uninit(ar, N); // (N)
+    a->ln_rstd = nn_arena_alloc_uninit(ar, N); // (N)
     nn_layernorm_forward(a->ln, a->ln_mean, a->ln_rstd, a->feat, nn_param(p, m->ln_g),
                          nn_param(p, m->ln_b), N, D);
     NnLstmShape ls;
@@ -70,7 +70,7 @@ void rl_model_backward(BcModel *m, NnCtx *ctx, NnArena *ar, const RlActs *a, con
         nn_linear_backward(dseq, nn_grad(p, m->val_w), nn_grad(p, m->val_b), dval, a->seq,
                            nn_param(p, m->val_w), N, Hd, 1);
     float *dln = nn_arena_alloc(ar, N * D), *dfeat = nn_arena_alloc(ar, N * D); // (N, D)
-    float *dgates = nn_arena_alloc_uninit(ar, N * 4 * Hd);                       // (B, T, 4Hd)
+    float *dgates = nn_arena_alloc_uninit(ar, N * 4 * Hd);                      // (B, T, 4Hd)
     NnLstmShape ls;
     lstm_shape(m, &ls, a->B, a->T);
     nn_lstm_backward_ctx(ctx, dln, nn_grad(p, m->lstm_wih), nn_grad(p, m->lstm_whh),

@@ -62,9 +62,9 @@ static json_t *config_to_json(const RlConfig *c) {
     return json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s}", "world",
                      c->world, "envs", c->envs, "rollout", c->rollout, "epochs", c->epochs,
                      "minibatches", c->minibatches, "episode_ticks", c->episode_ticks, "lr", c->lr,
-                     "gamma", c->gamma, "lambda", c->lambda, "clip", c->clip, "kl_coef",
-                     c->kl_coef, "kl_decay", c->kl_decay, "vf_coef", c->vf_coef, "ent_coef",
-                     c->ent_coef, "max_grad_norm", c->max_grad_norm, "seed", seed);
+                     "gamma", c->gamma, "lambda", c->lambda, "clip", c->clip, "kl_coef", c->kl_coef,
+                     "kl_decay", c->kl_decay, "vf_coef", c->vf_coef, "ent_coef", c->ent_coef,
+                     "max_grad_norm", c->max_grad_norm, "seed", seed);
 }
 
 static Status config_from_json(const json_t *o, const char *where, RlConfig *c) {
@@ -78,7 +78,7 @@ static Status config_from_json(const json_t *o, const char *where, RlConfig *c) 
         if (st != STATUS_OK) return st;
         *idst[i] = (int)v;
     }
-    const char *dbl[] = {"lr",      "gamma",    "lambda",  "clip",    "kl_coef",
+    const char *dbl[] = {"lr",       "gamma",   "lambda",   "clip",         "kl_coef",
                          "kl_decay", "vf_coef", "ent_coef", "max_grad_norm"};
     double *ddst[] = {&c->lr,       &c->gamma,   &c->lambda,   &c->clip,         &c->kl_coef,
                       &c->kl_decay, &c->vf_coef, &c->ent_coef, &c->max_grad_norm};
@@ -143,29 +143,29 @@ static json_t *state_json(const RlRun *r) {
         const RlEnvSlot *s = &r->slots[i];
         json_array_append_new(
             envs, json_pack("{s:I,s:o,s:o,s:f,s:o}", "episode", (json_int_t)s->episode, "seed",
-                            hex_json(&s->seed, sizeof s->seed), "rng", hex_json(&s->rng, sizeof s->rng),
-                            "return", s->ret, "actions",
+                            hex_json(&s->seed, sizeof s->seed), "rng",
+                            hex_json(&s->rng, sizeof s->rng), "return", s->ret, "actions",
                             hex_json(s->acts, sizeof(uint16_t) * 2 * (size_t)s->len)));
     }
     return json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o}", "update",
-                     (json_int_t)r->update, "total_steps", (json_int_t)r->total_steps, "env_steps", (json_int_t)r->env_steps, "episodes",
-                     (json_int_t)r->episodes, "rng", hex_json(&r->rng, sizeof r->rng), "recent",
-                     recent, "recent_pos", r->recent_pos, "policy_h", hex_json(r->h, hs),
-                     "policy_c", hex_json(r->c, hs), "prior_h", hex_json(r->ph, hs), "prior_c",
-                     hex_json(r->pc, hs), "start", hex_json(r->start, (size_t)r->N), "envs",
-                     envs);
+                     (json_int_t)r->update, "total_steps", (json_int_t)r->total_steps, "env_steps",
+                     (json_int_t)r->env_steps, "episodes", (json_int_t)r->episodes, "rng",
+                     hex_json(&r->rng, sizeof r->rng), "recent", recent, "recent_pos",
+                     r->recent_pos, "policy_h", hex_json(r->h, hs), "policy_c", hex_json(r->c, hs),
+                     "prior_h", hex_json(r->ph, hs), "prior_c", hex_json(r->pc, hs), "start",
+                     hex_json(r->start, (size_t)r->N), "envs", envs);
 }
 
 Status rl_state_save(RlRun *r) {
     json_t *rl = config_to_json(&r->cfg);
     json_object_set_new(rl, "init", json_string(r->init));
     json_object_set_new(rl, "state", state_json(r));
-    json_t *root = json_pack("{s:s,s:o,s:o,s:o}", "model", "rl", "bc", bc_config_to_json(&r->pol.cfg),
-                             "train",
-                             json_pack("{s:I,s:f,s:I,s:s}", "seed", (json_int_t)(r->cfg.seed & INT64_MAX),
-                                       "lr", r->cfg.lr, "total_steps", (json_int_t)r->update,
-                                       "data", r->cfg.world[0] ? r->cfg.world : "default world"),
-                             "rl", rl);
+    json_t *root =
+        json_pack("{s:s,s:o,s:o,s:o}", "model", "rl", "bc", bc_config_to_json(&r->pol.cfg), "train",
+                  json_pack("{s:I,s:f,s:I,s:s}", "seed", (json_int_t)(r->cfg.seed & INT64_MAX),
+                            "lr", r->cfg.lr, "total_steps", (json_int_t)r->update, "data",
+                            r->cfg.world[0] ? r->cfg.world : "default world"),
+                  "rl", rl);
     char *text = json_dumps(root, JSON_COMPACT);
     json_decref(root);
     Status st = nn_checkpoint_save(r->ckpt, &r->pol.params, text, 1);
@@ -281,11 +281,10 @@ Status rl_state_load_run(RlRun *r) {
     if (st == STATUS_OK) st = hex_get(o, where, "start", r->start, (size_t)r->N);
     if (st != STATUS_OK) return STATUS_PARSE;
     const json_t *recent = json_object_get(o, "recent");
-    if (!json_is_array(recent) || json_array_size(recent) > RL_RECENT)
-        {
-            bad(where, "recent", "expected an array of at most 100 numbers");
-            return STATUS_PARSE;
-        }
+    if (!json_is_array(recent) || json_array_size(recent) > RL_RECENT) {
+        bad(where, "recent", "expected an array of at most 100 numbers");
+        return STATUS_PARSE;
+    }
     r->n_recent = (int)json_array_size(recent);
     for (int i = 0; i < r->n_recent; i++) {
         const json_t *x = json_array_get(recent, (size_t)i);
@@ -296,11 +295,10 @@ Status rl_state_load_run(RlRun *r) {
         r->recent[i] = json_number_value(x);
     }
     const json_t *envs = json_object_get(o, "envs");
-    if (!json_is_array(envs) || (int)json_array_size(envs) != r->N)
-        {
-            bad(where, "envs", "expected one entry per env");
-            return STATUS_PARSE;
-        }
+    if (!json_is_array(envs) || (int)json_array_size(envs) != r->N) {
+        bad(where, "envs", "expected one entry per env");
+        return STATUS_PARSE;
+    }
     for (int i = 0; i < r->N; i++) {
         st = load_env(r, json_array_get(envs, (size_t)i), i);
         if (st != STATUS_OK) return STATUS_PARSE;

@@ -129,8 +129,8 @@ static void rollout(RlRun *r, RlUpdateStats *us) {
         env_step_batch(r->envs, N, acts, res, r->pool);
         for (int i = 0; i < N; i++) {
             const int64_t k = (int64_t)i * T + t;
-            const float rew = hk->reward ? hk->reward(hk->ctx, i, r->envs[i], &res[i])
-                                         : res[i].reward;
+            const float rew =
+                hk->reward ? hk->reward(hk->ctx, i, r->envs[i], &res[i]) : res[i].reward;
             r->rew[k] = rew, r->done[k] = (uint8_t)(res[i].done != 0);
             rsum += rew;
             RlEnvSlot *s = &r->slots[i];
@@ -192,7 +192,8 @@ static void minibatch_step(RlRun *r, const int *rows, int B, float kl_coef, NnAd
     gather(c0, r->c0, rows, B, sizeof(float) * Hd);
     uint8_t *first = (uint8_t *)nn_arena_alloc_uninit(ar, (n + 3) / 4);
     gather(first, r->first, rows, B, T);
-    int32_t *ab = (int32_t *)nn_arena_alloc_uninit(ar, n), *ac = (int32_t *)nn_arena_alloc_uninit(ar, n);
+    int32_t *ab = (int32_t *)nn_arena_alloc_uninit(ar, n),
+            *ac = (int32_t *)nn_arena_alloc_uninit(ar, n);
     gather(ab, r->a_btn, rows, B, sizeof(int32_t) * T);
     gather(ac, r->a_cam, rows, B, sizeof(int32_t) * T);
     float *lo = nn_arena_alloc_uninit(ar, n), *adv = nn_arena_alloc_uninit(ar, n);
@@ -255,9 +256,8 @@ static void update(RlRun *r, RlUpdateStats *us) {
     }
     mem_free(perm);
     const double s = steps;
-    us->loss = (RlLossStats){acc.loss / s,    acc.pg_loss / s,   acc.v_loss / s,
-                             acc.kl / s,      acc.entropy / s,   acc.clip_frac / s,
-                             acc.approx_kl / s};
+    us->loss = (RlLossStats){acc.loss / s,    acc.pg_loss / s,   acc.v_loss / s,   acc.kl / s,
+                             acc.entropy / s, acc.clip_frac / s, acc.approx_kl / s};
     us->grad_norm = gnorm / s;
     us->kl_coef = kl_coef;
     r->update++;
@@ -335,9 +335,9 @@ static void alloc_run(RlRun *r) {
 static void free_run(RlRun *r) {
     for (int i = 0; r->envs && i < r->N; i++) env_destroy(r->envs[i]);
     for (int i = 0; r->slots && i < r->N; i++) mem_free(r->slots[i].acts);
-    void *bufs[] = {r->envs,  r->slots, r->h,     r->c,     r->ph,     r->pc,
-                    r->h0,    r->c0,    r->start, r->obs,   r->rgb,    r->frames,
-                    r->a_btn, r->a_cam, r->logp,  r->val,   r->rew,    r->adv,
+    void *bufs[] = {r->envs,  r->slots, r->h,     r->c,        r->ph,        r->pc,
+                    r->h0,    r->c0,    r->start, r->obs,      r->rgb,       r->frames,
+                    r->a_btn, r->a_cam, r->logp,  r->val,      r->rew,       r->adv,
                     r->ret,   r->done,  r->first, r->last_val, r->prior_btn, r->prior_cam};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) mem_free(bufs[i]);
     if (r->metrics) fclose(r->metrics);
@@ -452,7 +452,8 @@ static Status train_loop(RlRun *r, int64_t total, RlTrainReport *rep, RlUpdateFn
         us.update = r->update, us.env_steps = r->env_steps;
         us.episode_reward = recent_mean(r);
         us.steps_per_s = (double)r->N * r->T / (t2 - t1 > 0 ? t2 - t1 : 1e-9);
-        write_metrics(r, &us, clock_now() - t1);
+        us.seconds = clock_now() - t1;
+        write_metrics(r, &us, us.seconds);
         if (rep->updates == 0) rep->first = us;
         rep->last = us;
         rep->updates++;
@@ -460,8 +461,7 @@ static Status train_loop(RlRun *r, int64_t total, RlTrainReport *rep, RlUpdateFn
         if (r->update % o->save_every == 0 || r->update == total) st = rl_state_save(r);
         if (pg) {
             char note[96];
-            snprintf(note, sizeof note, "reward/step %.4f kl %.4f", us.reward_per_step,
-                     us.loss.kl);
+            snprintf(note, sizeof note, "reward/step %.4f kl %.4f", us.reward_per_step, us.loss.kl);
             progress_set_note(pg, note);
             progress_update(pg, (double)r->update);
         }

@@ -38,14 +38,22 @@ static int apply_settings(const RlFlags *f, RlConfig *c) {
     const struct {
         const char *flag;
         int given;
-    } given[] = {{"--init", f->init != NULL},          {"--world", f->world != NULL},
-                 {"--envs", f->envs >= 0},             {"--rollout", f->rollout >= 0},
-                 {"--epochs", f->epochs >= 0},         {"--minibatches", f->minibatches >= 0},
-                 {"--episode-ticks", f->episode_ticks >= 0}, {"--kl-coef", !isnan(f->kl_coef)},
-                 {"--kl-decay", !isnan(f->kl_decay)},  {"--lr", !isnan(f->lr)},
-                 {"--gamma", !isnan(f->gamma)},        {"--lambda", !isnan(f->lambda)},
-                 {"--clip", !isnan(f->clip)},          {"--vf-coef", !isnan(f->vf_coef)},
-                 {"--ent-coef", !isnan(f->ent_coef)},  {"--max-grad-norm", !isnan(f->max_grad_norm)},
+    } given[] = {{"--init", f->init != NULL},
+                 {"--world", f->world != NULL},
+                 {"--envs", f->envs >= 0},
+                 {"--rollout", f->rollout >= 0},
+                 {"--epochs", f->epochs >= 0},
+                 {"--minibatches", f->minibatches >= 0},
+                 {"--episode-ticks", f->episode_ticks >= 0},
+                 {"--kl-coef", !isnan(f->kl_coef)},
+                 {"--kl-decay", !isnan(f->kl_decay)},
+                 {"--lr", !isnan(f->lr)},
+                 {"--gamma", !isnan(f->gamma)},
+                 {"--lambda", !isnan(f->lambda)},
+                 {"--clip", !isnan(f->clip)},
+                 {"--vf-coef", !isnan(f->vf_coef)},
+                 {"--ent-coef", !isnan(f->ent_coef)},
+                 {"--max-grad-norm", !isnan(f->max_grad_norm)},
                  {"--seed", f->seed_given}};
     if (f->resume) {
         for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
@@ -72,10 +80,10 @@ static int apply_settings(const RlFlags *f, RlConfig *c) {
     if (f->epochs >= 0) c->epochs = (int)f->epochs;
     if (f->minibatches >= 0) c->minibatches = (int)f->minibatches;
     if (f->episode_ticks >= 0) c->episode_ticks = (int)f->episode_ticks;
-    const double *src[] = {&f->kl_coef, &f->kl_decay, &f->lr, &f->gamma, &f->lambda,
-                           &f->clip, &f->vf_coef, &f->ent_coef, &f->max_grad_norm};
-    double *dst[] = {&c->kl_coef, &c->kl_decay, &c->lr, &c->gamma, &c->lambda,
-                     &c->clip, &c->vf_coef, &c->ent_coef, &c->max_grad_norm};
+    const double *src[] = {&f->kl_coef, &f->kl_decay, &f->lr,       &f->gamma,        &f->lambda,
+                           &f->clip,    &f->vf_coef,  &f->ent_coef, &f->max_grad_norm};
+    double *dst[] = {&c->kl_coef, &c->kl_decay, &c->lr,       &c->gamma,        &c->lambda,
+                     &c->clip,    &c->vf_coef,  &c->ent_coef, &c->max_grad_norm};
     for (int i = 0; i < 9; i++)
         if (!isnan(*src[i])) *dst[i] = *src[i];
     if (f->seed_given) c->seed = f->seed;
@@ -98,13 +106,14 @@ static int rl_train_cmd(int argc, char **argv) {
     const CliOption opts[] = {
         {"--init", CLI_STRING, &f.init, "BC_CKPT", "BC checkpoint to fine-tune (required)", 0, 0},
         {"--out", CLI_STRING, &f.out, "DIR", "run folder (required)", 0, 0},
-        {"--world", CLI_STRING, &f.world, "PRESET", "world preset (the built-in default world)", 0, 0},
+        {"--world", CLI_STRING, &f.world, "PRESET", "world preset (the built-in default world)", 0,
+         0},
         {"--envs", CLI_INT, &f.envs, "N", "parallel envs (4)", 1, 1024},
         {"--steps", CLI_INT, &f.steps, "N", "total env steps (4096; resume: the run's)", 1, 1e12},
         {"--rollout", CLI_INT, &f.rollout, "T", "steps per env per update (32)", 1, 4096},
         {"--epochs", CLI_INT, &f.epochs, "K", "passes over each rollout (2)", 1, 100},
-        {"--minibatches", CLI_INT, &f.minibatches, "M", "minibatches per pass, divides envs (1)",
-         1, 1024},
+        {"--minibatches", CLI_INT, &f.minibatches, "M", "minibatches per pass, divides envs (1)", 1,
+         1024},
         {"--kl-coef", CLI_DOUBLE, &f.kl_coef, "C", "KL(pi || BC) coefficient (0.2)", 0, 1e6},
         {"--kl-decay", CLI_DOUBLE, &f.kl_decay, "D", "kl-coef factor per update (1)", 1e-9, 1},
         {"--lr", CLI_DOUBLE, &f.lr, "LR", "AdamW learning rate (1e-5)", 1e-12, 1},

@@ -223,8 +223,14 @@ static void test_kl_zero_at_init_and_gradcheck(void) {
     CHECK_NEAR(nn_grad_norm(&pol.params), 0.0, 1e-6);
 
     /* Move the policy away (heads, LSTM, CNN) and compare gradients with central differences. */
-    const int moved[] = {pol.btn_w, pol.btn_b, pol.cam_w, pol.lstm_whh, pol.lstm_wih,
-                         pol.ln_g, pol.cnn.conv_w[0][0], pol.cnn.fc_w};
+    const int moved[] = {pol.btn_w,
+                         pol.btn_b,
+                         pol.cam_w,
+                         pol.lstm_whh,
+                         pol.lstm_wih,
+                         pol.ln_g,
+                         pol.cnn.conv_w[0][0],
+                         pol.cnn.fc_w};
     for (size_t t = 0; t < sizeof moved / sizeof moved[0]; t++) {
         float *p = nn_param(&pol.params, moved[t]);
         const int64_t sz = pol.params.info[moved[t]].size;
@@ -266,8 +272,8 @@ static void test_kl_zero_at_init_and_gradcheck(void) {
         const double rel = sqrt(err2) / fmax(fmax(sqrt(num2), sqrt(an2)), 1e-4);
         /* float32 forward: ~1e-6 noise in L; the CNN's ReLU/max-pool kinks add a little more */
         const double tol = id == pol.cnn.conv_w[0][0] ? 0.1 : 5e-2;
-        fprintf(stderr, "KL gradcheck %-16s rel err %.4f (|grad| %.3g)\n",
-                pol.params.info[id].name, rel, sqrt(an2));
+        fprintf(stderr, "KL gradcheck %-16s rel err %.4f (|grad| %.3g)\n", pol.params.info[id].name,
+                rel, sqrt(an2));
         CHECK_MSG(rel < tol, "%s: relative error %g (|grad| %g)", pol.params.info[id].name, rel,
                   sqrt(an2));
     }
@@ -413,8 +419,7 @@ static void test_kl_coef_holds_policy(void) {
     fprintf(stderr, "KL after 15 updates: kl_coef 0 -> %.5f, kl_coef 1000 -> %.6f\n", last_kl[0],
             last_kl[1]);
     CHECK_MSG(last_kl[0] > 0.05, "kl_coef 0: KL %g", last_kl[0]);
-    CHECK_MSG(last_kl[1] < 0.01 && last_kl[1] < last_kl[0] / 10, "kl_coef 1000: KL %g",
-              last_kl[1]);
+    CHECK_MSG(last_kl[1] < 0.01 && last_kl[1] < last_kl[0] / 10, "kl_coef 1000: KL %g", last_kl[1]);
 }
 
 /* (f) 2 updates, stop, --resume to 5: the same checkpoint bytes as 5 straight (episodes of 12
