@@ -269,9 +269,9 @@ static int stage_rl(Pipeline *p, StageResult *r) {
     snprintf(steps, sizeof steps, "%lld", p->rl_steps);
     snprintf(seeds, sizeof seeds, "200000:%lld", 200000 + p->bc_episodes - 1);
     snprintf(ticks, sizeof ticks, "%lld", p->episode_ticks);
-    char *train[] = {"rl",      "train",     "--init",    p->bc_ckpt, "--out",    p->rl_dir,
-                     "--steps", steps,       "--envs",    "2",        "--rollout", "32",
-                     "--threads", "2",       "--episode-ticks", ticks, "--quiet", NULL};
+    char *train[] = {"rl",        "train", "--init",          p->bc_ckpt, "--out",     p->rl_dir,
+                     "--steps",   steps,   "--envs",          "2",        "--rollout", "32",
+                     "--threads", "2",     "--episode-ticks", ticks,      "--quiet",   NULL};
     if (run_cmd(cmd_rl, train) != 0) {
         snprintf(r->detail, sizeof r->detail, "training failed");
         return 1;
@@ -386,10 +386,35 @@ static void report_idm(const Pipeline *p, FILE *md, const json_t *ev, const json
     }
 }
 
+/* Rows of a metrics JSONL as a markdown table: `step_key` then keys[i] with decimals[i] digits,
+ * at most 12 rows evenly spaced (the last always shown). */
+static void report_metrics_rows(FILE *md, const char *path, const char *step_key,
+                                const char *const *keys, const int *decimals, int n_keys) {
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    static char lines[256][1024];
+    int n = 0;
+    while (n < 256 && fgets(lines[n], sizeof lines[n], f)) n++;
+    fclose(f);
+    const int stride = n > 12 ? (n + 11) / 12 : 1;
+    for (int i = 0; i < n; i++) {
+        if (i % stride != 0 && i != n - 1) continue;
+        char pat[64];
+        snprintf(pat, sizeof pat, "\"%s\": ", step_key);
+        const char *v = strstr(lines[i], pat);
+        fprintf(md, "| %lld |", v ? atoll(v + strlen(pat)) : 0LL);
+        for (int k = 0; k < n_keys; k++) {
+            snprintf(pat, sizeof pat, "\"%s\": ", keys[k]);
+            v = strstr(lines[i], pat);
+            fprintf(md, " %.*f |", decimals[k], v ? atof(v + strlen(pat)) : 0.0);
+        }
+        fprintf(md, "\n");
+    }
+}
+
 /* The BC section: the loss curve (every metrics line up to 12 rows) and the policy's episodes. */
 static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
-    FILE *f = fopen(p->bc_metrics, "r");
-    if (!f) return;
+    if (!fs_exists(p->bc_metrics)) return;
     fprintf(md,
             "\n## Behavioral cloning\n\nThe full-size policy (ImpalaCNN 16/32/32, LSTM 256, "
             "8641 + 121 classes) trained for %lld steps on the IDM-labelled web corpus on CPU: a "
@@ -400,20 +425,8 @@ static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
             "well. Null-action frames are left out of the loss, as in VPT.\n\n| step | mean loss | "
             "button accuracy |\n|---|---|---|\n",
             p->bc_steps);
-    char lines[256][256];
-    int n = 0;
-    while (n < 256 && fgets(lines[n], sizeof lines[n], f)) n++;
-    fclose(f);
-    const int stride = n > 12 ? (n + 11) / 12 : 1;
-    for (int i = 0; i < n; i++) {
-        if (i % stride != 0 && i != n - 1) continue;
-        long long step = 0;
-        const char *ml = strstr(lines[i], "\"mean_loss\": "),
-                   *ba = strstr(lines[i], "\"button_accuracy\": ");
-        sscanf(lines[i], "{\"step\": %lld", &step);
-        fprintf(md, "| %lld | %.3f | %.3f |\n", step, ml ? atof(ml + 13) : 0.0,
-                ba ? atof(ba + 19) : 0.0);
-    }
+    const char *const keys[] = {"mean_loss", "button_accuracy"};
+    report_metrics_rows(md, p->bc_metrics, "step", keys, (const int[]){3, 3}, 2);
     if (!ev) return;
     fprintf(md,
             "\n%lld episodes of %lld ticks with `--policy bc:CKPT`: mean reward %.3f.\n\n"
@@ -432,8 +445,7 @@ static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
 
 /* The RL section: the per-update metrics (up to 12 rows) and reward before/after. */
 static void report_rl(const Pipeline *p, FILE *md) {
-    FILE *f = fopen(p->rl_metrics, "r");
-    if (!f) return;
+    if (!fs_exists(p->rl_metrics)) return;
     fprintf(md,
             "\n## RL fine-tuning\n\nPPO with GAE on the BC policy (plus a value head), 2 envs "
             "x 32 steps per update, KL(pi || BC) coefficient 0.2, lr 1e-5, %lld env steps in "
@@ -442,20 +454,8 @@ static void report_rl(const Pipeline *p, FILE *md) {
             "not that it improves; the reward is the task's (tech-tree items).\n\n| update | "
             "reward/step | KL to BC | entropy | clip frac |\n|---|---|---|---|---|\n",
             p->rl_steps);
-    char lines[256][1024];
-    int n = 0;
-    while (n < 256 && fgets(lines[n], sizeof lines[n], f)) n++;
-    fclose(f);
-    const int stride = n > 12 ? (n + 11) / 12 : 1;
-    for (int i = 0; i < n; i++) {
-        if (i % stride != 0 && i != n - 1) continue;
-        long long u = 0;
-        sscanf(lines[i], "{\"update\": %lld", &u);
-        const char *rw = strstr(lines[i], "\"reward_per_step\": "), *kl = strstr(lines[i], "\"kl\": ");
-        const char *en = strstr(lines[i], "\"entropy\": "), *cf = strstr(lines[i], "\"clip_frac\": ");
-        fprintf(md, "| %lld | %.4f | %.4f | %.3f | %.3f |\n", u, rw ? atof(rw + 19) : 0.0,
-                kl ? atof(kl + 6) : 0.0, en ? atof(en + 11) : 0.0, cf ? atof(cf + 13) : 0.0);
-    }
+    const char *const keys[] = {"reward_per_step", "kl", "entropy", "clip_frac"};
+    report_metrics_rows(md, p->rl_metrics, "update", keys, (const int[]){4, 4, 3, 3}, 4);
     fprintf(md,
             "\nThe same %lld episodes of %lld ticks (the bc stage's seeds): mean reward BC %.3f, "
             "after RL %.3f.\n",
@@ -525,9 +525,11 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
 }
 
 int cmd_pipeline(int argc, char **argv) {
+    /* clang-format off */
     Pipeline p = {
         "runs/pipeline", 4, 1200, 8, "", "", "", 200, "", "", "", "", 0, 100, 4, "", "", "",
         512, "", "", "", ""};
+    /* clang-format on */
     const CliOption opts[] = {
         {"--out", CLI_STRING, &p.out, "DIR", "where the run and its report go (runs/pipeline)", 0,
          0},
