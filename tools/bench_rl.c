@@ -52,7 +52,6 @@ int bench_rl(int argc, char **argv) {
     BcModel m;
     bc_model_init(&m, &cfg, 1);
     Status st = bc_model_save(&m, NULL, init, 0);
-    const long long params = m.params.total;
     bc_model_deinit(&m);
     if (st != STATUS_OK) return 1;
     RlTrainOptions o;
@@ -82,7 +81,7 @@ int bench_rl(int argc, char **argv) {
            "\"rollout\": %lld, \"epochs\": %d, \"updates\": %lld, \"collect_env_steps_per_s\": "
            "%.1f, \"loop_env_steps_per_s\": %.1f, \"updates_per_s\": %.4f}\n",
            cfg.widths[0], cfg.widths[1], cfg.widths[2], cfg.dense, cfg.hidden, BC_N_BUTTON_CLASSES,
-           BC_N_CAMERA_CLASSES, params, threads, envs, rollout, o.cfg.epochs, updates,
-           timed > 0 ? b.collect_sum / timed : 0.0, upd_s * (double)envs * rollout, upd_s);
+           BC_N_CAMERA_CLASSES, (long long)rep.params, threads, envs, rollout, o.cfg.epochs,
+           updates, timed > 0 ? b.collect_sum / timed : 0.0, upd_s * (double)envs * rollout, upd_s);
     return 0;
 }
