@@ -423,7 +423,8 @@ static void test_kl_coef_holds_policy(void) {
 }
 
 /* (f) 2 updates, stop, --resume to 5: the same checkpoint bytes as 5 straight (episodes of 12
- * ticks end inside chunks of 8 steps, so the resumed envs are mid-episode). */
+ * ticks end inside chunks of 8 steps, so the resumed envs are mid-episode); and two runs on 2
+ * threads agree to the byte. */
 static void test_resume_bit_identical(void) {
     char init[300], a[300], b[300];
     snprintf(init, sizeof init, "%s/init.safetensors", tmp_root);
@@ -472,6 +473,20 @@ static void test_resume_bit_identical(void) {
     }
     if (f) fclose(f);
     CHECK(ok && n == 5);
+    remove_run(a);
+    remove_run(b);
+    /* With a thread pool (envs, rendering and the network split over 2 threads) the run is
+     * still a function of its inputs: two runs, the same bytes. */
+    o.threads = 2, o.steps = 3 * per, o.out = a;
+    CHECK(rl_train(&o, &rep, NULL, NULL) == STATUS_OK);
+    o.out = b;
+    CHECK(rl_train(&o, &rep, NULL, NULL) == STATUS_OK);
+    da = db = NULL;
+    snprintf(pa, sizeof pa, "%s/rl.safetensors", a);
+    snprintf(pb, sizeof pb, "%s/rl.safetensors", b);
+    CHECK(fs_read_file(pa, &da, &la) == STATUS_OK && fs_read_file(pb, &db, &lb) == STATUS_OK);
+    CHECK_MSG(la == lb && da && db && memcmp(da, db, la) == 0, "2-thread runs differ");
+    mem_free(da), mem_free(db);
     remove_run(a);
     remove_run(b);
 }
