@@ -163,6 +163,9 @@ typedef struct IdmStats {
 void idm_stats_init(IdmStats *s);
 /* pred: the model's label of a frame; truth: the native action of that frame. */
 void idm_stats_add(IdmStats *s, const IdmLabel *pred, const Action *truth);
+/* Adds the counts and sums of `from` into `into` (stats of disjoint frame sets, e.g. the
+ * episodes labelled by different MPI ranks). */
+void idm_stats_merge(IdmStats *into, const IdmStats *from);
 /* {"frames", "keypress_accuracy", "buttons": {name: {accuracy, f1, precision, recall,
  *  positives}}, "camera_accuracy": {pitch, yaw, mean}, "camera_r2": {pitch, yaw, mean},
  *  "null_frames": {frames, exact_accuracy}, "nonnull_frames": {...},
