@@ -106,8 +106,8 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
  * data-parallel rank passes the global batch's counts (bc_targets_count summed over ranks) so
  * that the ranks' summed gradients are one process's. The stats' losses stay this batch's means. */
 void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
-                        const BcTarget *targets, int B, int T, int64_t btn_denom,
-                        int64_t cam_denom, BcStepStats *st);
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st);
 /* Frames of n targets in the button loss (*used) and in the camera loss (*cam_used), counted as
  * bc_train_step counts them. */
 void bc_targets_count(const BcTarget *targets, int64_t n, int64_t *used, int64_t *cam_used);

@@ -236,8 +236,8 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
 }
 
 void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
-                        const BcTarget *targets, int B, int T, int64_t btn_denom,
-                        int64_t cam_denom, BcStepStats *st) {
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st) {
     NnParams *p = &m->params;
     const int64_t N = (int64_t)B * T;
     const int Hd = m->cfg.hidden, D = m->cfg.dense;

@@ -133,9 +133,12 @@ static Status dist_step(BcRun *r, BcStepStats *ss) {
     bc_train_step_norm(&r->m, &r->ctx, &r->arena, r->frames, r->targets, B, T, (int64_t)n[0],
                        (int64_t)n[1], ss);
     st = dist_sync_grads(r->m.params.grad, r->m.params.total, 1.0f);
-    double s[6] = {ss->btn_loss * (double)ss->used, ss->cam_loss * (double)ss->cam_used,
-                   (double)ss->frames,              (double)ss->used,
-                   (double)ss->cam_used,            (double)ss->btn_correct};
+    double s[6] = {ss->btn_loss * (double)ss->used,
+                   ss->cam_loss * (double)ss->cam_used,
+                   (double)ss->frames,
+                   (double)ss->used,
+                   (double)ss->cam_used,
+                   (double)ss->btn_correct};
     if (st == STATUS_OK) st = dist_allreduce_sum_f64(s, 6);
     ss->btn_loss = s[3] > 0 ? s[0] / s[3] : 0.0, ss->cam_loss = s[4] > 0 ? s[1] / s[4] : 0.0;
     ss->loss = ss->btn_loss + ss->cam_loss;

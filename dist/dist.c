@@ -152,9 +152,9 @@ Status dist_allreduce_sum_f32(float *x, int64_t n) {
     if (!g_dist.mpi) return STATUS_OK;
     for (int64_t off = 0; off < n; off += DIST_CHUNK) {
         const int c = (int)(n - off < DIST_CHUNK ? n - off : DIST_CHUNK);
-        Status st = mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_FLOAT, MPI_SUM,
-                                             MPI_COMM_WORLD),
-                               "MPI_Allreduce");
+        Status st =
+            mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD),
+                       "MPI_Allreduce");
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
@@ -164,9 +164,9 @@ Status dist_allreduce_sum_f64(double *x, int64_t n) {
     if (!g_dist.mpi) return STATUS_OK;
     for (int64_t off = 0; off < n; off += DIST_CHUNK) {
         const int c = (int)(n - off < DIST_CHUNK ? n - off : DIST_CHUNK);
-        Status st = mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_DOUBLE, MPI_SUM,
-                                             MPI_COMM_WORLD),
-                               "MPI_Allreduce");
+        Status st =
+            mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
+                       "MPI_Allreduce");
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;

@@ -294,7 +294,7 @@ static Status gather_labelled(LabelDone *done, int n, IdmLabelReport *rep, Statu
         }
     }
     if (failed && *st == STATUS_OK) {
-        if (dist_is_root()) LOG_ERROR(TAG, "%s: another rank failed (its message is above)", out_dir);
+        if (dist_is_root()) LOG_ERROR(TAG, "%s: another rank failed (see its error)", out_dir);
         *st = STATUS_INTERNAL;
     }
     return cst;

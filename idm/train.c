@@ -221,8 +221,8 @@ static Status dist_step(TrainRun *r, IdmStepStats *ss) {
     if (dist_size() == 1) return STATUS_OK;
     const double share = (double)(r->hi - r->lo) / (double)r->o->batch;
     Status st = dist_sync_grads(r->m.params.grad, r->m.params.total, (float)share);
-    double s[7] = {ss->loss * share,        ss->btn_loss * share,    ss->cam_loss * share,
-                   (double)ss->btn_correct, (double)ss->btn_total,   (double)ss->cam_correct,
+    double s[7] = {ss->loss * share,        ss->btn_loss * share,  ss->cam_loss * share,
+                   (double)ss->btn_correct, (double)ss->btn_total, (double)ss->cam_correct,
                    (double)ss->cam_total};
     if (st == STATUS_OK) st = dist_allreduce_sum_f64(s, 7);
     ss->loss = s[0], ss->btn_loss = s[1], ss->cam_loss = s[2];
