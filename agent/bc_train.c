@@ -121,18 +121,19 @@ static Status next_batch(BcRun *r) {
     return STATUS_OK;
 }
 
-/* dist: one data-parallel step on this rank's shard: the loss denominators are the global
- * batch's frame counts, the gradients and the stats are summed over the ranks. */
-static Status dist_step(BcRun *r, BcStepStats *ss) {
-    const int B = (int)(r->hi - r->lo), T = r->o->window;
+Status bc_train_step_dist(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                          const BcTarget *targets, int B, int T, BcStepStats *ss) {
+    if (dist_size() == 1) {
+        bc_train_step(m, ctx, arena, frames, targets, B, T, ss);
+        return STATUS_OK;
+    }
     int64_t used, cam_used;
-    bc_targets_count(r->targets, (int64_t)B * T, &used, &cam_used);
+    bc_targets_count(targets, (int64_t)B * T, &used, &cam_used);
     double n[2] = {(double)used, (double)cam_used};
     Status st = dist_allreduce_sum_f64(n, 2);
     if (st != STATUS_OK) return st;
-    bc_train_step_norm(&r->m, &r->ctx, &r->arena, r->frames, r->targets, B, T, (int64_t)n[0],
-                       (int64_t)n[1], ss);
-    st = dist_sync_grads(r->m.params.grad, r->m.params.total, 1.0f);
+    bc_train_step_norm(m, ctx, arena, frames, targets, B, T, (int64_t)n[0], (int64_t)n[1], ss);
+    st = dist_sync_grads(m->params.grad, m->params.total, 1.0f);
     double s[6] = {ss->btn_loss * (double)ss->used,
                    ss->cam_loss * (double)ss->cam_used,
                    (double)ss->frames,
@@ -170,11 +171,8 @@ static Status train_loop(BcRun *r) {
         if (st != STATUS_OK) break;
         nn_arena_reset(&r->arena);
         BcStepStats ss;
-        if (dist_size() > 1)
-            st = dist_step(r, &ss);
-        else
-            bc_train_step(&r->m, &r->ctx, &r->arena, r->frames, r->targets, o->batch, o->window,
-                          &ss);
+        st = bc_train_step_dist(&r->m, &r->ctx, &r->arena, r->frames, r->targets,
+                                (int)(r->hi - r->lo), o->window, &ss);
         if (st != STATUS_OK) break;
         if (o->clip > 0) nn_clip_grad_norm(&r->m.params, o->clip);
         const float lr = nn_schedule_lr(&sched, step);

@@ -31,6 +31,7 @@ int bench_video(int argc, char **argv);
 
 int bench_idm(int argc, char **argv);
 int bench_bc(int argc, char **argv);
+int bench_dist(int argc, char **argv); /* alone, and under mpirun -np N */
 
 int bench_window(int argc, char **argv); /* built with VPT_WINDOW */
 
