@@ -20,6 +20,7 @@
 #include "core/pool.h"
 #include "core/progress.h"
 #include "dist/dist.h"
+#include "idm/idm.h"
 #include "video/dataset.h"
 #include "video/loader.h"
 
@@ -88,8 +89,8 @@ static Status make_parent(const char *path) {
 typedef struct BcRun {
     const BcTrainOptions *o;
     BcModel m;
-    VideoLoader *loader;
-    VideoWindow win;
+    VideoLoader *loader; /* dist: rank 0's only */
+    IdmBatch batch;
     NnCtx ctx;
     NnArena arena;
     ThreadPool *pool;
@@ -103,22 +104,17 @@ typedef struct BcRun {
 static Status next_batch(BcRun *r) {
     const BcTrainOptions *o = r->o;
     const int T = o->window;
-    const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-    for (int g = 0; g < o->batch; g++) {
-        int got = 0;
-        Status st = video_loader_next(r->loader, &r->win, &got);
-        if (st != STATUS_OK) return st;
-        if (!got) {
-            LOG_ERROR(TAG, "%s: the loader ran dry", o->data);
-            return STATUS_IO;
-        }
-        if (g < r->lo || g >= r->hi) continue; /* dist: another rank's window */
-        const int b = (int)(g - r->lo);
-        float *dst = r->frames + (int64_t)b * T * fb;
-        for (int64_t i = 0; i < T * fb; i++) dst[i] = (float)r->win.frames[i] * (1.0f / 255.0f);
-        bc_targets_from_window(r->targets + b * T, r->win.actions, r->win.vpt_null, T);
+    const int64_t wb = r->batch.window_bytes;
+    Status st = idm_batch_next(&r->batch, r->loader, o->data);
+    for (int64_t g = r->lo; g < r->hi && st == STATUS_OK; g++) { /* dist: this rank's shard */
+        const int64_t b = g - r->lo;
+        const uint8_t *src = r->batch.frames + g * wb;
+        float *dst = r->frames + b * wb;
+        for (int64_t i = 0; i < wb; i++) dst[i] = (float)src[i] * (1.0f / 255.0f);
+        bc_targets_from_window(r->targets + b * T, r->batch.actions + g * T,
+                               r->batch.vpt_null + g * T, T);
     }
-    return STATUS_OK;
+    return st;
 }
 
 Status bc_train_step_dist(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
@@ -212,20 +208,20 @@ static Status train_loop(BcRun *r) {
 
 static Status open_loader(BcRun *r) {
     const BcTrainOptions *o = r->o;
+    idm_batch_init(&r->batch, o->batch, o->window, o->cfg.frame_w, o->cfg.frame_h);
+    if (!dist_is_root()) return STATUS_OK; /* dist: rank 0 reads the data */
     VideoLoaderOptions lo;
     memset(&lo, 0, sizeof lo);
     lo.dir = o->data, lo.T = o->window, lo.width = o->cfg.frame_w, lo.height = o->cfg.frame_h;
     lo.filter = VIDEO_RESIZE_AREA, lo.threads = o->loader_threads, lo.shuffle = BC_SHUFFLE;
     lo.seed = o->seed, lo.val_fraction = o->val_fraction, lo.split = VIDEO_SPLIT_TRAIN;
     lo.epochs = 0;
-    Status st = video_loader_create(&r->loader, &lo);
-    if (st == STATUS_OK) video_window_alloc(&r->win, lo.T, lo.width, lo.height);
-    return st;
+    return video_loader_create(&r->loader, &lo);
 }
 
 static void run_free(BcRun *r) {
     video_loader_destroy(r->loader);
-    if (r->win.frames) video_window_free(&r->win);
+    idm_batch_deinit(&r->batch);
     nn_arena_deinit(&r->arena);
     nn_ctx_deinit(&r->ctx);
     pool_destroy(r->pool);

@@ -142,12 +142,11 @@ static Status resume_or_init(const IdmTrainOptions *o, IdmModel *m, int *resumed
 typedef struct TrainRun {
     const IdmTrainOptions *o;
     IdmModel m;
-    VideoLoader *loader;
-    VideoWindow win;
+    VideoLoader *loader; /* dist: rank 0's only */
+    IdmBatch batch;
     NnCtx ctx;
     NnArena arena;
     ThreadPool *pool;
-    uint8_t *bytes;
     float *frames;
     IdmLabel *labels;
     FILE *metrics;
@@ -157,27 +156,20 @@ typedef struct TrainRun {
 static Status next_batch(TrainRun *r) {
     const IdmTrainOptions *o = r->o;
     const int T = o->cfg.window;
-    const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-    for (int g = 0; g < o->batch; g++) {
-        int got = 0;
-        Status st = video_loader_next(r->loader, &r->win, &got);
-        if (st != STATUS_OK) return st;
-        if (!got) {
-            LOG_ERROR(TAG, "%s: the loader ran dry", o->data);
-            return STATUS_IO;
-        }
-        if (g < r->lo || g >= r->hi) continue; /* dist: another rank's window */
-        const int b = (int)(g - r->lo);
-        memcpy(r->bytes + (int64_t)b * T * fb, r->win.frames, (size_t)(T * fb));
-        for (int t = 0; t < T; t++)
-            idm_label_from_action(&r->labels[b * T + t], &r->win.actions[t]);
-    }
-    idm_frames_to_float(r->frames, r->bytes, (r->hi - r->lo) * T * fb);
+    Status st = idm_batch_next(&r->batch, r->loader, o->data);
+    if (st != STATUS_OK) return st;
+    /* dist: this rank's shard [lo, hi) of the global batch */
+    for (int64_t i = r->lo * T; i < r->hi * T; i++)
+        idm_label_from_action(&r->labels[i - r->lo * T], &r->batch.actions[i]);
+    idm_frames_to_float(r->frames, r->batch.frames + r->lo * r->batch.window_bytes,
+                        (r->hi - r->lo) * r->batch.window_bytes);
     return STATUS_OK;
 }
 
 static Status open_loader(TrainRun *r, int64_t skip_windows) {
     const IdmTrainOptions *o = r->o;
+    idm_batch_init(&r->batch, o->batch, o->cfg.window, o->cfg.frame_w, o->cfg.frame_h);
+    if (!dist_is_root()) return STATUS_OK; /* dist: rank 0 reads the data */
     VideoLoaderOptions lo = {0};
     lo.dir = o->data, lo.T = o->cfg.window, lo.width = o->cfg.frame_w, lo.height = o->cfg.frame_h;
     lo.filter = VIDEO_RESIZE_AREA, lo.threads = o->loader_threads, lo.shuffle = IDM_SHUFFLE;
@@ -185,10 +177,9 @@ static Status open_loader(TrainRun *r, int64_t skip_windows) {
     lo.epochs = 0;
     Status st = video_loader_create(&r->loader, &lo);
     if (st != STATUS_OK) return st;
-    video_window_alloc(&r->win, lo.T, lo.width, lo.height);
     for (int64_t i = 0; i < skip_windows; i++) {
         int got = 0;
-        st = video_loader_next(r->loader, &r->win, &got);
+        st = video_loader_next(r->loader, &r->batch.win, &got);
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
@@ -196,11 +187,10 @@ static Status open_loader(TrainRun *r, int64_t skip_windows) {
 
 static void run_free(TrainRun *r) {
     video_loader_destroy(r->loader);
-    video_window_free(&r->win);
+    idm_batch_deinit(&r->batch);
     nn_arena_deinit(&r->arena);
     nn_ctx_deinit(&r->ctx);
     pool_destroy(r->pool);
-    mem_free(r->bytes);
     mem_free(r->frames);
     mem_free(r->labels);
     if (r->metrics) fclose(r->metrics);
@@ -339,7 +329,6 @@ Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
         nn_arena_init(&r.arena, 1 << 20);
         const int64_t n = (r.hi - r.lo) * o->cfg.window;
         const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-        r.bytes = mem_alloc((size_t)(n * fb));
         r.frames = mem_alloc(sizeof(float) * (size_t)(n * fb));
         r.labels = mem_alloc(sizeof(IdmLabel) * (size_t)n);
         if (start < o->steps) st = train_loop(&r, rep, start);
