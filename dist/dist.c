@@ -148,28 +148,25 @@ int dist_exit(int code) {
     _Exit(code); /* MPI_Abort does not return; this is for the compiler */
 }
 
-Status dist_allreduce_sum_f32(float *x, int64_t n) {
+/* In-place MPI_SUM of n elements of `type` (elem bytes each), in chunks of int counts. */
+static Status allreduce_sum(void *x, int64_t n, MPI_Datatype type, size_t elem) {
     if (!g_dist.mpi) return STATUS_OK;
     for (int64_t off = 0; off < n; off += DIST_CHUNK) {
         const int c = (int)(n - off < DIST_CHUNK ? n - off : DIST_CHUNK);
-        Status st =
-            mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD),
-                       "MPI_Allreduce");
+        Status st = mpi_status(MPI_Allreduce(MPI_IN_PLACE, (char *)x + (size_t)off * elem, c, type,
+                                             MPI_SUM, MPI_COMM_WORLD),
+                               "MPI_Allreduce");
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
 }
 
+Status dist_allreduce_sum_f32(float *x, int64_t n) {
+    return allreduce_sum(x, n, MPI_FLOAT, sizeof *x);
+}
+
 Status dist_allreduce_sum_f64(double *x, int64_t n) {
-    if (!g_dist.mpi) return STATUS_OK;
-    for (int64_t off = 0; off < n; off += DIST_CHUNK) {
-        const int c = (int)(n - off < DIST_CHUNK ? n - off : DIST_CHUNK);
-        Status st =
-            mpi_status(MPI_Allreduce(MPI_IN_PLACE, x + off, c, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
-                       "MPI_Allreduce");
-        if (st != STATUS_OK) return st;
-    }
-    return STATUS_OK;
+    return allreduce_sum(x, n, MPI_DOUBLE, sizeof *x);
 }
 
 Status dist_allreduce_max_int(int *x) {

@@ -52,11 +52,7 @@ static double bc_frames_per_s(int batch, int window, int steps, int threads, int
     float *x = mem_alloc(sizeof(float) * (size_t)(n * fb));
     BcTarget *tg = mem_alloc(sizeof(BcTarget) * (size_t)n);
     Rng rng = rng_stream(5, (uint64_t)dist_rank());
-    for (int64_t i = 0; i < n * fb; i++) x[i] = rng_float(&rng);
-    for (int64_t i = 0; i < n; i++) {
-        tg[i].buttons = (int32_t)rng_below(&rng, BC_N_BUTTON_CLASSES);
-        tg[i].camera = (int32_t)rng_below(&rng, BC_N_CAMERA_CLASSES);
-    }
+    bench_bc_synthetic(x, tg, n, fb, &rng);
     NnAdamW opt = NN_ADAMW_DEFAULT;
     BcStepStats ss;
     double t0 = 0;
