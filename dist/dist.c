@@ -81,6 +81,11 @@ int64_t dist_check_every(void) {
 #endif
 }
 
+/* mpirun (OpenMPI's ORTE/PRRTE, or a PMI launcher) leaves these in each rank's environment. */
+static int launched_by_mpirun(void) {
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
 #ifdef VPT_HAVE_MPI
 
 /* Under a job of several ranks every log line names its rank: "[error] rank 1: idm: ...". */
@@ -89,11 +94,6 @@ static void rank_sink(void *user, LogLevel level, const char *tag, const char *m
     (void)user;
     fprintf(stderr, "[%s] rank %d: %s: %s\n", level < LOG_LEVEL_SILENT ? names[level] : "?",
             g_dist.rank, tag ? tag : "-", msg);
-}
-
-/* mpirun (OpenMPI's ORTE/PRRTE, or a PMI launcher) leaves these in each rank's environment. */
-static int launched_by_mpirun(void) {
-    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
 }
 
 static Status mpi_status(int rc, const char *what) {
@@ -196,6 +196,9 @@ Status dist_barrier(void) {
 
 Status dist_init(int *argc, char ***argv) {
     (void)argc, (void)argv;
+    if (!g_dist.started && launched_by_mpirun())
+        LOG_WARN(TAG, "launched by mpirun but built without MPI (-DVPT_MPI=OFF or no OpenMPI): "
+                      "this process runs alone, as rank 0 of 1");
     g_dist.started = 1;
     return STATUS_OK;
 }
