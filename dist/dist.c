@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/sha256.h"
@@ -20,6 +21,7 @@
 
 #define TAG "dist"
 #define DIST_CHUNK ((int64_t)1 << 28)
+#define DIST_POLL_US 50
 
 typedef struct DistState {
     int rank, size;
@@ -96,6 +98,25 @@ static void rank_sink(void *user, LogLevel level, const char *tag, const char *m
             g_dist.rank, tag ? tag : "-", msg);
 }
 
+/* Waits until every rank has reached this point, sleeping DIST_POLL_US between tests of a
+ * non-blocking barrier. A blocking MPI call spins a core at 100% while it waits for a slower rank
+ * (OpenMPI busy-polls shared memory), taking that core from this rank's loader threads or from
+ * the other ranks when there is no core to spare; once all have arrived, the blocking collective
+ * that follows (OpenMPI's tuned algorithms) finishes without a long spin. Costs one barrier and
+ * at most DIST_POLL_US of latency per collective. */
+static int arrive_polite(void) {
+    MPI_Request req;
+    int rc = MPI_Ibarrier(MPI_COMM_WORLD, &req);
+    while (rc == MPI_SUCCESS) {
+        int done = 0;
+        rc = MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (done) break;
+        struct timespec ts = {0, DIST_POLL_US * 1000L};
+        nanosleep(&ts, NULL);
+    }
+    return rc;
+}
+
 static Status mpi_status(int rc, const char *what) {
     if (rc == MPI_SUCCESS) return STATUS_OK;
     char msg[MPI_MAX_ERROR_STRING];
@@ -153,9 +174,11 @@ static Status allreduce_sum(void *x, int64_t n, MPI_Datatype type, size_t elem) 
     if (!g_dist.mpi) return STATUS_OK;
     for (int64_t off = 0; off < n; off += DIST_CHUNK) {
         const int c = (int)(n - off < DIST_CHUNK ? n - off : DIST_CHUNK);
-        Status st = mpi_status(MPI_Allreduce(MPI_IN_PLACE, (char *)x + (size_t)off * elem, c, type,
-                                             MPI_SUM, MPI_COMM_WORLD),
-                               "MPI_Allreduce");
+        int rc = arrive_polite();
+        if (rc == MPI_SUCCESS)
+            rc = MPI_Allreduce(MPI_IN_PLACE, (char *)x + (size_t)off * elem, c, type, MPI_SUM,
+                               MPI_COMM_WORLD);
+        Status st = mpi_status(rc, "MPI_Allreduce");
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
@@ -180,8 +203,9 @@ Status dist_broadcast(void *buf, size_t bytes, int root) {
     if (!g_dist.mpi) return STATUS_OK;
     for (size_t off = 0; off < bytes; off += (size_t)DIST_CHUNK) {
         const int c = (int)(bytes - off < (size_t)DIST_CHUNK ? bytes - off : (size_t)DIST_CHUNK);
-        Status st = mpi_status(MPI_Bcast((char *)buf + off, c, MPI_BYTE, root, MPI_COMM_WORLD),
-                               "MPI_Bcast");
+        int rc = arrive_polite();
+        if (rc == MPI_SUCCESS) rc = MPI_Bcast((char *)buf + off, c, MPI_BYTE, root, MPI_COMM_WORLD);
+        Status st = mpi_status(rc, "MPI_Bcast");
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
@@ -189,7 +213,7 @@ Status dist_broadcast(void *buf, size_t bytes, int root) {
 
 Status dist_barrier(void) {
     if (!g_dist.mpi) return STATUS_OK;
-    return mpi_status(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    return mpi_status(arrive_polite(), "MPI_Barrier");
 }
 
 #else /* built without MPI: one process, collectives are no-ops */
