@@ -5,10 +5,10 @@
  * JSONL at OUT.metrics.jsonl (one line per log step); the checkpoint is written atomically at
  * the end (no half-written file on failure). The run is a function of (dataset, seed, loader
  * threads) only.
- * MPI (dist/dist.h, docs/distributed.md): every rank draws the same global batch from its own
- * loader and keeps its contiguous shard; the losses are normalised by the global batch's frame
- * counts and the gradients summed, so every rank takes the step one process would; rank 0
- * alone writes the checkpoint and metrics. */
+ * MPI (dist/dist.h, docs/distributed.md): rank 0 alone runs the loader and broadcasts each
+ * global batch (idm.h's IdmBatch); every rank computes on its contiguous shard, the losses are
+ * normalised by the global batch's frame counts and the gradients summed, so every rank takes
+ * the step one process would; rank 0 alone writes the checkpoint and metrics. */
 #include <stdio.h>
 #include <string.h>
 

@@ -4,10 +4,10 @@
  * optimizer state. Resume: the checkpoint holds the step; the loader's window sequence is a
  * function of (dataset, seed, loader lanes, shuffle), so skipping the step x batch windows
  * already consumed reproduces the uninterrupted run exactly (same --threads).
- * MPI (dist/dist.h, docs/distributed.md): every rank draws the same global batch from its own
- * loader and keeps its contiguous shard; gradients are weighted by the shard's share of the
- * batch and summed, so every rank takes the step one process would; rank 0 alone writes the
- * checkpoints and metrics. */
+ * MPI (dist/dist.h, docs/distributed.md): rank 0 alone runs the loader and broadcasts each
+ * global batch (IdmBatch); every rank computes on its contiguous shard, gradients are weighted
+ * by the shard's share of the batch and summed, so every rank takes the step one process
+ * would; rank 0 alone writes the checkpoints and metrics. */
 #include <stdio.h>
 #include <string.h>
 
