@@ -109,6 +109,23 @@ typedef struct BcStepStats {
  * (zeroed first); does not step the optimizer. */
 void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
                    const BcTarget *targets, int B, int T, BcStepStats *st);
+/* The same with the losses' gradients divided by btn_denom (frames in the button loss) and
+ * cam_denom (camera-on frames) instead of this batch's own counts (0 = own count): a
+ * data-parallel rank passes the global batch's counts (bc_targets_count summed over ranks) so
+ * that the ranks' summed gradients are one process's. The stats' losses stay this batch's means. */
+void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st);
+/* One data-parallel step (dist/dist.h) on this rank's B windows of the global batch: the
+ * losses' denominators are the global batch's counts (one all-reduce), the gradients are then
+ * summed over the ranks (so every rank holds one process's gradient of the global batch) and
+ * so are the stats (losses become the global batch's means). bc_train_step on one process.
+ * A collective: every rank calls it once per step. */
+Status bc_train_step_dist(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                          const BcTarget *targets, int B, int T, BcStepStats *st);
+/* Frames of n targets in the button loss (*used) and in the camera loss (*cam_used), counted as
+ * bc_train_step counts them. */
+void bc_targets_count(const BcTarget *targets, int64_t n, int64_t *used, int64_t *cam_used);
 
 /* Recurrent state of B rows (h, c each (B, hidden)). */
 typedef struct BcState {

@@ -239,6 +239,12 @@ static int argmax(const float *x, int n) {
 
 void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
                    const BcTarget *targets, int B, int T, BcStepStats *st) {
+    bc_train_step_norm(m, ctx, ar, frames, targets, B, T, 0, 0, st);
+}
+
+void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st) {
     NnParams *p = &m->params;
     const int64_t N = (int64_t)B * T;
     const int Hd = m->cfg.hidden, D = m->cfg.dense;
@@ -271,8 +277,11 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
     }
     float *dbtn = nn_arena_alloc_uninit(ar, N * BC_N_BUTTON_CLASSES);
     float *dcam = nn_arena_alloc_uninit(ar, N * BC_N_CAMERA_CLASSES);
-    st->btn_loss = nn_softmax_xent(dbtn, a.btn, tb, N, BC_N_BUTTON_CLASSES, 1.0f);
-    st->cam_loss = nn_softmax_xent(dcam, a.cam, tc, N, BC_N_CAMERA_CLASSES, 1.0f);
+    /* Gradient scale 1/denom instead of 1/(this batch's count) when a denominator is given. */
+    const float btn_scale = btn_denom > 0 ? (float)st->used / (float)btn_denom : 1.0f;
+    const float cam_scale = cam_denom > 0 ? (float)st->cam_used / (float)cam_denom : 1.0f;
+    st->btn_loss = nn_softmax_xent(dbtn, a.btn, tb, N, BC_N_BUTTON_CLASSES, btn_scale);
+    st->cam_loss = nn_softmax_xent(dcam, a.cam, tc, N, BC_N_CAMERA_CLASSES, cam_scale);
     st->loss = st->btn_loss + st->cam_loss;
     nn_params_zero_grad_ctx(ctx, p);
     float *dseq = nn_arena_alloc(ar, N * Hd);
@@ -289,6 +298,15 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
     nn_layernorm_backward(dcnn, nn_grad(p, m->ln_g), nn_grad(p, m->ln_b), dln, a.cnn.out,
                           nn_param(p, m->ln_g), a.ln_mean, a.ln_rstd, N, D);
     nn_impala_backward(ctx, ar, NULL, &m->cnn, p, &a.cnn, frames, dcnn);
+}
+
+void bc_targets_count(const BcTarget *targets, int64_t n, int64_t *used, int64_t *cam_used) {
+    *used = *cam_used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const int32_t b = targets[i].buttons;
+        *used += b >= 0;
+        *cam_used += b >= 0 && bc_class_camera_on(b) && targets[i].camera >= 0;
+    }
 }
 
 void bc_state_init(BcState *s, int B, int hidden) {
