@@ -70,9 +70,17 @@ typedef struct BcModel {
     NnParams params;
     NnImpala cnn;
     int ln_g, ln_b, lstm_wih, lstm_whh, lstm_bih, lstm_bhh, btn_w, btn_b, cam_w, cam_b;
+    int val_w, val_b; /* value head (RL checkpoints, agent/rl.h); -1 when absent */
 } BcModel;
 
 void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed);
+/* The same plus, when value_head, the RL value head head.value.{w,b} ((1, hidden), (1); zeros,
+ * registered after the BC tensors and drawing nothing from the init Rng, so the BC weights equal
+ * bc_model_init's for the same seed). RL checkpoints (metadata model "rl") carry it;
+ * bc_model_load loads both kinds and the bc:CKPT agent ignores the value head. */
+void bc_model_init_value(BcModel *m, const BcConfig *cfg, uint64_t seed, int value_head);
+/* The "bc" object of a checkpoint config (a new jansson reference). */
+struct json_t *bc_config_to_json(const BcConfig *c);
 void bc_model_deinit(BcModel *m); /* accepts NULL */
 
 typedef struct BcTrainMeta {
@@ -101,6 +109,23 @@ typedef struct BcStepStats {
  * (zeroed first); does not step the optimizer. */
 void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
                    const BcTarget *targets, int B, int T, BcStepStats *st);
+/* The same with the losses' gradients divided by btn_denom (frames in the button loss) and
+ * cam_denom (camera-on frames) instead of this batch's own counts (0 = own count): a
+ * data-parallel rank passes the global batch's counts (bc_targets_count summed over ranks) so
+ * that the ranks' summed gradients are one process's. The stats' losses stay this batch's means. */
+void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st);
+/* One data-parallel step (dist/dist.h) on this rank's B windows of the global batch: the
+ * losses' denominators are the global batch's counts (one all-reduce), the gradients are then
+ * summed over the ranks (so every rank holds one process's gradient of the global batch) and
+ * so are the stats (losses become the global batch's means). bc_train_step on one process.
+ * A collective: every rank calls it once per step. */
+Status bc_train_step_dist(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                          const BcTarget *targets, int B, int T, BcStepStats *st);
+/* Frames of n targets in the button loss (*used) and in the camera loss (*cam_used), counted as
+ * bc_train_step counts them. */
+void bc_targets_count(const BcTarget *targets, int64_t n, int64_t *used, int64_t *cam_used);
 
 /* Recurrent state of B rows (h, c each (B, hidden)). */
 typedef struct BcState {

@@ -46,7 +46,7 @@ Status bc_config_validate(const BcConfig *c, const char *where) {
     return STATUS_OK;
 }
 
-static json_t *config_json(const BcConfig *c) {
+json_t *bc_config_to_json(const BcConfig *c) {
     json_t *w = json_array();
     for (int i = 0; i < c->n_stacks; i++) json_array_append_new(w, json_integer(c->widths[i]));
     return json_pack("{s:i,s:i,s:i,s:o,s:i,s:i}", "frame_h", c->frame_h, "frame_w", c->frame_w,
@@ -81,6 +81,10 @@ static Status config_from_json(const json_t *o, const char *where, BcConfig *c) 
 }
 
 void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed) {
+    bc_model_init_value(m, cfg, seed, 0);
+}
+
+void bc_model_init_value(BcModel *m, const BcConfig *cfg, uint64_t seed, int value_head) {
     ASSERT(bc_config_validate(cfg, "bc_model_init") == STATUS_OK);
     memset(m, 0, sizeof *m);
     m->cfg = *cfg;
@@ -98,6 +102,8 @@ void bc_model_init(BcModel *m, const BcConfig *cfg, uint64_t seed) {
     m->btn_b = nn_params_add(p, "head.btn.b", 1, (int64_t[]){BC_N_BUTTON_CLASSES}, 0);
     m->cam_w = nn_params_add(p, "head.cam.w", 2, (int64_t[]){BC_N_CAMERA_CLASSES, Hd}, 1);
     m->cam_b = nn_params_add(p, "head.cam.b", 1, (int64_t[]){BC_N_CAMERA_CLASSES}, 0);
+    m->val_w = value_head ? nn_params_add(p, "head.value.w", 2, (int64_t[]){1, Hd}, 1) : -1;
+    m->val_b = value_head ? nn_params_add(p, "head.value.b", 1, (int64_t[]){1}, 0) : -1;
     nn_params_alloc(p);
     Rng rng;
     rng_seed(&rng, seed);
@@ -124,7 +130,7 @@ void bc_model_deinit(BcModel *m) {
 
 Status bc_model_save(const BcModel *m, const BcTrainMeta *meta, const char *path,
                      int with_optimizer) {
-    json_t *root = json_pack("{s:s,s:o}", "model", "bc", "bc", config_json(&m->cfg));
+    json_t *root = json_pack("{s:s,s:o}", "model", "bc", "bc", bc_config_to_json(&m->cfg));
     if (meta)
         json_object_set_new(root, "train",
                             json_pack("{s:I,s:i,s:i,s:f,s:I,s:s}", "seed", (json_int_t)meta->seed,
@@ -179,7 +185,8 @@ Status bc_model_load(BcModel *m, BcTrainMeta *meta, const char *path, int with_o
     if (st != STATUS_OK) return st;
     const json_t *model = json_object_get(root, "model");
     BcConfig cfg;
-    if (!json_is_string(model) || strcmp(json_string_value(model), "bc") != 0) {
+    const int is_rl = json_is_string(model) && strcmp(json_string_value(model), "rl") == 0;
+    if (!is_rl && (!json_is_string(model) || strcmp(json_string_value(model), "bc") != 0)) {
         LOG_ERROR(TAG, "%s: field 'model': expected \"bc\" (not a BC checkpoint)", where);
         st = STATUS_PARSE;
     }
@@ -187,7 +194,7 @@ Status bc_model_load(BcModel *m, BcTrainMeta *meta, const char *path, int with_o
     if (st == STATUS_OK && meta) read_meta(json_object_get(root, "train"), meta);
     json_decref(root);
     if (st != STATUS_OK) return st == STATUS_INVALID_ARGUMENT ? STATUS_PARSE : st;
-    bc_model_init(m, &cfg, 0);
+    bc_model_init_value(m, &cfg, 0, is_rl);
     st = nn_checkpoint_load(path, &m->params, with_optimizer, NULL);
     if (st != STATUS_OK) bc_model_deinit(m);
     return st;
@@ -232,6 +239,12 @@ static int argmax(const float *x, int n) {
 
 void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
                    const BcTarget *targets, int B, int T, BcStepStats *st) {
+    bc_train_step_norm(m, ctx, ar, frames, targets, B, T, 0, 0, st);
+}
+
+void bc_train_step_norm(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
+                        const BcTarget *targets, int B, int T, int64_t btn_denom, int64_t cam_denom,
+                        BcStepStats *st) {
     NnParams *p = &m->params;
     const int64_t N = (int64_t)B * T;
     const int Hd = m->cfg.hidden, D = m->cfg.dense;
@@ -264,8 +277,11 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
     }
     float *dbtn = nn_arena_alloc_uninit(ar, N * BC_N_BUTTON_CLASSES);
     float *dcam = nn_arena_alloc_uninit(ar, N * BC_N_CAMERA_CLASSES);
-    st->btn_loss = nn_softmax_xent(dbtn, a.btn, tb, N, BC_N_BUTTON_CLASSES, 1.0f);
-    st->cam_loss = nn_softmax_xent(dcam, a.cam, tc, N, BC_N_CAMERA_CLASSES, 1.0f);
+    /* Gradient scale 1/denom instead of 1/(this batch's count) when a denominator is given. */
+    const float btn_scale = btn_denom > 0 ? (float)st->used / (float)btn_denom : 1.0f;
+    const float cam_scale = cam_denom > 0 ? (float)st->cam_used / (float)cam_denom : 1.0f;
+    st->btn_loss = nn_softmax_xent(dbtn, a.btn, tb, N, BC_N_BUTTON_CLASSES, btn_scale);
+    st->cam_loss = nn_softmax_xent(dcam, a.cam, tc, N, BC_N_CAMERA_CLASSES, cam_scale);
     st->loss = st->btn_loss + st->cam_loss;
     nn_params_zero_grad_ctx(ctx, p);
     float *dseq = nn_arena_alloc(ar, N * Hd);
@@ -282,6 +298,15 @@ void bc_train_step(BcModel *m, NnCtx *ctx, NnArena *ar, const float *frames,
     nn_layernorm_backward(dcnn, nn_grad(p, m->ln_g), nn_grad(p, m->ln_b), dln, a.cnn.out,
                           nn_param(p, m->ln_g), a.ln_mean, a.ln_rstd, N, D);
     nn_impala_backward(ctx, ar, NULL, &m->cnn, p, &a.cnn, frames, dcnn);
+}
+
+void bc_targets_count(const BcTarget *targets, int64_t n, int64_t *used, int64_t *cam_used) {
+    *used = *cam_used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const int32_t b = targets[i].buttons;
+        *used += b >= 0;
+        *cam_used += b >= 0 && bc_class_camera_on(b) && targets[i].camera >= 0;
+    }
 }
 
 void bc_state_init(BcState *s, int B, int hidden) {

@@ -4,7 +4,11 @@
  * loader's vpt_null flags). AdamW with warmup + cosine decay and gradient clipping; metrics
  * JSONL at OUT.metrics.jsonl (one line per log step); the checkpoint is written atomically at
  * the end (no half-written file on failure). The run is a function of (dataset, seed, loader
- * threads) only. */
+ * threads) only.
+ * MPI (dist/dist.h, docs/distributed.md): rank 0 alone runs the loader and broadcasts each
+ * global batch (idm.h's IdmBatch); every rank computes on its contiguous shard, the losses are
+ * normalised by the global batch's frame counts and the gradients summed, so every rank takes
+ * the step one process would; rank 0 alone writes the checkpoint and metrics. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +19,8 @@
 #include "core/log.h"
 #include "core/pool.h"
 #include "core/progress.h"
+#include "dist/dist.h"
+#include "idm/idm.h"
 #include "video/dataset.h"
 #include "video/loader.h"
 
@@ -83,8 +89,8 @@ static Status make_parent(const char *path) {
 typedef struct BcRun {
     const BcTrainOptions *o;
     BcModel m;
-    VideoLoader *loader;
-    VideoWindow win;
+    VideoLoader *loader; /* dist: rank 0's only */
+    IdmBatch batch;
     NnCtx ctx;
     NnArena arena;
     ThreadPool *pool;
@@ -92,25 +98,50 @@ typedef struct BcRun {
     BcTarget *targets;
     AtomicFile *metrics;
     BcTrainReport *rep;
+    int64_t lo, hi; /* dist: this rank's windows [lo, hi) of each global batch */
 } BcRun;
 
 static Status next_batch(BcRun *r) {
     const BcTrainOptions *o = r->o;
     const int T = o->window;
-    const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-    for (int b = 0; b < o->batch; b++) {
-        int got = 0;
-        Status st = video_loader_next(r->loader, &r->win, &got);
-        if (st != STATUS_OK) return st;
-        if (!got) {
-            LOG_ERROR(TAG, "%s: the loader ran dry", o->data);
-            return STATUS_IO;
-        }
-        float *dst = r->frames + (int64_t)b * T * fb;
-        for (int64_t i = 0; i < T * fb; i++) dst[i] = (float)r->win.frames[i] * (1.0f / 255.0f);
-        bc_targets_from_window(r->targets + b * T, r->win.actions, r->win.vpt_null, T);
+    const int64_t wb = r->batch.window_bytes;
+    Status st = idm_batch_next(&r->batch, r->loader, o->data);
+    for (int64_t g = r->lo; g < r->hi && st == STATUS_OK; g++) { /* dist: this rank's shard */
+        const int64_t b = g - r->lo;
+        const uint8_t *src = r->batch.frames + g * wb;
+        float *dst = r->frames + b * wb;
+        for (int64_t i = 0; i < wb; i++) dst[i] = (float)src[i] * (1.0f / 255.0f);
+        bc_targets_from_window(r->targets + b * T, r->batch.actions + g * T,
+                               r->batch.vpt_null + g * T, T);
     }
-    return STATUS_OK;
+    return st;
+}
+
+Status bc_train_step_dist(BcModel *m, NnCtx *ctx, NnArena *arena, const float *frames,
+                          const BcTarget *targets, int B, int T, BcStepStats *ss) {
+    if (dist_size() == 1) {
+        bc_train_step(m, ctx, arena, frames, targets, B, T, ss);
+        return STATUS_OK;
+    }
+    int64_t used, cam_used;
+    bc_targets_count(targets, (int64_t)B * T, &used, &cam_used);
+    double n[2] = {(double)used, (double)cam_used};
+    Status st = dist_allreduce_sum_f64(n, 2);
+    if (st != STATUS_OK) return st;
+    bc_train_step_norm(m, ctx, arena, frames, targets, B, T, (int64_t)n[0], (int64_t)n[1], ss);
+    st = dist_sync_grads(m->params.grad, m->params.total, 1.0f);
+    double s[6] = {ss->btn_loss * (double)ss->used,
+                   ss->cam_loss * (double)ss->cam_used,
+                   (double)ss->frames,
+                   (double)ss->used,
+                   (double)ss->cam_used,
+                   (double)ss->btn_correct};
+    if (st == STATUS_OK) st = dist_allreduce_sum_f64(s, 6);
+    ss->btn_loss = s[3] > 0 ? s[0] / s[3] : 0.0, ss->cam_loss = s[4] > 0 ? s[1] / s[4] : 0.0;
+    ss->loss = ss->btn_loss + ss->cam_loss;
+    ss->frames = (int64_t)s[2], ss->used = (int64_t)s[3], ss->cam_used = (int64_t)s[4];
+    ss->btn_correct = (int64_t)s[5];
+    return st;
 }
 
 static Status train_loop(BcRun *r) {
@@ -125,8 +156,9 @@ static Status train_loop(BcRun *r) {
     int64_t warm = o->steps / 10 < 100 ? o->steps / 10 : 100;
     NnSchedule sched = {NN_SCHED_COSINE, (float)o->lr, (float)(o->lr * 0.1), warm, o->steps};
     Progress *pg = o->progress ? progress_create("bc train", (double)o->steps, "steps") : NULL;
-    FILE *mf = fs_atomic_file(r->metrics);
+    FILE *mf = r->metrics ? fs_atomic_file(r->metrics) : NULL; /* dist: rank 0's only */
     const double t0 = clock_now();
+    const int64_t check = dist_size() > 1 ? dist_check_every() : 0;
     Status st = STATUS_OK;
     double loss_acc = 0, acc_acc = 0;
     int64_t n_acc = 0;
@@ -135,16 +167,23 @@ static Status train_loop(BcRun *r) {
         if (st != STATUS_OK) break;
         nn_arena_reset(&r->arena);
         BcStepStats ss;
-        bc_train_step(&r->m, &r->ctx, &r->arena, r->frames, r->targets, o->batch, o->window, &ss);
+        st = bc_train_step_dist(&r->m, &r->ctx, &r->arena, r->frames, r->targets,
+                                (int)(r->hi - r->lo), o->window, &ss);
+        if (st != STATUS_OK) break;
         if (o->clip > 0) nn_clip_grad_norm(&r->m.params, o->clip);
         const float lr = nn_schedule_lr(&sched, step);
         nn_adamw_step_ctx(&r->ctx, &r->m.params, &opt, lr);
+        if (check > 0 && ((step + 1) % check == 0 || step + 1 == o->steps)) {
+            st = dist_check_same(r->m.params.value, sizeof(float) * (size_t)r->m.params.total,
+                                 "bc parameters");
+            if (st != STATUS_OK) break;
+        }
         const double acc = ss.used ? (double)ss.btn_correct / (double)ss.used : 0.0;
         if (step == 0) rep->first_loss = ss.loss;
         rep->last_loss = ss.loss, rep->last_btn_acc = acc, rep->steps = step + 1;
         rep->frames += ss.frames, rep->null_frames += ss.frames - ss.used;
         loss_acc += ss.loss, acc_acc += acc, n_acc++;
-        if ((step + 1) % o->log_every == 0 || step + 1 == o->steps) {
+        if (mf && ((step + 1) % o->log_every == 0 || step + 1 == o->steps)) {
             fprintf(mf,
                     "{\"step\": %lld, \"loss\": %.6f, \"button_loss\": %.6f, \"camera_loss\": "
                     "%.6f, \"mean_loss\": %.6f, \"button_accuracy\": %.5f, \"frames_in_loss\": "
@@ -169,20 +208,20 @@ static Status train_loop(BcRun *r) {
 
 static Status open_loader(BcRun *r) {
     const BcTrainOptions *o = r->o;
+    idm_batch_init(&r->batch, o->batch, o->window, o->cfg.frame_w, o->cfg.frame_h);
+    if (!dist_is_root()) return STATUS_OK; /* dist: rank 0 reads the data */
     VideoLoaderOptions lo;
     memset(&lo, 0, sizeof lo);
     lo.dir = o->data, lo.T = o->window, lo.width = o->cfg.frame_w, lo.height = o->cfg.frame_h;
     lo.filter = VIDEO_RESIZE_AREA, lo.threads = o->loader_threads, lo.shuffle = BC_SHUFFLE;
     lo.seed = o->seed, lo.val_fraction = o->val_fraction, lo.split = VIDEO_SPLIT_TRAIN;
     lo.epochs = 0;
-    Status st = video_loader_create(&r->loader, &lo);
-    if (st == STATUS_OK) video_window_alloc(&r->win, lo.T, lo.width, lo.height);
-    return st;
+    return video_loader_create(&r->loader, &lo);
 }
 
 static void run_free(BcRun *r) {
     video_loader_destroy(r->loader);
-    if (r->win.frames) video_window_free(&r->win);
+    idm_batch_deinit(&r->batch);
     nn_arena_deinit(&r->arena);
     nn_ctx_deinit(&r->ctx);
     pool_destroy(r->pool);
@@ -204,10 +243,12 @@ Status bc_train(const BcTrainOptions *o, BcTrainReport *rep) {
     BcRun r;
     memset(&r, 0, sizeof r);
     r.o = o, r.rep = rep;
+    st = dist_batch_shard(o->batch, "--batch", &r.lo, &r.hi);
+    if (st != STATUS_OK) return st;
     char mpath[1024];
     metrics_path(mpath, sizeof mpath, o->out);
-    r.metrics = fs_atomic_open(mpath);
-    if (!r.metrics) {
+    if (dist_is_root()) r.metrics = fs_atomic_open(mpath); /* dist: rank 0 writes the files */
+    if (dist_is_root() && !r.metrics) {
         LOG_ERROR(TAG, "%s: cannot open for writing", mpath);
         return STATUS_IO;
     }
@@ -223,7 +264,7 @@ Status bc_train(const BcTrainOptions *o, BcTrainReport *rep) {
             pool_blas_threads_set(1);
         nn_ctx_init(&r.ctx, r.pool);
         nn_arena_init(&r.arena, 1 << 20);
-        const int64_t n = (int64_t)o->batch * o->window;
+        const int64_t n = (r.hi - r.lo) * o->window;
         r.frames = mem_alloc(sizeof(float) * (size_t)(n * o->cfg.frame_h * o->cfg.frame_w * 3));
         r.targets = mem_alloc(sizeof(BcTarget) * (size_t)n);
         st = train_loop(&r);
@@ -234,9 +275,9 @@ Status bc_train(const BcTrainOptions *o, BcTrainReport *rep) {
         meta.seed = o->seed, meta.batch = o->batch, meta.window = o->window, meta.lr = o->lr;
         meta.total_steps = o->steps;
         snprintf(meta.data, sizeof meta.data, "%s", o->data);
-        st = bc_model_save(&r.m, &meta, o->out, 0);
+        if (dist_is_root()) st = bc_model_save(&r.m, &meta, o->out, 0);
     }
-    if (st == STATUS_OK) {
+    if (st == STATUS_OK && r.metrics) {
         st = fs_atomic_commit(r.metrics);
         r.metrics = NULL;
     }

@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "nn/nn.h"
 #include "sim/action.h"
+#include "video/loader.h"
 
 /* ---------------------------------------------------------------- action encoding */
 
@@ -163,6 +164,9 @@ typedef struct IdmStats {
 void idm_stats_init(IdmStats *s);
 /* pred: the model's label of a frame; truth: the native action of that frame. */
 void idm_stats_add(IdmStats *s, const IdmLabel *pred, const Action *truth);
+/* Adds the counts and sums of `from` into `into` (stats of disjoint frame sets, e.g. the
+ * episodes labelled by different MPI ranks). */
+void idm_stats_merge(IdmStats *into, const IdmStats *from);
 /* {"frames", "keypress_accuracy", "buttons": {name: {accuracy, f1, precision, recall,
  *  positives}}, "camera_accuracy": {pitch, yaw, mean}, "camera_r2": {pitch, yaw, mean},
  *  "null_frames": {frames, exact_accuracy}, "nonnull_frames": {...},
@@ -200,6 +204,24 @@ typedef struct IdmTrainReport {
 } IdmTrainReport;
 
 Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep);
+
+/* The global batch of one data-parallel training step (dist/dist.h; idm train and bc train):
+ * rank 0 draws `batch` windows from its loader (the job decodes each window once), every rank
+ * receives all of them and computes on its own shard (dist_batch_shard). */
+typedef struct IdmBatch {
+    int batch, T;
+    int64_t window_bytes; /* T*H*W*3 */
+    uint8_t *frames;      /* (batch,T,H,W,3) */
+    Action *actions;      /* (batch,T) */
+    uint8_t *vpt_null;    /* (batch,T) 1 where VPT's null action */
+    VideoWindow win;      /* rank 0's scratch window */
+} IdmBatch;
+
+void idm_batch_init(IdmBatch *b, int batch, int T, int width, int height);
+void idm_batch_deinit(IdmBatch *b); /* accepts NULL */
+/* Fills *b with the next global batch: loader is rank 0's (other ranks pass NULL). STATUS_IO,
+ * logged naming `data`, when the loader runs dry. A collective on several ranks. */
+Status idm_batch_next(IdmBatch *b, VideoLoader *loader, const char *data);
 
 /* Reads frames of an mp4 at the model size through the decoder (the one resize). *frames is
  * mem_alloc'd (n,H,W,3); caller mem_frees. */

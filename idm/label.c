@@ -4,7 +4,10 @@
  * the model noted, a manifest line). An episode's files are written under temporary names or
  * removed on failure, and the manifest lists only finished episodes, so a failed run never
  * leaves a labelled episode that looks complete. Frames are held in memory per episode at the
- * model size (n x H x W x 3 bytes: 12,000 frames at 64x64 is 147 MB). */
+ * model size (n x H x W x 3 bytes: 12,000 frames at 64x64 is 147 MB).
+ * MPI (dist/dist.h): episode i is labelled by rank i % size, which writes its files; rank 0
+ * gathers the manifest entries and writes the manifest in the corpus's order, so the output
+ * is the one process's. OUT must be a folder every rank sees (one machine, or a shared FS). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "core/log.h"
 #include "core/pool.h"
 #include "core/progress.h"
+#include "dist/dist.h"
 #include "idm/idm.h"
 #include "video/actionlog.h"
 #include "video/codec.h"
@@ -264,6 +268,38 @@ static Status label_episode(IdmModel *m, Infer *in, const IdmLabelOptions *o, co
     return st;
 }
 
+/* An episode's outcome: its manifest entry once labelled. */
+typedef struct LabelDone {
+    int ok;
+    VideoEpisode ep;
+} LabelDone;
+
+/* dist: every rank learns which episodes were labelled (broadcast by their owners) and rank 0
+ * sums the ranks' reports. A rank that did not fail itself gets STATUS_INTERNAL in *st when
+ * another rank did. A collective; a no-op on one process. */
+static Status gather_labelled(LabelDone *done, int n, IdmLabelReport *rep, Status *st,
+                              const char *out_dir) {
+    const int size = dist_size();
+    if (size == 1) return STATUS_OK;
+    int failed = *st != STATUS_OK;
+    Status cst = dist_allreduce_max_int(&failed);
+    for (int i = 0; i < n && cst == STATUS_OK; i++)
+        cst = dist_broadcast(&done[i], sizeof done[i], i % size);
+    for (int r = 1; r < size && cst == STATUS_OK; r++) {
+        IdmLabelReport x = *rep;
+        cst = dist_broadcast(&x, sizeof x, r);
+        if (dist_is_root()) {
+            rep->episodes += x.episodes, rep->frames += x.frames;
+            idm_stats_merge(&rep->stats, &x.stats);
+        }
+    }
+    if (failed && *st == STATUS_OK) {
+        if (dist_is_root()) LOG_ERROR(TAG, "%s: another rank failed (see its error)", out_dir);
+        *st = STATUS_INTERNAL;
+    }
+    return cst;
+}
+
 Status idm_label_dataset(IdmModel *m, const IdmLabelOptions *o, IdmLabelReport *rep) {
     memset(rep, 0, sizeof *rep);
     idm_stats_init(&rep->stats);
@@ -298,22 +334,28 @@ Status idm_label_dataset(IdmModel *m, const IdmLabelOptions *o, IdmLabelReport *
     Infer in;
     infer_init(&in, o->threads);
     Progress *pg = o->progress ? progress_create("idm label", man.n, "episodes") : NULL;
-    for (int i = 0; i < man.n && st == STATUS_OK; i++) {
-        VideoEpisode ep;
-        st = label_episode(m, &in, o, &man.episodes[i], &ep, rep);
-        if (st != STATUS_OK) break;
-        int k = video_manifest_find(&out, ep.name);
-        if (k < 0) {
-            out.episodes = mem_realloc(out.episodes, sizeof(VideoEpisode) * (size_t)(out.n + 1));
-            k = out.n++;
-        }
-        out.episodes[k] = ep;
+    LabelDone *done = mem_calloc((size_t)(man.n > 0 ? man.n : 1), sizeof *done);
+    for (int i = dist_rank(); i < man.n && st == STATUS_OK; i += dist_size()) {
+        st = label_episode(m, &in, o, &man.episodes[i], &done[i].ep, rep);
+        done[i].ok = st == STATUS_OK;
         if (pg) progress_update(pg, i + 1);
     }
     progress_finish(pg);
     infer_deinit(&in);
+    Status mst = gather_labelled(done, man.n, rep, &st, o->out);
+    for (int i = 0; i < man.n && mst == STATUS_OK; i++) {
+        if (!done[i].ok) continue;
+        int k = video_manifest_find(&out, done[i].ep.name);
+        if (k < 0) {
+            out.episodes = mem_realloc(out.episodes, sizeof(VideoEpisode) * (size_t)(out.n + 1));
+            k = out.n++;
+        }
+        out.episodes[k] = done[i].ep;
+    }
+    mem_free(done);
     rep->seconds = clock_now() - t0;
-    Status mst = rep->episodes > 0 ? video_manifest_save(o->out, &out) : STATUS_OK;
+    if (mst == STATUS_OK && rep->episodes > 0 && dist_is_root())
+        mst = video_manifest_save(o->out, &out); /* dist: rank 0 writes the manifest */
     video_manifest_free(&man);
     video_manifest_free(&out);
     return st != STATUS_OK ? st : mst;

@@ -40,6 +40,22 @@ void idm_stats_add(IdmStats *s, const IdmLabel *pred, const Action *truth) {
     }
 }
 
+void idm_stats_merge(IdmStats *into, const IdmStats *from) {
+    into->frames += from->frames;
+    for (int b = 0; b < IDM_N_BUTTONS; b++) {
+        into->tp[b] += from->tp[b], into->fp[b] += from->fp[b];
+        into->fn[b] += from->fn[b], into->tn[b] += from->tn[b];
+    }
+    for (int k = 0; k < 2; k++) {
+        into->cam_correct[k] += from->cam_correct[k];
+        into->cam_truth_null[k] += from->cam_truth_null[k];
+        into->sum_y[k] += from->sum_y[k], into->sum_y2[k] += from->sum_y2[k];
+        into->sum_err2[k] += from->sum_err2[k];
+    }
+    into->null_frames += from->null_frames, into->null_exact += from->null_exact;
+    into->nonnull_frames += from->nonnull_frames, into->nonnull_exact += from->nonnull_exact;
+}
+
 static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 static double button_accuracy(const IdmStats *s, int b) {

@@ -3,7 +3,11 @@
  * and gradient clipping, metrics JSONL beside the checkpoint, atomic checkpoints with the
  * optimizer state. Resume: the checkpoint holds the step; the loader's window sequence is a
  * function of (dataset, seed, loader lanes, shuffle), so skipping the step x batch windows
- * already consumed reproduces the uninterrupted run exactly (same --threads). */
+ * already consumed reproduces the uninterrupted run exactly (same --threads).
+ * MPI (dist/dist.h, docs/distributed.md): rank 0 alone runs the loader and broadcasts each
+ * global batch (IdmBatch); every rank computes on its contiguous shard, gradients are weighted
+ * by the shard's share of the batch and summed, so every rank takes the step one process
+ * would; rank 0 alone writes the checkpoints and metrics. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +17,7 @@
 #include "core/log.h"
 #include "core/pool.h"
 #include "core/progress.h"
+#include "dist/dist.h"
 #include "idm/idm.h"
 #include "video/dataset.h"
 #include "video/loader.h"
@@ -137,39 +142,34 @@ static Status resume_or_init(const IdmTrainOptions *o, IdmModel *m, int *resumed
 typedef struct TrainRun {
     const IdmTrainOptions *o;
     IdmModel m;
-    VideoLoader *loader;
-    VideoWindow win;
+    VideoLoader *loader; /* dist: rank 0's only */
+    IdmBatch batch;
     NnCtx ctx;
     NnArena arena;
     ThreadPool *pool;
-    uint8_t *bytes;
     float *frames;
     IdmLabel *labels;
     FILE *metrics;
+    int64_t lo, hi; /* dist: this rank's windows [lo, hi) of each global batch */
 } TrainRun;
 
 static Status next_batch(TrainRun *r) {
     const IdmTrainOptions *o = r->o;
     const int T = o->cfg.window;
-    const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-    for (int b = 0; b < o->batch; b++) {
-        int got = 0;
-        Status st = video_loader_next(r->loader, &r->win, &got);
-        if (st != STATUS_OK) return st;
-        if (!got) {
-            LOG_ERROR(TAG, "%s: the loader ran dry", o->data);
-            return STATUS_IO;
-        }
-        memcpy(r->bytes + (int64_t)b * T * fb, r->win.frames, (size_t)(T * fb));
-        for (int t = 0; t < T; t++)
-            idm_label_from_action(&r->labels[b * T + t], &r->win.actions[t]);
-    }
-    idm_frames_to_float(r->frames, r->bytes, (int64_t)o->batch * T * fb);
+    Status st = idm_batch_next(&r->batch, r->loader, o->data);
+    if (st != STATUS_OK) return st;
+    /* dist: this rank's shard [lo, hi) of the global batch */
+    for (int64_t i = r->lo * T; i < r->hi * T; i++)
+        idm_label_from_action(&r->labels[i - r->lo * T], &r->batch.actions[i]);
+    idm_frames_to_float(r->frames, r->batch.frames + r->lo * r->batch.window_bytes,
+                        (r->hi - r->lo) * r->batch.window_bytes);
     return STATUS_OK;
 }
 
 static Status open_loader(TrainRun *r, int64_t skip_windows) {
     const IdmTrainOptions *o = r->o;
+    idm_batch_init(&r->batch, o->batch, o->cfg.window, o->cfg.frame_w, o->cfg.frame_h);
+    if (!dist_is_root()) return STATUS_OK; /* dist: rank 0 reads the data */
     VideoLoaderOptions lo = {0};
     lo.dir = o->data, lo.T = o->cfg.window, lo.width = o->cfg.frame_w, lo.height = o->cfg.frame_h;
     lo.filter = VIDEO_RESIZE_AREA, lo.threads = o->loader_threads, lo.shuffle = IDM_SHUFFLE;
@@ -177,10 +177,9 @@ static Status open_loader(TrainRun *r, int64_t skip_windows) {
     lo.epochs = 0;
     Status st = video_loader_create(&r->loader, &lo);
     if (st != STATUS_OK) return st;
-    video_window_alloc(&r->win, lo.T, lo.width, lo.height);
     for (int64_t i = 0; i < skip_windows; i++) {
         int got = 0;
-        st = video_loader_next(r->loader, &r->win, &got);
+        st = video_loader_next(r->loader, &r->batch.win, &got);
         if (st != STATUS_OK) return st;
     }
     return STATUS_OK;
@@ -188,11 +187,10 @@ static Status open_loader(TrainRun *r, int64_t skip_windows) {
 
 static void run_free(TrainRun *r) {
     video_loader_destroy(r->loader);
-    video_window_free(&r->win);
+    idm_batch_deinit(&r->batch);
     nn_arena_deinit(&r->arena);
     nn_ctx_deinit(&r->ctx);
     pool_destroy(r->pool);
-    mem_free(r->bytes);
     mem_free(r->frames);
     mem_free(r->labels);
     if (r->metrics) fclose(r->metrics);
@@ -202,7 +200,25 @@ static void run_free(TrainRun *r) {
 static Status save(TrainRun *r) {
     const IdmTrainOptions *o = r->o;
     IdmTrainMeta meta = {o->val_fraction, o->seed, o->batch, o->lr, o->steps};
+    if (!dist_is_root()) return STATUS_OK; /* dist: rank 0 writes the checkpoint */
     return idm_model_save(&r->m, &meta, o->out, 1);
+}
+
+/* dist: one data-parallel step's sums. Each rank's losses are means over its own shard, so
+ * its gradient is weighted by its share of the global batch before the sum; the stats are
+ * combined the same way. */
+static Status dist_step(TrainRun *r, IdmStepStats *ss) {
+    if (dist_size() == 1) return STATUS_OK;
+    const double share = (double)(r->hi - r->lo) / (double)r->o->batch;
+    Status st = dist_sync_grads(r->m.params.grad, r->m.params.total, (float)share);
+    double s[7] = {ss->loss * share,        ss->btn_loss * share,  ss->cam_loss * share,
+                   (double)ss->btn_correct, (double)ss->btn_total, (double)ss->cam_correct,
+                   (double)ss->cam_total};
+    if (st == STATUS_OK) st = dist_allreduce_sum_f64(s, 7);
+    ss->loss = s[0], ss->btn_loss = s[1], ss->cam_loss = s[2];
+    ss->btn_correct = (int64_t)s[3], ss->btn_total = (int64_t)s[4];
+    ss->cam_correct = (int64_t)s[5], ss->cam_total = (int64_t)s[6];
+    return st;
 }
 
 static Status train_loop(TrainRun *r, IdmTrainReport *rep, int64_t start) {
@@ -217,21 +233,30 @@ static Status train_loop(TrainRun *r, IdmTrainReport *rep, int64_t start) {
     double t0 = clock_now(), tlog = t0;
     int64_t frames_since = 0;
     Status st = STATUS_OK;
+    const int64_t check = dist_check_every();
     for (int64_t step = start; step < end && st == STATUS_OK; step++) {
         st = next_batch(r);
         if (st != STATUS_OK) break;
         nn_arena_reset(&r->arena);
         IdmStepStats ss;
-        idm_train_step(&r->m, &r->ctx, &r->arena, r->frames, r->labels, o->batch, T, &ss);
+        idm_train_step(&r->m, &r->ctx, &r->arena, r->frames, r->labels, (int)(r->hi - r->lo), T,
+                       &ss);
+        st = dist_step(r, &ss);
+        if (st != STATUS_OK) break;
         if (o->clip > 0) nn_clip_grad_norm(&r->m.params, o->clip);
         const float lr = nn_schedule_lr(&sched, step);
         nn_adamw_step(&r->m.params, &opt, lr);
         frames_since += (int64_t)o->batch * T;
         const int64_t done = step + 1;
+        if (dist_size() > 1 && check > 0 && (done % check == 0 || done == end)) {
+            st = dist_check_same(r->m.params.value, sizeof(float) * (size_t)r->m.params.total,
+                                 "idm parameters");
+            if (st != STATUS_OK) break;
+        }
         rep->last_loss = ss.loss;
         rep->btn_acc = (double)ss.btn_correct / (double)ss.btn_total;
         rep->cam_acc = (double)ss.cam_correct / (double)ss.cam_total;
-        if (done % o->log_every == 0 || done == end) {
+        if (r->metrics && (done % o->log_every == 0 || done == end)) {
             const double now = clock_now(), fps = (double)frames_since / (now - tlog + 1e-9);
             fprintf(r->metrics,
                     "{\"step\": %lld, \"loss\": %.6f, \"button_loss\": %.6f, \"camera_loss\": "
@@ -274,6 +299,8 @@ Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
     TrainRun r;
     memset(&r, 0, sizeof r);
     r.o = o;
+    st = dist_batch_shard(o->batch, "--batch", &r.lo, &r.hi);
+    if (st != STATUS_OK) return st;
     int resumed = 0;
     st = resume_or_init(o, &r.m, &resumed);
     if (st != STATUS_OK) return st;
@@ -282,8 +309,8 @@ Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
     rep->params = idm_model_param_count(&r.m);
     char mpath[1024];
     metrics_path(mpath, sizeof mpath, o->out);
-    if (resumed) st = metrics_truncate(mpath, start);
-    if (st == STATUS_OK) {
+    if (resumed && dist_is_root()) st = metrics_truncate(mpath, start);
+    if (st == STATUS_OK && dist_is_root()) { /* dist: rank 0 writes the metrics */
         r.metrics = fopen(mpath, resumed ? "a" : "w");
         if (!r.metrics) {
             LOG_ERROR(TAG, "%s: cannot open for writing", mpath);
@@ -300,14 +327,13 @@ Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
             pool_blas_threads_set(1);
         nn_ctx_init(&r.ctx, r.pool);
         nn_arena_init(&r.arena, 1 << 20);
-        const int64_t n = (int64_t)o->batch * o->cfg.window;
+        const int64_t n = (r.hi - r.lo) * o->cfg.window;
         const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;
-        r.bytes = mem_alloc((size_t)(n * fb));
         r.frames = mem_alloc(sizeof(float) * (size_t)(n * fb));
         r.labels = mem_alloc(sizeof(IdmLabel) * (size_t)n);
         if (start < o->steps) st = train_loop(&r, rep, start);
     }
     run_free(&r);
-    if (st != STATUS_OK && !resumed && rep->steps_done == 0) remove(mpath);
+    if (st != STATUS_OK && !resumed && rep->steps_done == 0 && dist_is_root()) remove(mpath);
     return st;
 }

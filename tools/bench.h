@@ -31,6 +31,13 @@ int bench_video(int argc, char **argv);
 
 int bench_idm(int argc, char **argv);
 int bench_bc(int argc, char **argv);
+int bench_rl(int argc, char **argv);
+int bench_dist(int argc, char **argv); /* alone, and under mpirun -np N */
+/* Uniform random frames (n x frame_floats in [0, 1)) and BC targets (bench_bc.c). */
+typedef struct BcTarget BcTarget;
+typedef struct Rng Rng;
+void bench_bc_synthetic(float *frames, BcTarget *targets, int64_t n, int64_t frame_floats,
+                        Rng *rng);
 
 int bench_window(int argc, char **argv); /* built with VPT_WINDOW */
 

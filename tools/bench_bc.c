@@ -47,6 +47,15 @@ static double agent_act_ms(const BcModel *m, int n) {
     return ms;
 }
 
+void bench_bc_synthetic(float *frames, BcTarget *targets, int64_t n, int64_t frame_floats,
+                        Rng *rng) {
+    for (int64_t i = 0; i < n * frame_floats; i++) frames[i] = rng_float(rng);
+    for (int64_t i = 0; i < n; i++) {
+        targets[i].buttons = (int32_t)rng_below(rng, BC_N_BUTTON_CLASSES);
+        targets[i].camera = (int32_t)rng_below(rng, BC_N_CAMERA_CLASSES);
+    }
+}
+
 int bench_bc(int argc, char **argv) {
     long long threads = 1, batch = 4, window = 16, steps = 4, acts = 200;
     const CliOption opts[] = {
@@ -81,11 +90,7 @@ int bench_bc(int argc, char **argv) {
     BcTarget *tg = mem_alloc(sizeof(BcTarget) * (size_t)n);
     Rng rng;
     rng_seed(&rng, 5);
-    for (int64_t i = 0; i < n * fb; i++) x[i] = rng_float(&rng);
-    for (int64_t i = 0; i < n; i++) {
-        tg[i].buttons = (int32_t)rng_below(&rng, BC_N_BUTTON_CLASSES);
-        tg[i].camera = (int32_t)rng_below(&rng, BC_N_CAMERA_CLASSES);
-    }
+    bench_bc_synthetic(x, tg, n, fb, &rng);
     NnAdamW opt = NN_ADAMW_DEFAULT;
     BcStepStats st;
     double t0 = 0;

@@ -7,6 +7,7 @@
 
 #include "agent/bc.h"
 #include "core/log.h"
+#include "dist/dist.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -62,17 +63,19 @@ static int bc_train_cmd(int argc, char **argv) {
     if (bc_config_validate(&o.cfg, "vpt bc train") != STATUS_OK) return 2;
     o.data = data, o.out = out, o.steps = steps, o.batch = (int)batch, o.window = (int)window;
     o.threads = (int)threads, o.log_every = log_every, o.loader_threads = (int)lanes;
-    o.progress = !log_is_quiet();
+    dist_init(&argc, &argv); /* under mpirun: data-parallel over the ranks */
+    o.progress = !log_is_quiet() && dist_is_root();
     BcTrainReport r;
     Status st = bc_train(&o, &r);
-    if (st != STATUS_OK) return status_exit_code(st);
+    if (st != STATUS_OK) return dist_exit(status_exit_code(st));
+    if (!dist_is_root()) return dist_exit(0);
     printf("{\"checkpoint\": \"%s\", \"params\": %lld, \"episodes\": %lld, \"steps\": %lld, "
            "\"first_loss\": %.5f, \"loss\": %.5f, \"button_accuracy\": %.4f, \"frames\": %lld, "
            "\"null_frames_skipped\": %lld, \"frames_per_s\": %.1f, \"seconds\": %.2f}\n",
            out, (long long)r.params, (long long)r.episodes, (long long)r.steps, r.first_loss,
            r.last_loss, r.last_btn_acc, (long long)r.frames, (long long)r.null_frames,
            r.frames_per_s, r.seconds);
-    return 0;
+    return dist_exit(0);
 }
 
 int cmd_bc(int argc, char **argv) {

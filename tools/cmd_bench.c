@@ -17,6 +17,9 @@ static const BenchTarget TARGETS[] = {
     {"video", "encode/decode fps (one core) vs the ffmpeg CLI, loader frames/s", bench_video},
     {"idm", "IDM train and label frames/s (default model, 64x64), model size", bench_idm},
     {"bc", "BC policy train frames/s and act latency (default model, 64x64)", bench_bc},
+    {"rl", "RL env steps/s collected (render + policy + env) and PPO updates/s", bench_rl},
+    {"dist", "MPI all-reduce MB/s, data-parallel BC train frames/s (run under mpirun too)",
+     bench_dist},
 #ifdef VPT_HAVE_WINDOW
     {"window", "desktop window frame time at 1280x720: GL ray caster vs software", bench_window},
 #endif

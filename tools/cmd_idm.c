@@ -7,6 +7,7 @@
 
 #include "core/jsonio.h"
 #include "core/log.h"
+#include "dist/dist.h"
 #include "idm/idm.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -72,17 +73,19 @@ static int idm_train_cmd(int argc, char **argv) {
     o.cfg.window = (int)window, o.threads = (int)threads, o.resume = resume;
     o.cfg.dense = (int)dense, o.cfg.blocks = (int)blocks, o.cfg.heads = (int)heads;
     o.log_every = log_every, o.ckpt_every = ckpt_every, o.loader_threads = (int)lanes;
-    o.progress = !log_is_quiet();
     if (idm_config_validate(&o.cfg, "vpt idm train") != STATUS_OK) return 2;
+    dist_init(&argc, &argv); /* under mpirun: data-parallel over the ranks */
+    o.progress = !log_is_quiet() && dist_is_root();
     IdmTrainReport r;
     Status st = idm_train(&o, &r);
-    if (st != STATUS_OK) return status_exit_code(st);
+    if (st != STATUS_OK) return dist_exit(status_exit_code(st));
+    if (!dist_is_root()) return dist_exit(0);
     printf("{\"checkpoint\": \"%s\", \"params\": %lld, \"start_step\": %lld, \"steps\": %lld, "
            "\"loss\": %.5f, \"button_accuracy\": %.4f, \"camera_accuracy\": %.4f, "
            "\"frames_per_s\": %.1f, \"seconds\": %.2f}\n",
            out, (long long)r.params, (long long)r.start_step, (long long)r.steps_done, r.last_loss,
            r.btn_acc, r.cam_acc, r.frames_per_s, r.seconds);
-    return 0;
+    return dist_exit(0);
 }
 
 static int parse_split(const char *s, IdmSplit *out) {
@@ -188,19 +191,21 @@ static int idm_label_cmd(int argc, char **argv) {
         return 2;
     }
     o.threads = (int)threads;
-    o.progress = !log_is_quiet();
+    dist_init(&argc, &argv); /* under mpirun: the episodes are shared out over the ranks */
+    o.progress = !log_is_quiet() && dist_is_root();
     IdmModel m;
     Status st = idm_model_load(&m, NULL, o.model_path, 0);
-    if (st != STATUS_OK) return status_exit_code(st);
+    if (st != STATUS_OK) return dist_exit(status_exit_code(st));
     IdmLabelReport r;
     st = idm_label_dataset(&m, &o, &r);
     idm_model_deinit(&m);
-    if (st != STATUS_OK) return status_exit_code(st);
+    if (st != STATUS_OK) return dist_exit(status_exit_code(st));
+    if (!dist_is_root()) return dist_exit(0);
     json_t *j = json_pack("{s:s,s:i,s:I,s:f,s:f}", "out", o.out, "episodes", r.episodes, "frames",
                           (json_int_t)r.frames, "seconds", r.seconds, "frames_per_s",
                           r.seconds > 0 ? (double)r.frames / r.seconds : 0.0);
     if (r.have_truth) json_object_set_new(j, "vs_truth", idm_stats_json(&r.stats));
-    return emit_json(j, json_out);
+    return dist_exit(emit_json(j, json_out));
 }
 
 int cmd_idm(int argc, char **argv) {

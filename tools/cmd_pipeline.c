@@ -13,9 +13,12 @@
  *               `vpt dataset check` of the labelled dataset
  *   bc          `vpt bc train` on the IDM-labelled web corpus (labeled/; a short CPU run of the
  *               full-size policy), then `vpt eval --policy bc:CKPT` on a few short episodes
- *   rl: the later learning stage; not built yet, reported as such (no stage pretends)
+ *   rl          `vpt rl train` from the bc checkpoint (PPO + KL to the BC prior; a short CPU
+ *               run), then `vpt eval --policy bc:rl.safetensors` on the bc stage's seeds, so the
+ *               report shows reward before (BC) and after (RL) on the same episodes
  *
  * Writes DIR/report.md and DIR/report.json and prints the JSON summary on stdout. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +52,8 @@ typedef struct Pipeline {
     int idm_split_all; /* no held-out contractor episode at this size: eval on all */
     long long bc_steps, bc_episodes;
     char bc_ckpt[512], bc_metrics[512], bc_eval_json[512];
+    long long rl_steps;
+    char rl_dir[512], rl_ckpt[600], rl_metrics[600], rl_eval_json[600];
 } Pipeline;
 
 static int run_cmd(int (*fn)(int, char **), char **argv) {
@@ -247,6 +252,56 @@ static int stage_bc(Pipeline *p, StageResult *r) {
     return rc;
 }
 
+static double eval_mean_reward(const char *json_path) {
+    json_t *ev = NULL;
+    double reward = NAN;
+    if (jsonio_load_file(json_path, &ev) == STATUS_OK) {
+        reward = json_number_value(json_object_get(ev, "mean_reward"));
+        json_decref(ev);
+    }
+    return reward;
+}
+
+/* RL: a short PPO fine-tune of the BC policy with the KL penalty, then the same episodes the
+ * bc stage played, so before and after compare on equal terms. */
+static int stage_rl(Pipeline *p, StageResult *r) {
+    char steps[32], seeds[64], ticks[32];
+    snprintf(steps, sizeof steps, "%lld", p->rl_steps);
+    snprintf(seeds, sizeof seeds, "200000:%lld", 200000 + p->bc_episodes - 1);
+    snprintf(ticks, sizeof ticks, "%lld", p->episode_ticks);
+    char *train[] = {"rl",        "train", "--init",          p->bc_ckpt, "--out",     p->rl_dir,
+                     "--steps",   steps,   "--envs",          "2",        "--rollout", "32",
+                     "--threads", "2",     "--episode-ticks", ticks,      "--quiet",   NULL};
+    if (run_cmd(cmd_rl, train) != 0) {
+        snprintf(r->detail, sizeof r->detail, "training failed");
+        return 1;
+    }
+    char policy[700];
+    snprintf(policy, sizeof policy, "bc:%s", p->rl_ckpt);
+    char *eval[] = {"eval",   "--policy",      policy,   "--seeds", seeds,     "--ticks", ticks,
+                    "--json", p->rl_eval_json, "--jobs", "2",       "--quiet", NULL};
+    int rc = run_cmd(cmd_eval, eval);
+    double first = NAN, last = NAN, kl = NAN;
+    long long updates = 0;
+    FILE *f = fopen(p->rl_metrics, "r");
+    char line[2048];
+    while (f && fgets(line, sizeof line, f)) {
+        const char *k = strstr(line, "\"reward_per_step\": "), *q = strstr(line, "\"kl\": ");
+        if (!k || !q) continue;
+        if (!updates) first = atof(k + 19);
+        last = atof(k + 19), kl = atof(q + 6);
+        updates++;
+    }
+    if (f) fclose(f);
+    snprintf(r->detail, sizeof r->detail,
+             "%lld PPO updates (%lld env steps, 2 envs x 32) from the BC checkpoint: reward/step "
+             "%.4f -> %.4f, KL to BC %.4f; %lld episodes of %lld ticks on the bc stage's seeds: "
+             "mean reward BC %.3f -> RL %.3f (a short CPU run: no improvement is expected)",
+             updates, p->rl_steps, first, last, kl, p->bc_episodes, p->episode_ticks,
+             eval_mean_reward(p->bc_eval_json), eval_mean_reward(p->rl_eval_json));
+    return rc;
+}
+
 typedef struct StageDef {
     const char *name, *what;
     int (*run)(Pipeline *, StageResult *); /* NULL: not built yet */
@@ -262,7 +317,7 @@ static const StageDef STAGES[] = {
     {"idm", "train the inverse dynamics model on contractor data", stage_idm},
     {"label", "label the unlabeled corpus with the IDM", stage_label},
     {"bc", "behavioral cloning on IDM labels", stage_bc},
-    {"rl", "RL fine-tuning with a KL penalty to the BC policy", NULL},
+    {"rl", "RL fine-tuning with a KL penalty to the BC policy", stage_rl},
 };
 enum { N_STAGES = sizeof STAGES / sizeof STAGES[0] };
 
@@ -331,10 +386,35 @@ static void report_idm(const Pipeline *p, FILE *md, const json_t *ev, const json
     }
 }
 
+/* Rows of a metrics JSONL as a markdown table: `step_key` then keys[i] with decimals[i] digits,
+ * at most 12 rows evenly spaced (the last always shown). */
+static void report_metrics_rows(FILE *md, const char *path, const char *step_key,
+                                const char *const *keys, const int *decimals, int n_keys) {
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    static char lines[256][1024];
+    int n = 0;
+    while (n < 256 && fgets(lines[n], sizeof lines[n], f)) n++;
+    fclose(f);
+    const int stride = n > 12 ? (n + 11) / 12 : 1;
+    for (int i = 0; i < n; i++) {
+        if (i % stride != 0 && i != n - 1) continue;
+        char pat[64];
+        snprintf(pat, sizeof pat, "\"%s\": ", step_key);
+        const char *v = strstr(lines[i], pat);
+        fprintf(md, "| %lld |", v ? atoll(v + strlen(pat)) : 0LL);
+        for (int k = 0; k < n_keys; k++) {
+            snprintf(pat, sizeof pat, "\"%s\": ", keys[k]);
+            v = strstr(lines[i], pat);
+            fprintf(md, " %.*f |", decimals[k], v ? atof(v + strlen(pat)) : 0.0);
+        }
+        fprintf(md, "\n");
+    }
+}
+
 /* The BC section: the loss curve (every metrics line up to 12 rows) and the policy's episodes. */
 static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
-    FILE *f = fopen(p->bc_metrics, "r");
-    if (!f) return;
+    if (!fs_exists(p->bc_metrics)) return;
     fprintf(md,
             "\n## Behavioral cloning\n\nThe full-size policy (ImpalaCNN 16/32/32, LSTM 256, "
             "8641 + 121 classes) trained for %lld steps on the IDM-labelled web corpus on CPU: a "
@@ -345,20 +425,8 @@ static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
             "well. Null-action frames are left out of the loss, as in VPT.\n\n| step | mean loss | "
             "button accuracy |\n|---|---|---|\n",
             p->bc_steps);
-    char lines[256][256];
-    int n = 0;
-    while (n < 256 && fgets(lines[n], sizeof lines[n], f)) n++;
-    fclose(f);
-    const int stride = n > 12 ? (n + 11) / 12 : 1;
-    for (int i = 0; i < n; i++) {
-        if (i % stride != 0 && i != n - 1) continue;
-        long long step = 0;
-        const char *ml = strstr(lines[i], "\"mean_loss\": "),
-                   *ba = strstr(lines[i], "\"button_accuracy\": ");
-        sscanf(lines[i], "{\"step\": %lld", &step);
-        fprintf(md, "| %lld | %.3f | %.3f |\n", step, ml ? atof(ml + 13) : 0.0,
-                ba ? atof(ba + 19) : 0.0);
-    }
+    const char *const keys[] = {"mean_loss", "button_accuracy"};
+    report_metrics_rows(md, p->bc_metrics, "step", keys, (const int[]){3, 3}, 2);
     if (!ev) return;
     fprintf(md,
             "\n%lld episodes of %lld ticks with `--policy bc:CKPT`: mean reward %.3f.\n\n"
@@ -373,6 +441,26 @@ static void report_bc(const Pipeline *p, FILE *md, const json_t *ev) {
         fprintf(md, "| %s | %.0f%% |\n", key,
                 100.0 * json_number_value(json_object_get(val, "rate")));
     }
+}
+
+/* The RL section: the per-update metrics (up to 12 rows) and reward before/after. */
+static void report_rl(const Pipeline *p, FILE *md) {
+    if (!fs_exists(p->rl_metrics)) return;
+    fprintf(md,
+            "\n## RL fine-tuning\n\nPPO with GAE on the BC policy (plus a value head), 2 envs "
+            "x 32 steps per update, KL(pi || BC) coefficient 0.2, lr 1e-5, %lld env steps in "
+            "all on CPU. That is minutes of play where VPT used millions of episodes: the "
+            "figures show the stage runs end to end (the policy stays near the prior, KL small), "
+            "not that it improves; the reward is the task's (tech-tree items).\n\n| update | "
+            "reward/step | KL to BC | entropy | clip frac |\n|---|---|---|---|---|\n",
+            p->rl_steps);
+    const char *const keys[] = {"reward_per_step", "kl", "entropy", "clip_frac"};
+    report_metrics_rows(md, p->rl_metrics, "update", keys, (const int[]){4, 4, 3, 3}, 4);
+    fprintf(md,
+            "\nThe same %lld episodes of %lld ticks (the bc stage's seeds): mean reward BC %.3f, "
+            "after RL %.3f.\n",
+            p->bc_episodes, p->episode_ticks, eval_mean_reward(p->bc_eval_json),
+            eval_mean_reward(p->rl_eval_json));
 }
 
 static void write_report(const Pipeline *p, const StageResult *res, int n) {
@@ -398,6 +486,9 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
     json_t *bc_ev = NULL;
     if (fs_exists(p->bc_eval_json) && jsonio_load_file(p->bc_eval_json, &bc_ev) == STATUS_OK)
         json_object_set_new(root, "bc_eval", bc_ev);
+    json_t *rl_ev = NULL;
+    if (fs_exists(p->rl_eval_json) && jsonio_load_file(p->rl_eval_json, &rl_ev) == STATUS_OK)
+        json_object_set_new(root, "rl_eval", rl_ev);
     snprintf(path, sizeof path, "%s/report.json", p->out);
     jsonio_save_file(path, root);
 
@@ -426,6 +517,7 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
         }
         report_idm(p, f, idm_ev, lab);
         report_bc(p, f, bc_ev);
+        report_rl(p, f);
         report_frames(p, f);
         fs_atomic_commit(af);
     }
@@ -433,8 +525,11 @@ static void write_report(const Pipeline *p, const StageResult *res, int n) {
 }
 
 int cmd_pipeline(int argc, char **argv) {
+    /* clang-format off */
     Pipeline p = {
-        "runs/pipeline", 4, 1200, 8, "", "", "", 200, "", "", "", "", 0, 100, 4, "", "", ""};
+        "runs/pipeline", 4, 1200, 8, "", "", "", 200, "", "", "", "", 0, 100, 4, "", "", "",
+        512, "", "", "", ""};
+    /* clang-format on */
     const CliOption opts[] = {
         {"--out", CLI_STRING, &p.out, "DIR", "where the run and its report go (runs/pipeline)", 0,
          0},
@@ -446,11 +541,12 @@ int cmd_pipeline(int argc, char **argv) {
         {"--idm-steps", CLI_INT, &p.idm_steps, "N", "IDM training steps (200)", 1, 1000000},
         {"--bc-steps", CLI_INT, &p.bc_steps, "N", "BC training steps (100)", 1, 1000000},
         {"--bc-episodes", CLI_INT, &p.bc_episodes, "N", "BC evaluation episodes (4)", 1, 100000},
+        {"--rl-steps", CLI_INT, &p.rl_steps, "N", "RL env steps (512)", 1, 100000000},
     };
     const CliSpec spec = {
         "pipeline",
         "[--out DIR] [--episodes N] [--episode-ticks T] [--eval-episodes N] [--idm-steps N] "
-        "[--bc-steps N] [--bc-episodes N]",
+        "[--bc-steps N] [--bc-episodes N] [--rl-steps N]",
         "Runs the VPT loop end to end on its embedded default and writes a report.",
         opts,
         (int)(sizeof opts / sizeof opts[0]),
@@ -470,6 +566,10 @@ int cmd_pipeline(int argc, char **argv) {
     snprintf(p.bc_ckpt, sizeof p.bc_ckpt, "%s/bc/bc.safetensors", p.out);
     snprintf(p.bc_metrics, sizeof p.bc_metrics, "%s/bc/bc.metrics.jsonl", p.out);
     snprintf(p.bc_eval_json, sizeof p.bc_eval_json, "%s/bc/eval.json", p.out);
+    snprintf(p.rl_dir, sizeof p.rl_dir, "%s/rl", p.out);
+    snprintf(p.rl_ckpt, sizeof p.rl_ckpt, "%s/rl.safetensors", p.rl_dir);
+    snprintf(p.rl_metrics, sizeof p.rl_metrics, "%s/metrics.jsonl", p.rl_dir);
+    snprintf(p.rl_eval_json, sizeof p.rl_eval_json, "%s/eval.json", p.rl_dir);
 
     StageResult res[N_STAGES];
     int failed = 0;

@@ -24,6 +24,7 @@ int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_idm(int argc, char **argv);
 int cmd_bc(int argc, char **argv);
+int cmd_rl(int argc, char **argv);
 
 int cmd_play(int argc, char **argv); /* window commands: built with VPT_WINDOW */
 int cmd_watch(int argc, char **argv);

@@ -19,6 +19,7 @@ const VptCommand VPT_COMMANDS[] = {
     {"upload", "upload a dataset folder with HTTP PUT, confirmed file by file", cmd_upload},
     {"idm", "inverse dynamics model: train, eval, label a video corpus", cmd_idm},
     {"bc", "behavioral cloning policy: train (play it with eval --policy bc:CKPT)", cmd_bc},
+    {"rl", "RL fine-tuning of a BC policy: PPO with a KL penalty to the BC prior", cmd_rl},
     {"video", "decode a video through the model's resize path; synth test recordings", cmd_video},
 #ifdef VPT_HAVE_WINDOW
     {"play", "play in the desktop window (SDL2 + OpenGL)", cmd_play},
