@@ -47,6 +47,9 @@ typedef struct Lanes {
     __m512i x, y, z, addr, top, face, ray;
     __m512 tmx, tmy, tmz, t, idx, idy, idz, limit, dx, dy, dz;
     __m512i sx, sy, sz;
+    __m512i fx, fy, fz, ay8, az4, nx, nz; /* per ray: the faces entered by a step along each axis,
+                                           the cell offsets of y and z steps, and x's and z's
+                                           sign masks (-1 going -x, for the region-edge test) */
     __mmask16 active, ent, up; /* lanes with a ray; whose ray met an entity; with d[1] >= 0 */
 } Lanes;
 
@@ -144,6 +147,16 @@ SIMD_TARGET INLINE void lanes_load(const FrameCtx *fc, Lanes *L, const RaySoA *i
     L->sx = _mm512_mask_mov_epi32(L->sx, m, _mm512_mask_blend_epi32(px, neg, one));
     L->sy = _mm512_mask_mov_epi32(L->sy, m, _mm512_mask_blend_epi32(py, neg, one));
     L->sz = _mm512_mask_mov_epi32(L->sz, m, _mm512_mask_blend_epi32(pz, neg, one));
+    L->fx = _mm512_mask_mov_epi32(L->fx, m, _mm512_mask_blend_epi32(px, _mm512_set1_epi32(RFACE_PX),
+                                                                  _mm512_set1_epi32(RFACE_NX)));
+    L->fy = _mm512_mask_mov_epi32(L->fy, m, _mm512_mask_blend_epi32(py, _mm512_set1_epi32(RFACE_PY),
+                                                                  _mm512_set1_epi32(RFACE_NY)));
+    L->fz = _mm512_mask_mov_epi32(L->fz, m, _mm512_mask_blend_epi32(pz, _mm512_set1_epi32(RFACE_PZ),
+                                                                  _mm512_set1_epi32(RFACE_NZ)));
+    L->ay8 = _mm512_mask_mov_epi32(L->ay8, m, _mm512_slli_epi32(L->sy, 8));
+    L->az4 = _mm512_mask_mov_epi32(L->az4, m, _mm512_slli_epi32(L->sz, 4));
+    L->nx = _mm512_mask_mov_epi32(L->nx, m, _mm512_srai_epi32(L->sx, 31));
+    L->nz = _mm512_mask_mov_epi32(L->nz, m, _mm512_srai_epi32(L->sz, 31));
     __m512 tmx = _mm512_mask_blend_ps(nx, big, _mm512_mul_ps(_mm512_set1_ps(fc->ex), idx));
     tmx = _mm512_mask_blend_ps(px, tmx, _mm512_mul_ps(_mm512_set1_ps(1.0f - fc->ex), idx));
     __m512 tmy = _mm512_mask_blend_ps(ny, big, _mm512_mul_ps(_mm512_set1_ps(fc->ey), idy));
@@ -376,9 +389,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
 #define L (*Lp)
     const __m512i m15 = _mm512_set1_epi32(REGION_SIZE - 1), zero = _mm512_setzero_si512();
     const __m512i not3 = _mm512_set1_epi32(~3), three = _mm512_set1_epi32(3),
-                  ff = _mm512_set1_epi32(0xFF), one = _mm512_set1_epi32(1);
-    const __m512i fpx = _mm512_set1_epi32(RFACE_PX), fny = _mm512_set1_epi32(RFACE_NY),
-                  fnz = _mm512_set1_epi32(RFACE_NZ);
+                  ff = _mm512_set1_epi32(0xFF);
     const __m512i tx = _mm512_set1_epi32(fc->tx), ty = _mm512_set1_epi32(fc->ty),
                   tz = _mm512_set1_epi32(fc->tz);
     /* render_block_is_solid as a 32-entry table in two registers (blocks ids are < 32) */
@@ -475,19 +486,15 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
         L.x = _mm512_mask_add_epi32(L.x, ax, L.x, L.sx);
         L.y = _mm512_mask_add_epi32(L.y, ay, L.y, L.sy);
         L.z = _mm512_mask_add_epi32(L.z, az, L.z, L.sz);
-        /* the face entered: the -x face (RFACE_NX) when stepping +x, etc. */
-        L.face = _mm512_mask_mov_epi32(L.face, ax, _mm512_srli_epi32(_mm512_sub_epi32(fpx, L.sx), 1));
-        L.face = _mm512_mask_mov_epi32(
-            L.face, ay, _mm512_add_epi32(fny, _mm512_srli_epi32(_mm512_sub_epi32(one, L.sy), 1)));
-        L.face = _mm512_mask_mov_epi32(
-            L.face, az, _mm512_add_epi32(fnz, _mm512_srli_epi32(_mm512_sub_epi32(one, L.sz), 1)));
+        L.face = _mm512_mask_mov_epi32(L.face, ax, L.fx);
+        L.face = _mm512_mask_mov_epi32(L.face, ay, L.fy);
+        L.face = _mm512_mask_mov_epi32(L.face, az, L.fz);
         L.addr = _mm512_mask_add_epi32(L.addr, ax, L.addr, L.sx);
-        L.addr = _mm512_mask_add_epi32(L.addr, ay, L.addr, _mm512_slli_epi32(L.sy, 8));
-        L.addr = _mm512_mask_add_epi32(L.addr, az, L.addr, _mm512_slli_epi32(L.sz, 4));
+        L.addr = _mm512_mask_add_epi32(L.addr, ay, L.addr, L.ay8);
+        L.addr = _mm512_mask_add_epi32(L.addr, az, L.addr, L.az4);
         /* a step onto a region's first cell (x & 15 == 0 going +x, 15 going -x) */
-        __mmask16 cr =
-            _mm512_mask_testn_epi32_mask(ax, _mm512_xor_si512(L.x, _mm512_srai_epi32(L.sx, 31)), m15) |
-            _mm512_mask_testn_epi32_mask(az, _mm512_xor_si512(L.z, _mm512_srai_epi32(L.sz, 31)), m15);
+        __mmask16 cr = _mm512_mask_testn_epi32_mask(ax, _mm512_xor_si512(L.x, L.nx), m15) |
+                       _mm512_mask_testn_epi32_mask(az, _mm512_xor_si512(L.z, L.nz), m15);
         if (cr) lanes_relocate(fc, &L, cr, out);
     }
     return 1;
