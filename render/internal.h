@@ -29,7 +29,7 @@
 struct Renderer {
     RenderOptions opt;
     RenderTextures *tex;
-    int32_t solid32[256];   /* render_block_is_solid per block byte (SIMD walk's table) */
+    int32_t solid32[256];    /* render_block_is_solid per block byte (SIMD walk's table) */
     int32_t face_tex32[256]; /* tex->face_tex[block][face] at block * 8 + face (blocks < 32) */
     int32_t cutout32[256];   /* render_block_is_cutout per block byte */
 };
@@ -84,7 +84,8 @@ typedef struct FrameCtx {
      * and its top is vchunk[k] & 0xFF (0xFF: not computed yet); simd: this frame may use it */
     const uint8_t *vbase;
     uint32_t vchunk[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
-    int32_t vlight[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* light arrays: offset from vbase, -1 none */
+    int32_t
+        vlight[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM]; /* light arrays: offset from vbase, -1 none */
     int simd;
     int all_tops; /* every chunk's top is known (the world keeps them): tops8 holds them */
     uint8_t tops8[384];
@@ -264,6 +265,8 @@ static inline int mip_level(const FrameCtx *fc, float t) {
     return level;
 }
 
-static inline float render_clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+static inline float render_clampf(float v, float lo, float hi) {
+    return v < lo ? lo : v > hi ? hi : v;
+}
 
 #endif

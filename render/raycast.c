@@ -82,7 +82,8 @@ static void setup_chunks(FrameCtx *fc) {
     for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM && fc->all_tops; k++) {
         int t = 0;
         if (fc->chunks[k]) {
-            t = w->chunk_top(w->ctx, fc->ccx0 + k % FRAME_CHUNK_DIM, fc->ccz0 + k / FRAME_CHUNK_DIM);
+            t = w->chunk_top(w->ctx, fc->ccx0 + k % FRAME_CHUNK_DIM,
+                             fc->ccz0 + k / FRAME_CHUNK_DIM);
             t = t < 0 ? 0 : t > WORLD_H ? WORLD_H : t;
         }
         fc->tops[k] = (int16_t)t;
@@ -222,13 +223,9 @@ void render_fill_tops(FrameCtx *fc) {
         if (fc->chunks[k]) chunk_top(fc, k);
 }
 
-
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out) {
     memcpy(out, light_at(fc, x, y, z), 3 * sizeof(float));
 }
-
-
-
 
 /* Ray against a torch's stick inside its cell (cell-local origin o). Returns t or -1. */
 static float torch_hit(const float *o, const float *d, int *face) {
@@ -681,7 +678,6 @@ static void finish_ray(const FrameCtx *fc, const Ray *ray, const Water *w, int h
         mix3(col, wc, clampf(a, 0.0f, 0.95f));
     }
 }
-
 
 /* Traces one ray through the world: either writes the final colour (0..255 floats) to out
  * (hit->status RAY_COLOR) or leaves a RAY_BLOCK / RAY_SKY record for the span's passes. */

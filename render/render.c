@@ -25,7 +25,8 @@ Renderer *render_create(const RenderOptions *opt) {
         r->cutout32[b] = render_block_is_cutout(b);
     }
     for (int i = 0; i < 256; i++)
-        r->face_tex32[i] = i / 8 < BLOCK_COUNT && i % 8 < RFACE_COUNT ? r->tex->face_tex[i / 8][i % 8] : 0;
+        r->face_tex32[i] =
+            i / 8 < BLOCK_COUNT && i % 8 < RFACE_COUNT ? r->tex->face_tex[i / 8][i % 8] : 0;
     return r;
 }
 

@@ -112,7 +112,8 @@ static void block_fetch(const FrameCtx *fc, Span *sp) {
         int f = sp->b_face[j];
         const Texel *tx = &tex->tex[tex->face_tex[sp->b_block[j]][f]][sp->b_off[j]];
         const int *nrm = RFACE_NORMAL[f];
-        const float *l = light_at(fc, sp->b_x[j] + nrm[0], sp->b_y[j] + nrm[1], sp->b_z[j] + nrm[2]);
+        const float *l =
+            light_at(fc, sp->b_x[j] + nrm[0], sp->b_y[j] + nrm[1], sp->b_z[j] + nrm[2]);
         sp->b_tr[j] = tx->r, sp->b_tg[j] = tx->g, sp->b_tb[j] = tx->b;
         sp->b_lr[j] = l[0], sp->b_lg[j] = l[1], sp->b_lb[j] = l[2];
     }
@@ -151,7 +152,8 @@ static void block_colors(const FrameCtx *fc, Span *sp) {
 static void block_shade_v4(const FrameCtx *fc, Span *sp) {
     const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
     const __m512i izero = _mm512_setzero_si512(), ione = _mm512_set1_epi32(1);
-    const __m512 shade = _mm512_setr_ps(0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512 shade =
+        _mm512_setr_ps(0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m512i nrm_x = _mm512_setr_epi32(-1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                   nrm_y = _mm512_setr_epi32(0, 0, -1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                   nrm_z = _mm512_setr_epi32(0, 0, 0, 0, -1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -161,7 +163,8 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
     for (int j = 0; j < sp->nb; j += 16) {
         __mmask16 m = sp->nb - j >= 16 ? 0xFFFF : (__mmask16)((1u << (sp->nb - j)) - 1);
         __m512 t = _mm512_maskz_loadu_ps(m, sp->b_t + j);
-        __m512i x = _mm512_maskz_loadu_epi32(m, sp->b_x + j), y = _mm512_maskz_loadu_epi32(m, sp->b_y + j),
+        __m512i x = _mm512_maskz_loadu_epi32(m, sp->b_x + j),
+                y = _mm512_maskz_loadu_epi32(m, sp->b_y + j),
                 z = _mm512_maskz_loadu_epi32(m, sp->b_z + j);
         __m512i f = _mm512_maskz_loadu_epi32(m, sp->b_face + j);
         __m512i blk = _mm512_maskz_loadu_epi32(m, sp->b_block + j);
@@ -179,25 +182,28 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
         __m512i kz = _mm512_sub_epi32(_mm512_srai_epi32(lz, 4), _mm512_set1_epi32(fc->ccz0));
         __mmask16 in_k = _mm512_mask_cmplt_epu32_mask(in_y, kx, dim);
         in_k = _mm512_mask_cmplt_epu32_mask(in_k, kz, dim);
-        __m512i loff = _mm512_mask_i32gather_epi32(_mm512_set1_epi32(-1), in_k,
-                                                   _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx),
-                                                   fc->vlight, 4);
+        __m512i loff = _mm512_mask_i32gather_epi32(
+            _mm512_set1_epi32(-1), in_k, _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx),
+            fc->vlight, 4);
         __mmask16 has = _mm512_mask_cmpneq_epi32_mask(in_k, loff, _mm512_set1_epi32(-1));
-        __m512i cell = _mm512_add_epi32(_mm512_slli_epi32(ly, 8),
-                                        _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(lz, m15), 4),
-                                                         _mm512_and_si512(lx, m15)));
+        __m512i cell =
+            _mm512_add_epi32(_mm512_slli_epi32(ly, 8),
+                             _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(lz, m15), 4),
+                                              _mm512_and_si512(lx, m15)));
         __m512i addr = _mm512_add_epi32(loff, cell);
-        __m512i word = _mm512_mask_i32gather_epi32(izero, has, _mm512_and_si512(addr, _mm512_set1_epi32(~3)),
-                                                   fc->vbase, 1);
+        __m512i word = _mm512_mask_i32gather_epi32(
+            izero, has, _mm512_and_si512(addr, _mm512_set1_epi32(~3)), fc->vbase, 1);
         __m512i lb = _mm512_and_si512(
-            _mm512_srlv_epi32(word, _mm512_slli_epi32(_mm512_and_si512(addr, _mm512_set1_epi32(3)), 3)),
+            _mm512_srlv_epi32(word,
+                              _mm512_slli_epi32(_mm512_and_si512(addr, _mm512_set1_epi32(3)), 3)),
             _mm512_set1_epi32(0xFF));
         l = _mm512_mask_mov_epi32(l, has, lb);
         __m512i l3 = _mm512_mullo_epi32(l, _mm512_set1_epi32(3));
         const float *lt = &fc->light_tab[0][0];
         __m512 lr = _mm512_mask_i32gather_ps(zero, m, l3, lt, 4);
         __m512 lg = _mm512_mask_i32gather_ps(zero, m, _mm512_add_epi32(l3, ione), lt, 4);
-        __m512 lb3 = _mm512_mask_i32gather_ps(zero, m, _mm512_add_epi32(l3, _mm512_set1_epi32(2)), lt, 4);
+        __m512 lb3 =
+            _mm512_mask_i32gather_ps(zero, m, _mm512_add_epi32(l3, _mm512_set1_epi32(2)), lt, 4);
         __m512 s = _mm512_permutexvar_ps(f, shade);
         const __m512i ff = _mm512_set1_epi32(0xFF);
         __m512 tr = _mm512_cvtepi32_ps(_mm512_and_si512(texel, ff));
@@ -213,7 +219,8 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
             q = _mm512_mask_mov_ps(q, _mm512_cmp_ps_mask(q, zero, _CMP_LT_OQ), zero);
             q = _mm512_mask_mov_ps(q, _mm512_cmp_ps_mask(q, one, _CMP_GT_OQ), one);
             q = _mm512_mul_ps(q, q);
-            const __m512 fgr = _mm512_set1_ps(fc->fog_color[0]), fgg = _mm512_set1_ps(fc->fog_color[1]),
+            const __m512 fgr = _mm512_set1_ps(fc->fog_color[0]),
+                         fgg = _mm512_set1_ps(fc->fog_color[1]),
                          fgb = _mm512_set1_ps(fc->fog_color[2]);
             r = _mm512_mask_add_ps(r, fog, r, _mm512_mul_ps(_mm512_sub_ps(fgr, r), q));
             g = _mm512_mask_add_ps(g, fog, g, _mm512_mul_ps(_mm512_sub_ps(fgg, g), q));
@@ -258,7 +265,8 @@ static void span_trace(FrameCtx *fc, Span *sp) {
             row = sp->py[i];
             n_boxes = 0;
             for (int b = 0; b < fc->n_boxes; b++)
-                if (row >= fc->boxes[b].sy0 && row <= fc->boxes[b].sy1) boxes[n_boxes++] = (uint8_t)b;
+                if (row >= fc->boxes[b].sy0 && row <= fc->boxes[b].sy1)
+                    boxes[n_boxes++] = (uint8_t)b;
         }
         if (!n_boxes) continue;
         Ray *ray = &sp->ray[i];
@@ -272,8 +280,8 @@ static void span_trace(FrameCtx *fc, Span *sp) {
     if (fc->simd) {
         for (int i = 0; i < n; i++) sp->hit[i].status = -1;
         RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit, sp->ent};
-        SimdOut out = {0, 0, 0, sp->b_pix, sp->b_x, sp->b_y, sp->b_z, sp->b_face, sp->b_block,
-                       sp->s_pix, sp->b_t, sp->e_pix};
+        SimdOut out = {0,       0,          0,           sp->b_pix, sp->b_x, sp->b_y,
+                       sp->b_z, sp->b_face, sp->b_block, sp->s_pix, sp->b_t, sp->e_pix};
         render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col, &out);
         sp->nb = out.nb, sp->ns = out.ns;
         /* finish_ray for a ray that ends at its entity through air: its colour, fogged */
@@ -282,7 +290,8 @@ static void span_trace(FrameCtx *fc, Span *sp) {
             float *c = sp->ray[i].ent_color, t_end = sp->ray[i].t_limit;
             float col[3] = {c[0], c[1], c[2]};
             if (t_end > fc->fog_start) {
-                float f = render_clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+                float f = render_clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start),
+                                        0.0f, 1.0f);
                 f = f * f;
                 for (int k = 0; k < 3; k++) col[k] += (fc->fog_color[k] - col[k]) * f;
             }
@@ -335,7 +344,8 @@ static void span_run(FrameCtx *fc, Span *sp, uint8_t *rgb) {
     sky_colors(fc, sp);
     /* the bytes: a loop over arrays (vectorized), then the stores into the frame */
     uint8_t r8[SPAN], g8[SPAN], b8[SPAN];
-    for (int i = 0; i < sp->n; i++) r8[i] = to8(sp->r[i]), g8[i] = to8(sp->g[i]), b8[i] = to8(sp->b[i]);
+    for (int i = 0; i < sp->n; i++)
+        r8[i] = to8(sp->r[i]), g8[i] = to8(sp->g[i]), b8[i] = to8(sp->b[i]);
     for (int i = 0; i < sp->n; i++) {
         uint8_t *o = rgb + ((size_t)sp->py[i] * fc->width + sp->px[i]) * 3;
         o[0] = r8[i], o[1] = g8[i], o[2] = b8[i];

@@ -52,15 +52,19 @@ render_texel16(const FrameCtx *fc, __mmask16 m, __m512 t, __m512 dx, __m512 dy, 
     __m512i n = _mm512_srlv_epi32(_mm512_set1_epi32(TEX_SIZE), level);
     __m512 nf = _mm512_cvtepi32_ps(n);
     __m512i nm1 = _mm512_sub_epi32(n, ione);
-    __m512i ix = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(u, nf)), izero), nm1);
-    __m512i iy = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(v, nf)), izero), nm1);
-    const __m512i level_off = _mm512_setr_epi32(0, 256, 320, 336, 340, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m512i ix =
+        _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(u, nf)), izero), nm1);
+    __m512i iy =
+        _mm512_min_epi32(_mm512_max_epi32(_mm512_cvttps_epi32(_mm512_mul_ps(v, nf)), izero), nm1);
+    const __m512i level_off =
+        _mm512_setr_epi32(0, 256, 320, 336, 340, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     __m512i toff = _mm512_add_epi32(_mm512_permutexvar_epi32(level, level_off),
                                     _mm512_add_epi32(_mm512_mullo_epi32(iy, n), ix));
-    __m512i tidx = _mm512_mask_i32gather_epi32(izero, m, _mm512_add_epi32(_mm512_slli_epi32(blk, 3), f),
-                                               fc->r->face_tex32, 4);
+    __m512i tidx = _mm512_mask_i32gather_epi32(
+        izero, m, _mm512_add_epi32(_mm512_slli_epi32(blk, 3), f), fc->r->face_tex32, 4);
     return _mm512_mask_i32gather_epi32(
-        izero, m, _mm512_add_epi32(_mm512_mullo_epi32(tidx, _mm512_set1_epi32(TEX_MIP_TEXELS)), toff),
+        izero, m,
+        _mm512_add_epi32(_mm512_mullo_epi32(tidx, _mm512_set1_epi32(TEX_MIP_TEXELS)), toff),
         (const int *)fc->r->tex->tex, 4);
 }
 

@@ -8,14 +8,15 @@
  * or below the world, or at a non-air cell. The commonest ends are finished here: an opaque
  * block entered through air (a RAY_BLOCK record for span.c's colour passes), the sky (a
  * RAY_SKY record) or the ray's entity; a leaf texel's alpha decides, as in hit_cell, between a
- * hit and going on through the hole; the region skip runs in the lanes too (lanes_skip). Every other ray is handed to render_trace_resume with the lane's exact
- * state, which is the state render_trace itself would be in at that point, so each pixel's
- * bytes are the scalar tracer's (test_render checks them frame by frame against
- * RenderOptions.scalar_only). A lane whose ray has ended takes the next ray at once, so the
- * lanes stay busy although rays take very different numbers of steps.
+ * hit and going on through the hole; the region skip runs in the lanes too (lanes_skip). Every
+ * other ray is handed to render_trace_resume with the lane's exact state, which is the state
+ * render_trace itself would be in at that point, so each pixel's bytes are the scalar tracer's
+ * (test_render checks them frame by frame against RenderOptions.scalar_only). A lane whose ray has
+ * ended takes the next ray at once, so the lanes stay busy although rays take very different
+ * numbers of steps.
  *
- * Frames qualify (FrameCtx.simd) when the CPU has AVX-512 (F, BW, VBMI) and BMI2, the eye is inside the
- * chunk table and the chunk arrays lie within 256 MiB of each other at 16-byte multiples (the
+ * Frames qualify (FrameCtx.simd) when the CPU has AVX-512 (F, BW, VBMI) and BMI2, the eye is inside
+ * the chunk table and the chunk arrays lie within 256 MiB of each other at 16-byte multiples (the
  * offsets are packed with the chunk tops into 32 bits for one gather). */
 #include <stdint.h>
 #include <string.h>
@@ -55,9 +56,9 @@ typedef struct Lanes {
 
 /* Lanes m's rays are handed to the scalar walk from where they stand (render_trace_resume). */
 SIMD_TARGET __attribute__((noinline)) static void lanes_hand_over(FrameCtx *fc, const Lanes *L,
-                                                                 __mmask16 m, const RaySoA *in,
-                                                                 Ray *rays, RayHit *hits,
-                                                                 float (*colors)[3]) {
+                                                                  __mmask16 m, const RaySoA *in,
+                                                                  Ray *rays, RayHit *hits,
+                                                                  float (*colors)[3]) {
     int32_t x[LANES], y[LANES], z[LANES], face[LANES], ray[LANES];
     float tmx[LANES], tmy[LANES], tmz[LANES], t[LANES];
     _mm512_storeu_si512(x, L->x);
@@ -82,7 +83,7 @@ SIMD_TARGET __attribute__((noinline)) static void lanes_hand_over(FrameCtx *fc, 
 
 /* Chunk tops not computed yet in this frame (first use of the chunk). */
 SIMD_TARGET __attribute__((noinline)) static void lanes_chunk_tops(FrameCtx *fc, __m512i k,
-                                                                  __mmask16 m) {
+                                                                   __mmask16 m) {
     int32_t ks[LANES];
     _mm512_storeu_si512(ks, k);
     for (unsigned mm = m; mm; mm &= mm - 1) render_chunk_top(fc, ks[__builtin_ctz(mm)]);
@@ -147,12 +148,15 @@ SIMD_TARGET INLINE void lanes_load(const FrameCtx *fc, Lanes *L, const RaySoA *i
     L->sx = _mm512_mask_mov_epi32(L->sx, m, _mm512_mask_blend_epi32(px, neg, one));
     L->sy = _mm512_mask_mov_epi32(L->sy, m, _mm512_mask_blend_epi32(py, neg, one));
     L->sz = _mm512_mask_mov_epi32(L->sz, m, _mm512_mask_blend_epi32(pz, neg, one));
-    L->fx = _mm512_mask_mov_epi32(L->fx, m, _mm512_mask_blend_epi32(px, _mm512_set1_epi32(RFACE_PX),
-                                                                  _mm512_set1_epi32(RFACE_NX)));
-    L->fy = _mm512_mask_mov_epi32(L->fy, m, _mm512_mask_blend_epi32(py, _mm512_set1_epi32(RFACE_PY),
-                                                                  _mm512_set1_epi32(RFACE_NY)));
-    L->fz = _mm512_mask_mov_epi32(L->fz, m, _mm512_mask_blend_epi32(pz, _mm512_set1_epi32(RFACE_PZ),
-                                                                  _mm512_set1_epi32(RFACE_NZ)));
+    L->fx = _mm512_mask_mov_epi32(
+        L->fx, m,
+        _mm512_mask_blend_epi32(px, _mm512_set1_epi32(RFACE_PX), _mm512_set1_epi32(RFACE_NX)));
+    L->fy = _mm512_mask_mov_epi32(
+        L->fy, m,
+        _mm512_mask_blend_epi32(py, _mm512_set1_epi32(RFACE_PY), _mm512_set1_epi32(RFACE_NY)));
+    L->fz = _mm512_mask_mov_epi32(
+        L->fz, m,
+        _mm512_mask_blend_epi32(pz, _mm512_set1_epi32(RFACE_PZ), _mm512_set1_epi32(RFACE_NZ)));
     L->ay8 = _mm512_mask_mov_epi32(L->ay8, m, _mm512_slli_epi32(L->sy, 8));
     L->az4 = _mm512_mask_mov_epi32(L->az4, m, _mm512_slli_epi32(L->sz, 4));
     L->nx = _mm512_mask_mov_epi32(L->nx, m, _mm512_srai_epi32(L->sx, 31));
@@ -169,9 +173,8 @@ SIMD_TARGET INLINE void lanes_load(const FrameCtx *fc, Lanes *L, const RaySoA *i
     L->x = _mm512_mask_mov_epi32(L->x, m, _mm512_set1_epi32(fc->ecx));
     L->y = _mm512_mask_mov_epi32(L->y, m, _mm512_set1_epi32(fc->ecy));
     L->z = _mm512_mask_mov_epi32(L->z, m, _mm512_set1_epi32(fc->ecz));
-    L->addr = _mm512_mask_mov_epi32(L->addr, m,
-                                    _mm512_set1_epi32((int32_t)(fc->vchunk[fc->eye_k] >> 8) * 16 +
-                                                      fc->eye_cell));
+    L->addr = _mm512_mask_mov_epi32(
+        L->addr, m, _mm512_set1_epi32((int32_t)(fc->vchunk[fc->eye_k] >> 8) * 16 + fc->eye_cell));
     L->top = _mm512_mask_mov_epi32(L->top, m, _mm512_set1_epi32(fc->eye_top));
     L->t = _mm512_mask_mov_ps(L->t, m, zero);
     L->face = _mm512_mask_mov_epi32(L->face, m, neg);
@@ -195,8 +198,10 @@ SIMD_TARGET INLINE __m512i chunk_entry(FrameCtx *fc, __m512i k, __mmask16 m) {
 SIMD_TARGET INLINE __m512i chunk_top16(const FrameCtx *fc, __m512i k) {
     const uint8_t *t = fc->tops8;
     __m512i r0 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t), k, _mm512_loadu_si512(t + 64));
-    __m512i r1 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 128), k, _mm512_loadu_si512(t + 192));
-    __m512i r2 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 256), k, _mm512_loadu_si512(t + 320));
+    __m512i r1 =
+        _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 128), k, _mm512_loadu_si512(t + 192));
+    __m512i r2 =
+        _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 256), k, _mm512_loadu_si512(t + 320));
     __m512i hi = _mm512_srli_epi32(k, 7);
     __m512i r = _mm512_mask_mov_epi32(r0, _mm512_cmpeq_epi32_mask(hi, _mm512_set1_epi32(1)), r1);
     r = _mm512_mask_mov_epi32(r, _mm512_cmpeq_epi32_mask(hi, _mm512_set1_epi32(2)), r2);
@@ -214,10 +219,10 @@ SIMD_TARGET INLINE __mmask16 lanes_locate(FrameCtx *fc, Lanes *L, __mmask16 m) {
     __m512i e = chunk_entry(fc, _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx), in);
     L->top = _mm512_mask_and_epi32(L->top, in, e, _mm512_set1_epi32(0xFF));
     __m512i choff = _mm512_slli_epi32(_mm512_srli_epi32(e, 8), 4);
-    __m512i cell = _mm512_add_epi32(
-        _mm512_slli_epi32(L->y, 8),
-        _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(L->z, m15), 4),
-                         _mm512_and_si512(L->x, m15)));
+    __m512i cell =
+        _mm512_add_epi32(_mm512_slli_epi32(L->y, 8),
+                         _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(L->z, m15), 4),
+                                          _mm512_and_si512(L->x, m15)));
     L->addr = _mm512_mask_add_epi32(L->addr, in, choff, cell);
     return in;
 }
@@ -246,7 +251,8 @@ SIMD_TARGET INLINE void dda_axis16(__m512 e, __m512 dv, __m512 inv, __m512 t, __
     *cell = _mm512_mask_add_epi32(*cell, m, base, ip);
     __mmask16 pos = _mm512_cmp_ps_mask(dv, _mm512_setzero_ps(), _CMP_GT_OQ);
     __mmask16 neg = _mm512_cmp_ps_mask(dv, _mm512_setzero_ps(), _CMP_LT_OQ);
-    __m512 up = _mm512_add_ps(t, _mm512_mul_ps(_mm512_sub_ps(_mm512_add_ps(fl, _mm512_set1_ps(1.0f)), p), inv));
+    __m512 up = _mm512_add_ps(
+        t, _mm512_mul_ps(_mm512_sub_ps(_mm512_add_ps(fl, _mm512_set1_ps(1.0f)), p), inv));
     __m512 dn = _mm512_add_ps(t, _mm512_mul_ps(_mm512_sub_ps(p, fl), inv));
     __m512 r = _mm512_mask_blend_ps(neg, _mm512_set1_ps(RENDER_BIG), dn);
     *tmax = _mm512_mask_mov_ps(*tmax, m, _mm512_mask_blend_ps(pos, r, up));
@@ -258,7 +264,7 @@ SIMD_TARGET INLINE void dda_axis16(__m512 e, __m512 dv, __m512 inv, __m512 t, __
  * others where they come down below a chunk's top. Returns the lanes where the skip made
  * no progress: the scalar loop then takes a plain step from the current cell. */
 SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, Lanes *L,
-                                                                 __mmask16 m, SimdOut *out) {
+                                                                  __mmask16 m, SimdOut *out) {
     const __m512 big = _mm512_set1_ps(RENDER_BIG), zero = _mm512_setzero_ps(),
                  size = _mm512_set1_ps((float)REGION_SIZE);
     const __m512 y0 = _mm512_set1_ps((float)fc->ecy + fc->ey),
@@ -286,9 +292,9 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
 #undef NEG
     const __m512 tdx = _mm512_mul_ps(size, L->idx), tdz = _mm512_mul_ps(size, L->idz);
     const __m512i fx = _mm512_srli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(RFACE_PX), L->sx), 1);
-    const __m512i fz = _mm512_add_epi32(
-        _mm512_set1_epi32(RFACE_NZ),
-        _mm512_srli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(1), L->sz), 1));
+    const __m512i fz =
+        _mm512_add_epi32(_mm512_set1_epi32(RFACE_NZ),
+                         _mm512_srli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(1), L->sz), 1));
     __m512 t_in = L->t, tr = zero;
     __m512i face = _mm512_set1_epi32(RFACE_PY);
     __mmask16 pending = m, end = 0, res = 0;
@@ -301,8 +307,8 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
         pending = in;
         if (!pending) break;
         __m512i k = _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx);
-        __m512 top = _mm512_cvtepi32_ps(fc->all_tops ? chunk_top16(fc, k)
-                                                     : _mm512_and_si512(chunk_entry(fc, k, pending), ff));
+        __m512 top = _mm512_cvtepi32_ps(
+            fc->all_tops ? chunk_top16(fc, k) : _mm512_and_si512(chunk_entry(fc, k, pending), ff));
         /* rising out of the world */
         __m512 y_in = _mm512_add_ps(y0, _mm512_mul_ps(L->dy, t_in));
         __mmask16 gone = _mm512_mask_cmp_ps_mask(pending & up, y_in, world_h, _CMP_GE_OQ);
@@ -347,8 +353,8 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
         lanes_end(L, end, out);
     }
     /* restart where the skip made progress (or above the world), else a plain step */
-    __mmask16 moved = _mm512_mask_cmp_ps_mask(res, tr, _mm512_add_ps(L->t, _mm512_set1_ps(1e-4f)),
-                                              _CMP_GT_OQ);
+    __mmask16 moved =
+        _mm512_mask_cmp_ps_mask(res, tr, _mm512_add_ps(L->t, _mm512_set1_ps(1e-4f)), _CMP_GT_OQ);
     moved |= _mm512_mask_cmpge_epi32_mask(res, L->y, _mm512_set1_epi32(RENDER_WORLD_H));
     if (moved) {
         L->t = _mm512_mask_mov_ps(L->t, moved, tr);
@@ -384,7 +390,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
     FrameCtx *fc = w->fc;
     Ray *rays = w->rays;
     RayHit *hits = w->hits;
-    float (*colors)[3] = w->colors;
+    float(*colors)[3] = w->colors;
     SimdOut *out = w->out;
 #define L (*Lp)
     const __m512i m15 = _mm512_set1_epi32(REGION_SIZE - 1), zero = _mm512_setzero_si512();
@@ -455,7 +461,8 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             kind = _mm512_permutex2var_epi32(cutout_lo, blk, cutout_hi);
             __mmask16 cut = _mm512_mask_test_epi32_mask(at_block, kind, kind);
             if (cut) {
-                __m512i texel = render_texel16(fc, cut, L.t, L.dx, L.dy, L.dz, L.x, L.y, L.z, L.face, blk);
+                __m512i texel =
+                    render_texel16(fc, cut, L.t, L.dx, L.dy, L.dz, L.x, L.y, L.z, L.face, blk);
                 __mmask16 opaque = _mm512_mask_cmpge_epu32_mask(cut, _mm512_srli_epi32(texel, 24),
                                                                 _mm512_set1_epi32(128));
                 hit |= opaque;
@@ -463,9 +470,9 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             }
             __mmask16 done = ev & (__mmask16)~below; /* at the view's or the entity's distance */
             lanes_record(&L, blk, hit, done & (__mmask16)~L.ent, done & L.ent, out);
-            __mmask16 rest = ev & (__mmask16)~(hit | done | pass);
+            __mmask16 rest = ev & (__mmask16) ~(hit | done | pass);
             if (rest) lanes_hand_over(fc, &L, rest, w->in, rays, hits, colors);
-            L.active &= (__mmask16)~(ev & ~pass);
+            L.active &= (__mmask16) ~(ev & ~pass);
             air |= pass;
         }
         if (!air) {
@@ -504,8 +511,8 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
 /* Lane groups walked in turn: their gathers are independent, so the core overlaps them. */
 #define GROUPS 4
 
-SIMD_TARGET void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n,
-                                   RayHit *hits, float (*colors)[3], SimdOut *out) {
+SIMD_TARGET void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n, RayHit *hits,
+                                   float (*colors)[3], SimdOut *out) {
     Lanes G[GROUPS];
     memset(G, 0, sizeof G);
     out->nb = out->ns = out->ne = 0;

@@ -362,8 +362,8 @@ static int simd_frames_match(const Renderer *scalar, const RenderScene *sc, cons
         uint8_t *a = mem_alloc((size_t)w * h * 3), *b = mem_alloc((size_t)w * h * 3);
         render_scene(R, sc, a, w, h);
         render_scene(scalar, sc, b, w, h);
-        CHECK_MSG(memcmp(a, b, (size_t)w * h * 3) == 0, "%s at %dx%d: SIMD and scalar differ",
-                  what, w, h);
+        CHECK_MSG(memcmp(a, b, (size_t)w * h * 3) == 0, "%s at %dx%d: SIMD and scalar differ", what,
+                  w, h);
         render_frame_setup(fc, R, sc, w, h);
         used += fc->simd;
         mem_free(a);
@@ -385,8 +385,7 @@ static void test_simd_walk_matches_scalar(void) {
     char what[96];
     for (int yaw = 0; yaw < 360; yaw += 45)
         for (int pitch = -60; pitch <= 60; pitch += 30) {
-            scenes_synth(sc, 0.5, 67.6, -3.5, (float)yaw, (float)pitch,
-                         pitch == 0 ? 18000 : 6000);
+            scenes_synth(sc, 0.5, 67.6, -3.5, (float)yaw, (float)pitch, pitch == 0 ? 18000 : 6000);
             snprintf(what, sizeof what, "synth yaw %d pitch %d", yaw, pitch);
             used += simd_frames_match(scalar, sc, what);
         }
