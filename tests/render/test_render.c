@@ -77,6 +77,12 @@ static void test_textures_deterministic(void) {
 }
 
 static void test_png_roundtrip_and_errors(void) {
+    /* in a fresh temporary folder, so the test leaves nothing where it was run */
+    char dir[] = "/tmp/vpt_test_png_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(chdir(dir) == 0);
     uint8_t img[7 * 5 * 3];
     for (int i = 0; i < (int)sizeof img; i++) img[i] = (uint8_t)(i * 37);
     CHECK_EQ_INT(render_png_write("rt.png", img, 7, 5), STATUS_OK);
@@ -102,6 +108,11 @@ static void test_png_roundtrip_and_errors(void) {
     CHECK(render_png_write("no/such/dir/x.png", img, 7, 5) != STATUS_OK);
     CHECK(!fs_exists("no/such/dir/x.png"));
     log_set_level(LOG_LEVEL_WARN);
+    unlink("rt.png");
+    unlink("notpng.png");
+    unlink("trunc.png");
+    CHECK(chdir(cwd) == 0);
+    CHECK(rmdir(dir) == 0);
 }
 
 static void test_scene_threads_identical(void) {
