@@ -258,11 +258,7 @@ Status bc_train(const BcTrainOptions *o, BcTrainReport *rep) {
     if (st == STATUS_OK) {
         LOG_INFO(TAG, "training on %lld episodes of %s, %lld parameters, %lld steps",
                  (long long)rep->episodes, o->data, (long long)rep->params, (long long)o->steps);
-        if (o->threads > 1)
-            r.pool = pool_create(o->threads);
-        else
-            pool_blas_threads_set(1);
-        nn_ctx_init(&r.ctx, r.pool);
+        r.pool = nn_ctx_init_threads(&r.ctx, o->threads);
         nn_arena_init(&r.arena, 1 << 20);
         const int64_t n = (r.hi - r.lo) * o->window;
         r.frames = mem_alloc(sizeof(float) * (size_t)(n * o->cfg.frame_h * o->cfg.frame_w * 3));

@@ -496,11 +496,7 @@ Status rl_train(const RlTrainOptions *o, RlTrainReport *rep, RlUpdateFn fn, void
         const int64_t per = (int64_t)r.N * r.T;
         total = (r.total_steps + per - 1) / per;
         rep->params = r.pol.params.total;
-        if (o->threads > 1)
-            r.pool = pool_create(o->threads);
-        else
-            pool_blas_threads_set(1);
-        nn_ctx_init(&r.ctx, r.pool);
+        r.pool = nn_ctx_init_threads(&r.ctx, o->threads);
         nn_arena_init(&r.arena, 1 << 20);
         r.renderer = render_create(NULL);
         st = open_metrics(&r, o->resume);

@@ -94,9 +94,7 @@ typedef struct Infer {
 } Infer;
 
 static void infer_init(Infer *in, int threads) {
-    in->pool = threads > 1 ? pool_create(threads) : NULL;
-    if (!in->pool) pool_blas_threads_set(1);
-    nn_ctx_init(&in->ctx, in->pool);
+    in->pool = nn_ctx_init_threads(&in->ctx, threads);
     nn_arena_init(&in->arena, 1 << 20);
 }
 

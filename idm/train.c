@@ -321,11 +321,7 @@ Status idm_train(const IdmTrainOptions *o, IdmTrainReport *rep) {
     if (st == STATUS_OK) {
         LOG_INFO(TAG, "training on %d episodes of %s, %lld parameters, steps %lld..%lld", train_eps,
                  o->data, (long long)rep->params, (long long)start, (long long)o->steps);
-        if (o->threads > 1)
-            r.pool = pool_create(o->threads);
-        else
-            pool_blas_threads_set(1);
-        nn_ctx_init(&r.ctx, r.pool);
+        r.pool = nn_ctx_init_threads(&r.ctx, o->threads);
         nn_arena_init(&r.arena, 1 << 20);
         const int64_t n = (r.hi - r.lo) * o->cfg.window;
         const int64_t fb = (int64_t)o->cfg.frame_h * o->cfg.frame_w * 3;

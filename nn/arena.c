@@ -171,6 +171,13 @@ void nn_ctx_init(NnCtx *ctx, ThreadPool *pool) {
     if (pool && pool_size(pool) > 1) pool_blas_threads_set(1);
 }
 
+ThreadPool *nn_ctx_init_threads(NnCtx *ctx, int threads) {
+    ThreadPool *pool = threads > 1 ? pool_create(threads) : NULL;
+    if (!pool) pool_blas_threads_set(1);
+    nn_ctx_init(ctx, pool);
+    return pool;
+}
+
 void nn_ctx_deinit(NnCtx *ctx) {
     if (!ctx) return;
     for (int c = 0; c < NN_MAX_CHUNKS; c++) {

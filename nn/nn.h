@@ -106,6 +106,9 @@ struct NnCtx {
 };
 
 void nn_ctx_init(NnCtx *ctx, ThreadPool *pool);
+/* nn_ctx_init with `threads` workers: a new pool when threads > 1 (returned; the caller
+ * destroys it after nn_ctx_deinit), else NULL with BLAS pinned to one thread. */
+ThreadPool *nn_ctx_init_threads(NnCtx *ctx, int threads);
 void nn_ctx_deinit(NnCtx *ctx);
 /* Scratch slot (0 or 1) of a chunk, at least n floats, contents undefined. */
 float *nn_ctx_scratch(NnCtx *ctx, int chunk, int slot, int64_t n);

@@ -40,10 +40,8 @@ static double bc_frames_per_s(int batch, int window, int steps, int threads, int
     BcModel m;
     bc_model_init(&m, &cfg, 1);
     *params = m.params.total;
-    ThreadPool *pool = threads > 1 ? pool_create(threads) : NULL;
-    if (!pool) pool_blas_threads_set(1);
     NnCtx ctx;
-    nn_ctx_init(&ctx, pool);
+    ThreadPool *pool = nn_ctx_init_threads(&ctx, threads);
     NnArena ar;
     nn_arena_init(&ar, 1 << 20);
     int64_t lo, hi;

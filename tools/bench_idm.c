@@ -36,10 +36,8 @@ int bench_idm(int argc, char **argv) {
     cfg.window = (int)window;
     IdmModel m;
     idm_model_init(&m, &cfg, 1);
-    ThreadPool *pool = threads > 1 ? pool_create((int)threads) : NULL;
-    if (!pool) pool_blas_threads_set(1);
     NnCtx ctx;
-    nn_ctx_init(&ctx, pool);
+    ThreadPool *pool = nn_ctx_init_threads(&ctx, (int)threads);
     NnArena ar;
     nn_arena_init(&ar, 1 << 20);
     const int64_t fb = (int64_t)cfg.frame_h * cfg.frame_w * 3, n = batch * window;
