@@ -90,6 +90,13 @@ static void setup_chunks(FrameCtx *fc) {
         fc->region_tops[k][0] = (uint8_t)t;
         fc->tops8[k] = (uint8_t)t;
     }
+    /* the highest top of the table: a rising ray above it meets nothing more */
+    fc->max_top = WORLD_H;
+    if (fc->all_tops) {
+        fc->max_top = 0;
+        for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++)
+            fc->max_top = fc->tops[k] > fc->max_top ? fc->tops[k] : fc->max_top;
+    }
     /* the SIMD walk addresses chunks by 32-bit offsets from the lowest chunk array */
     uintptr_t lo = UINTPTR_MAX, hi = 0;
     for (int k = 0; k < FRAME_CHUNK_DIM * FRAME_CHUNK_DIM; k++) {

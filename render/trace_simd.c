@@ -268,7 +268,9 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
     const __m512 big = _mm512_set1_ps(RENDER_BIG), zero = _mm512_setzero_ps(),
                  size = _mm512_set1_ps((float)REGION_SIZE);
     const __m512 y0 = _mm512_set1_ps((float)fc->ecy + fc->ey),
-                 world_h = _mm512_set1_ps((float)RENDER_WORLD_H);
+                 /* rising above every chunk of the table, or out of the world: the 2D walk
+                  * can only end without a hit (skip_regions returns 0) */
+        ceiling = _mm512_set1_ps((float)fc->max_top);
     const __m512i dim = _mm512_set1_epi32(FRAME_CHUNK_DIM), ff = _mm512_set1_epi32(0xFF);
     const __mmask16 up = L->up;
     __m512i rx = _mm512_srai_epi32(L->x, 4), rz = _mm512_srai_epi32(L->z, 4);
@@ -311,7 +313,7 @@ SIMD_TARGET __attribute__((noinline)) static __mmask16 lanes_skip(FrameCtx *fc, 
             fc->all_tops ? chunk_top16(fc, k) : _mm512_and_si512(chunk_entry(fc, k, pending), ff));
         /* rising out of the world */
         __m512 y_in = _mm512_add_ps(y0, _mm512_mul_ps(L->dy, t_in));
-        __mmask16 gone = _mm512_mask_cmp_ps_mask(pending & up, y_in, world_h, _CMP_GE_OQ);
+        __mmask16 gone = _mm512_mask_cmp_ps_mask(pending & up, y_in, ceiling, _CMP_GE_OQ);
         end |= gone;
         pending &= (__mmask16)~gone;
         __m512 t_exit = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(tmx, tmz, _CMP_LT_OQ), tmz, tmx);
