@@ -1,11 +1,11 @@
 /* trace_simd.c: the cell walk of render_trace for 16 rays at once, in AVX-512 lanes.
  *
- * Each lane walks one ray through runs of air below its region's top: exactly the steps of
- * raycast.c's walk_air (the same comparisons choose the axis, the same float sums advance the
- * boundaries), the block fetch as a 32-bit gather, and the step into another chunk (the next
- * chunk's block array and top from the frame's tables) without leaving the vector code. A lane
- * stops where walk_air would: at the view's or an entity's distance, above its region's top
- * or below the world, or at a non-air cell. The commonest ends are finished here: an opaque
+ * Each lane walks one ray, doing at every cell what raycast.c's trace_from loop does there:
+ * the same comparisons choose the axis and the same float sums advance the boundaries; the
+ * block byte comes from a 32-bit gather; a step into another chunk takes the next chunk's
+ * block array and top from the frame's tables; above its region's top a lane either steps on
+ * through air or takes the region skip, as the scalar loop decides. The commonest ends are
+ * finished here: an opaque
  * block entered through air (a RAY_BLOCK record for span.c's colour passes), the sky (a
  * RAY_SKY record) or the ray's entity; a leaf texel's alpha decides, as in hit_cell, between a
  * hit and going on through the hole; the region skip runs in the lanes too (lanes_skip). Every
@@ -13,7 +13,8 @@
  * render_trace itself would be in at that point, so each pixel's bytes are the scalar tracer's
  * (test_render checks them frame by frame against RenderOptions.scalar_only). A lane whose ray has
  * ended takes the next ray at once, so the lanes stay busy although rays take very different
- * numbers of steps.
+ * numbers of steps, and four groups of 16 lanes are walked in turn so that their gathers (the
+ * walk's cost: tens of cycles of latency each) overlap.
  *
  * Frames qualify (FrameCtx.simd) when the CPU has AVX-512 (F, BW, VBMI) and BMI2, the eye is inside
  * the chunk table and the chunk arrays lie within 256 MiB of each other at 16-byte multiples (the
