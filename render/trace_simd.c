@@ -386,6 +386,9 @@ typedef struct Walk16 {
     int n, next;
 } Walk16;
 
+/* Lanes that wait for the region skip until this many need it. */
+#define SKIP_BATCH 8
+
 /* One pass of the walk for one group of lanes: refill free lanes, test each lane's cell,
  * finish or hand over the lanes that stop, step the others. Returns 0 once the group is empty
  * and no rays are left. */
@@ -443,7 +446,11 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             __mmask16 out_top = _mm512_mask_cmpge_epi32_mask(skip & L.up, L.y, world_h);
             if (out_top) lanes_end(&L, out_top, out);
             skip &= (__mmask16)~out_top;
-            if (skip) air |= lanes_skip(fc, &L, skip, out);
+            /* the skip is done for several lanes at once: until enough need it (or nothing
+             * else can move), they wait as they are (their state decides the same skip later) */
+            if (skip && (__builtin_popcount(skip) >= SKIP_BATCH || w->next >= w->n ||
+                         !(L.active & (__mmask16)~skip)))
+                air |= lanes_skip(fc, &L, skip, out);
             skipped = above & ~air;
         }
         __mmask16 ev = L.active & (__mmask16)~air & (__mmask16)~skipped;
