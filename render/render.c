@@ -38,6 +38,11 @@ void render_destroy(Renderer *r) {
 
 const RenderOptions *render_options(const Renderer *r) { return &r->opt; }
 
+const char *render_walk_name(const Renderer *r) {
+    return !r->opt.scalar_only && REGION_SHIFT == 4 && render_simd_available() ? "avx512"
+                                                                               : "scalar";
+}
+
 static void hand_light(FrameCtx *fc, float *out) {
     render_light_rgb(fc, fc->ecx, fc->ecy, fc->ecz, out);
 }

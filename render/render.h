@@ -129,6 +129,10 @@ typedef struct RenderScene {
 Renderer *render_create(const RenderOptions *opt);
 void render_destroy(Renderer *r); /* accepts NULL */
 const RenderOptions *render_options(const Renderer *r);
+/* Which cell walk this renderer's frames take: "avx512" (16 rays per lane step, where the
+ * CPU has AVX-512 F/BW/VBMI and BMI2) or "scalar" (other CPUs, or opt.scalar_only). Both give
+ * the same bytes. */
+const char *render_walk_name(const Renderer *r);
 
 /* Draws one frame of an env into out_rgb (width*height*3 bytes, rows top to bottom). */
 void render_frame(const Renderer *r, const Env *env, uint8_t *out_rgb, int width, int height);

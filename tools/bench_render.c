@@ -125,6 +125,7 @@ int bench_render(int argc, char **argv) {
     long long rounds = 0;
     const char *dump = NULL;
     const char *only = NULL;
+    int scalar = 0;
     const CliOption opts[] = {
         {"--seconds", CLI_DOUBLE, &secs, "S", "time per measurement (default 1)", 0.05, 60},
         {"--seed", CLI_U64, &seed, "S", "world seed (default 1)", 0, 0},
@@ -134,12 +135,15 @@ int bench_render(int argc, char **argv) {
          1000000},
         {"--size", CLI_STRING, &only, "WxH",
          "only this size, no env steps (profiling: with --rounds, exactly 5N frames)", 0, 0},
+        {"--scalar", CLI_FLAG, &scalar, NULL,
+         "the scalar cell walk even where the CPU has AVX-512 (same bytes)", 0, 0},
     };
     const CliSpec spec = {"bench render",
-                          "[--seconds S] [--seed S] [--rounds N] [--dump DIR] [--size WxH]",
+                          "[--seconds S] [--seed S] [--rounds N] [--dump DIR] [--size WxH] "
+                          "[--scalar]",
                           "software renderer frames/s on one core",
                           opts,
-                          5,
+                          6,
                           0,
                           0,
                           NULL};
@@ -157,15 +161,16 @@ int bench_render(int argc, char **argv) {
     Env *env = render_tool_open_world("default", seed, 1);
     if (!env) return 1;
     env_load_all(env);
-    Renderer *r = render_create(NULL);
+    RenderOptions ro = {64, 1, scalar};
+    Renderer *r = render_create(&ro);
     RenderScene *scenes = mem_calloc(N_VIEWS, sizeof *scenes);
     build_views(env, scenes);
     if (dump && dump_views(r, scenes, dump, only ? w : 640, only ? h : 360) != 0) return 1;
     if (only) {
         double f = fps_at(r, scenes, w, h, secs, (long)rounds);
         printf("{\"size\": \"%dx%d\", \"fps\": %.1f, \"views\": %d, \"threads\": 1, "
-               "\"timing\": \"thread_cpu\"}\n",
-               w, h, f, N_VIEWS);
+               "\"walk\": \"%s\", \"timing\": \"thread_cpu\"}\n",
+               w, h, f, N_VIEWS, render_walk_name(r));
         mem_free(scenes);
         render_destroy(r);
         env_destroy(env);
@@ -180,8 +185,8 @@ int bench_render(int argc, char **argv) {
     double steps = env_steps_per_s(r, env, secs);
     printf("{\"fps_64x64\": %.0f, \"fps_128x128\": %.0f, \"fps_640x360\": %.1f, "
            "\"env_steps_per_s_64x64\": %.0f, \"views\": %d, \"threads\": 1, \"view_distance\": %d, "
-           "\"timing\": \"thread_cpu\"}\n",
-           f64, f128, f640, steps, N_VIEWS, render_options(r)->view_distance);
+           "\"walk\": \"%s\", \"timing\": \"thread_cpu\"}\n",
+           f64, f128, f640, steps, N_VIEWS, render_options(r)->view_distance, render_walk_name(r));
     mem_free(scenes);
     render_destroy(r);
     env_destroy(env);

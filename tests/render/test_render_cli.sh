@@ -30,6 +30,16 @@ expect 1 "" -- render --world flat --size 32x32 --out "$DIR/missing/dir/f.png"
 # bench render --size: one size, fixed work, one JSON object; a bad size names the flag
 "$VPT" bench render --size 8x8 --rounds 1 >"$DIR/bench.json" 2>&1 &&
     grep -q '"size": "8x8", "fps": [0-9]' "$DIR/bench.json" || { echo "FAIL: bench render --size"; cat "$DIR/bench.json"; fail=1; }
+grep -q '"walk": "\(avx512\|scalar\)"' "$DIR/bench.json" || { echo "FAIL: bench render walk"; fail=1; }
+# --scalar takes the scalar walk, with the same pixels (the five views, dumped by both)
+mkdir -p "$DIR/simd" "$DIR/scalar"
+"$VPT" bench render --size 24x16 --rounds 1 --dump "$DIR/simd" >/dev/null 2>&1 &&
+    "$VPT" bench render --size 24x16 --rounds 1 --scalar --dump "$DIR/scalar" >"$DIR/scalar.json" 2>&1 ||
+    { echo "FAIL: bench render --dump / --scalar"; fail=1; }
+grep -q '"walk": "scalar"' "$DIR/scalar.json" || { echo "FAIL: --scalar walk"; cat "$DIR/scalar.json"; fail=1; }
+for v in 0 1 2 3 4; do
+    cmp -s "$DIR/simd/view_$v.png" "$DIR/scalar/view_$v.png" || { echo "FAIL: view $v differs between walks"; fail=1; }
+done
 expect 2 "size" -- bench render --size 64by64
 expect 2 "size" -- bench render --size 0x8
 for f in a b c d e g h; do [ -e "$DIR/$f.png" ] && { echo "FAIL: $f.png written"; fail=1; }; done
