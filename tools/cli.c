@@ -235,3 +235,18 @@ bad:
             flag, value, n);
     return -1;
 }
+
+int cli_parse_train_shape(const CliSpec *spec, const char *data, const char *out,
+                          const char *widths_s, int *widths, int max_stacks, int *n_stacks,
+                          const char *size_s, int *frame_w, int *frame_h) {
+    if (!data || !out) {
+        fprintf(stderr, "vpt %s: --data and --out are required\n", spec->command);
+        cli_print_usage(spec, 0);
+        return 2;
+    }
+    if (widths_s && cli_parse_int_list(spec->command, "--widths", widths_s, widths, max_stacks, 1,
+                                       1024, n_stacks) != 0)
+        return 2;
+    if (size_s && cli_parse_size(spec->command, "--size", size_s, frame_w, frame_h) != 0) return 2;
+    return 0;
+}

@@ -54,6 +54,12 @@ int cli_parse_range(const char *command, const char *flag, const char *value, lo
 /* Comma-separated integers in [lo, hi], 1 to max_n of them ("16,32,32"); *n gets the count. */
 int cli_parse_int_list(const char *command, const char *flag, const char *value, int *out,
                        int max_n, int lo, int hi, int *n);
+/* The flags every model-training command shares: --data and --out must be given (else the
+ * message and usage), --widths (optional) fills widths/n_stacks, --size (optional) the frame
+ * size. Returns 0, or 2 after the message naming the flag. */
+int cli_parse_train_shape(const CliSpec *spec, const char *data, const char *out,
+                          const char *widths_s, int *widths, int max_stacks, int *n_stacks,
+                          const char *size_s, int *frame_w, int *frame_h);
 /* Comma-separated doubles: "x,y,z,yaw,pitch" -> n values exactly. */
 int cli_parse_doubles(const char *command, const char *flag, const char *value, double *out, int n);
 

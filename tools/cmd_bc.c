@@ -49,15 +49,8 @@ static int bc_train_cmd(int argc, char **argv) {
                           NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
-    if (!data || !out) {
-        fprintf(stderr, "vpt bc train: --data and --out are required\n");
-        cli_print_usage(&spec, 0);
-        return 2;
-    }
-    if (widths && cli_parse_int_list("bc train", "--widths", widths, o.cfg.widths,
-                                     NN_IMPALA_MAX_STACKS, 1, 1024, &o.cfg.n_stacks) != 0)
-        return 2;
-    if (size && cli_parse_size("bc train", "--size", size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
+    if (cli_parse_train_shape(&spec, data, out, widths, o.cfg.widths, NN_IMPALA_MAX_STACKS,
+                              &o.cfg.n_stacks, size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
         return 2;
     o.cfg.dense = (int)dense, o.cfg.hidden = (int)hidden;
     if (bc_config_validate(&o.cfg, "vpt bc train") != STATUS_OK) return 2;

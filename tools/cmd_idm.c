@@ -54,15 +54,8 @@ static int idm_train_cmd(int argc, char **argv) {
                           NULL};
     int rc = cli_parse(&spec, argc, argv, NULL, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
-    if (!data || !out) {
-        fprintf(stderr, "vpt idm train: --data and --out are required\n");
-        cli_print_usage(&spec, 0);
-        return 2;
-    }
-    if (widths && cli_parse_int_list("idm train", "--widths", widths, o.cfg.widths,
-                                     NN_IMPALA_MAX_STACKS, 1, 1024, &o.cfg.n_stacks) != 0)
-        return 2;
-    if (size && cli_parse_size("idm train", "--size", size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
+    if (cli_parse_train_shape(&spec, data, out, widths, o.cfg.widths, NN_IMPALA_MAX_STACKS,
+                              &o.cfg.n_stacks, size, &o.cfg.frame_w, &o.cfg.frame_h) != 0)
         return 2;
     if (dense % heads != 0) {
         fprintf(stderr, "vpt idm train: --heads: bad value '%lld' (must divide --dense %lld)\n",
