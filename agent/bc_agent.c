@@ -20,6 +20,7 @@ typedef struct BcAgent {
     NnCtx ctx;
     NnArena arena;
     Renderer *renderer;
+    RenderCache *cache; /* the agent's own view, frame after frame */
     uint8_t *rgb;
     float *frame;
     Rng rng;
@@ -74,7 +75,7 @@ static void bc_act(void *self, const Env *env, const uint8_t *obs, int w, int h,
     const int W = a->m.cfg.frame_w, H = a->m.cfg.frame_h;
     const uint8_t *px = obs;
     if (!obs || w != W || h != H) {
-        render_frame(a->renderer, env, a->rgb, W, H);
+        render_frame_cached(a->renderer, a->cache, env, a->rgb, W, H);
         px = a->rgb;
     }
     for (int i = 0; i < W * H * 3; i++) a->frame[i] = (float)px[i] * (1.0f / 255.0f);
@@ -108,6 +109,7 @@ static void bc_destroy(void *self) {
     nn_ctx_deinit(&a->ctx);
     nn_arena_deinit(&a->arena);
     render_destroy(a->renderer);
+    render_cache_destroy(a->cache);
     mem_free(a->rgb);
     mem_free(a->frame);
     mem_free(a);
@@ -134,6 +136,7 @@ Agent *bc_agent_create(const char *ckpt, uint64_t seed) {
     nn_ctx_init(&a->ctx, NULL);
     nn_arena_init(&a->arena, 1 << 18);
     a->renderer = render_create(NULL);
+    a->cache = render_cache_create();
     a->rgb = mem_alloc((size_t)W * (size_t)H * 3);
     a->frame = mem_alloc(sizeof(float) * (size_t)W * (size_t)H * 3);
     snprintf(a->desc, sizeof a->desc, "bc:%s (step %lld, %dx%d)", ckpt, (long long)meta.total_steps,

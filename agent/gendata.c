@@ -146,10 +146,12 @@ static Status record_episode(GenShared *sh, int index, int worker) {
     VideoStat *stats = MEM_NEW_ARRAY(VideoStat, GENDATA_MAX_STATS);
     uint64_t fh = 0xcbf29ce484222325ull;
     int64_t t = 0;
+    /* consecutive frames of one episode: rays that cannot have changed are not traced again */
+    RenderCache *cache = render_cache_create();
     if (st == STATUS_OK) {
         agent_reset(agent, env, seed);
         for (; t < c->episode_ticks && st == STATUS_OK; t++) {
-            render_frame(sh->renderer, env, rgb, c->width, c->height);
+            render_frame_cached(sh->renderer, cache, env, rgb, c->width, c->height);
             fh = gendata_frame_hash(fh, rgb, (size_t)c->width * c->height * 3);
             st = video_encoder_push(enc, rgb, c->width * 3);
             Action a;
@@ -181,6 +183,12 @@ static Status record_episode(GenShared *sh, int index, int worker) {
         remove(opts);
         LOG_ERROR("agent", "episode %s failed (%s); its files were removed", name, status_str(st));
     }
+    RenderCacheStats cst;
+    render_cache_stats(cache, &cst);
+    LOG_DEBUG("agent", "episode %s: %lld of %lld frames reused rays; %.1f%% of pixels traced", name,
+              (long long)cst.reused_frames, (long long)cst.frames,
+              cst.pixels ? 100.0 * (double)cst.traced / (double)cst.pixels : 0.0);
+    render_cache_destroy(cache);
     mem_free(rgb);
     mem_free(stats);
     agent_destroy(agent);

@@ -36,6 +36,7 @@ typedef struct RlRun {
     Renderer *renderer;
     int N, T, H, W, Hd;
     Env **envs;
+    RenderCache **caches; /* one per env: its view, frame after frame */
     RlEnvSlot *slots;
     float *h, *c;        /* policy LSTM state now (N, Hd) */
     float *ph, *pc;      /* prior LSTM state at the next chunk's start (N, Hd) */

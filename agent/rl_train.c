@@ -75,7 +75,8 @@ static int sample_log(const float *logp, int n, Rng *rng) {
  * (hT, cT) when they are not NULL. Returns the activations (in the arena). */
 static RlActs policy_step(RlRun *r, float *hT, float *cT) {
     const int64_t fb = (int64_t)r->H * r->W * 3;
-    render_batch(r->renderer, r->pool, (const Env *const *)r->envs, r->N, r->rgb, r->W, r->H);
+    render_batch_cached(r->renderer, r->pool, r->caches, (const Env *const *)r->envs, r->N, r->rgb,
+                        r->W, r->H);
     to_float(r->frames, r->rgb, r->N * fb);
     nn_arena_reset(&r->arena);
     RlActs a;
@@ -314,6 +315,8 @@ static void alloc_run(RlRun *r) {
     const int N = r->N, T = r->T;
     const size_t NT = (size_t)N * T, hs = (size_t)N * r->Hd, fb = (size_t)r->H * r->W * 3;
     r->envs = mem_calloc((size_t)N, sizeof(Env *));
+    r->caches = mem_calloc((size_t)N, sizeof(RenderCache *));
+    for (int i = 0; i < N; i++) r->caches[i] = render_cache_create();
     r->slots = mem_calloc((size_t)N, sizeof(RlEnvSlot));
     r->h = mem_calloc(hs, sizeof(float)), r->c = mem_calloc(hs, sizeof(float));
     r->ph = mem_calloc(hs, sizeof(float)), r->pc = mem_calloc(hs, sizeof(float));
@@ -334,6 +337,8 @@ static void alloc_run(RlRun *r) {
 
 static void free_run(RlRun *r) {
     for (int i = 0; r->envs && i < r->N; i++) env_destroy(r->envs[i]);
+    for (int i = 0; r->caches && i < r->N; i++) render_cache_destroy(r->caches[i]);
+    mem_free(r->caches);
     for (int i = 0; r->slots && i < r->N; i++) mem_free(r->slots[i].acts);
     void *bufs[] = {r->envs,  r->slots, r->h,     r->c,        r->ph,        r->pc,
                     r->h0,    r->c0,    r->start, r->obs,      r->rgb,       r->frames,

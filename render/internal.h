@@ -94,7 +94,66 @@ typedef struct FrameCtx {
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;
+    /* frame-to-frame reuse (render_scene_cached): the chunks' versions (have_versions: the
+     * world gives them), the cache this frame writes (NULL: none) and whether its entries
+     * are from a frame with the same camera and blocks (cache_ok) */
+    int have_versions;
+    uint64_t versions[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    struct RenderCache *cache;
+    int cache_ok;
+    float reuse_dist; /* chunks that changed since the cache's last frame lie at least this far
+                         (horizontally) from the eye: rays that ended nearer read none of them */
+    int shade_ok;     /* and the same light, sky and fog colours (cache_ok too) */
+    int target_ok;    /* and the same target and crack (shade_ok too) */
+    int prev_has_target, prev_target[3]; /* the cache's last frame's target */
 } FrameCtx;
+
+/* What a frame's rays depend on besides their pixel, entity distance, the target and the
+ * chunks they pass: with equal keys a ray that meets only unchanged chunks is traced the same
+ * way (render_scene_cached). (A rising ray that ends early above the table's highest chunk
+ * top counts as reaching its limit: any chunk that changed within the limit retraces it, and
+ * beyond the limit nothing can change its outcome, the sky.) */
+typedef struct CacheKey {
+    const Renderer *r;
+    int width, height, ecx, ecy, ecz, ccx0, ccz0;
+    float ex, ey, ez, fwd[3], right[3], up[3], tan_x, tan_y, max_dist, pix_angle;
+} CacheKey;
+
+/* What the colour of a ray that stops on a block seen through water or glass, or on a torch
+ * or the target, depends on besides its trace: the sky, fog and light colours. */
+typedef struct ShadeKey {
+    float daylight, sky_zenith[3], sky_horizon[3], fog_color[3];
+    float light_tab[256][3];
+} ShadeKey;
+
+/* A pixel's kept outcome (RenderCache.status): nothing (hidden, or no frame yet), an opaque
+ * block through air, the sky, the ray's entity, a colour that render_trace finished on a block
+ * (kept while the ShadeKey stays), or one that must be traced again (the sky or an entity seen
+ * through water). */
+enum { CACHE_NONE = 0, CACHE_BLOCK, CACHE_SKY, CACHE_ENT, CACHE_COLOR, CACHE_TRACE };
+
+/* One pixel's kept outcome: its kind (CACHE_*), the ray's entity flag and distance when it
+ * was traced, the pixel's last colour (bytes), and for CACHE_BLOCK the hit (distance, cell,
+ * face, block); for CACHE_COLOR the distance and cell where the ray stopped. */
+typedef struct CacheEntry {
+    uint8_t status, face, block, ent;
+    uint8_t rgb[3], pad;
+    float t, limit;
+    int32_t x, y, z;
+} CacheEntry;
+
+struct RenderCache {
+    CacheKey key;
+    ShadeKey shade;
+    /* the last frame's chunk table: arrays and versions */
+    const uint8_t *chunks[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    uint64_t versions[FRAME_CHUNK_DIM * FRAME_CHUNK_DIM];
+    int have_key;
+    int has_target, target[3], crack_stage; /* the last frame's */
+    int pixels;                             /* entries allocated */
+    CacheEntry *e;                          /* per pixel: py * width + px */
+    RenderCacheStats stats;
+};
 
 /* Sets up camera, sky, light and the chunk table for a frame. */
 void render_frame_setup(FrameCtx *fc, const Renderer *r, const RenderScene *sc, int width,
@@ -172,8 +231,9 @@ enum { RAY_COLOR = 0, RAY_BLOCK, RAY_SKY };
 typedef struct RayHit {
     int status;
     float t;         /* RAY_BLOCK: distance of the hit */
-    int x, y, z;     /* RAY_BLOCK: the cell */
+    int x, y, z;     /* RAY_BLOCK: the cell; RAY_COLOR with stopped: the cell it stopped in */
     int face, block; /* RAY_BLOCK: the face entered and the block */
+    int stopped;     /* RAY_COLOR: the ray stopped on a block (not at its entity or the sky) */
 } RayHit;
 
 /* Entity boxes on the ray of pixel (px, py): caps ray->t_limit at the nearest opaque texel.

@@ -65,6 +65,9 @@ static void setup_chunks(FrameCtx *fc) {
     fc->ccx0 = (fc->ecx >> 4) - FRAME_MAX_CHUNK_RADIUS;
     fc->ccz0 = (fc->ecz >> 4) - FRAME_MAX_CHUNK_RADIUS;
     const RenderWorldView *w = &fc->sc->world;
+    fc->have_versions = w->chunk_version != NULL;
+    fc->cache = NULL;
+    fc->cache_ok = 0;
     for (int j = 0; j < FRAME_CHUNK_DIM; j++)
         for (int i = 0; i < FRAME_CHUNK_DIM; i++) {
             int di = i - FRAME_MAX_CHUNK_RADIUS, dj = j - FRAME_MAX_CHUNK_RADIUS;
@@ -75,6 +78,8 @@ static void setup_chunks(FrameCtx *fc) {
             }
             fc->chunks[j * FRAME_CHUNK_DIM + i] = ch;
             fc->lights[j * FRAME_CHUNK_DIM + i] = li;
+            fc->versions[j * FRAME_CHUNK_DIM + i] =
+                ch && w->chunk_version ? w->chunk_version(w->ctx, fc->ccx0 + i, fc->ccz0 + j) : 0;
             fc->tops[j * FRAME_CHUNK_DIM + i] = -1;
         }
     /* chunk tops kept by the world (else computed on first use, chunk_top) */
@@ -771,6 +776,9 @@ static void trace_from(FrameCtx *fc, Ray *ray, Dda *sp, Walk *wkp, float t, int 
         return;
     }
     hit_out->status = RAY_COLOR;
+    hit_out->stopped = hit;
+    hit_out->t = t;
+    hit_out->x = s.x, hit_out->y = s.y, hit_out->z = s.z;
     finish_ray(fc, ray, &w, hit, t, col);
     memcpy(out, col, sizeof col);
 }

@@ -5,6 +5,7 @@
  * split of render_scene_pool and the frame split of render_batch cannot change any byte.
  * The only per-frame shared state is the chunk "top" cache of a FrameCtx, which the pool
  * variant fills completely before the rows run in parallel. */
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -47,11 +48,88 @@ static void hand_light(FrameCtx *fc, float *out) {
     render_light_rgb(fc, fc->ecx, fc->ecy, fc->ecz, out);
 }
 
-void render_scene(const Renderer *r, const RenderScene *sc, uint8_t *out_rgb, int width,
-                  int height) {
+/* ---- frame-to-frame reuse ------------------------------------------------------------- */
+
+RenderCache *render_cache_create(void) { return mem_calloc(1, sizeof(RenderCache)); }
+
+void render_cache_destroy(RenderCache *c) {
+    if (!c) return;
+    mem_free(c->e);
+    mem_free(c);
+}
+
+void render_cache_reset(RenderCache *c) { c->have_key = 0; }
+
+void render_cache_stats(const RenderCache *c, RenderCacheStats *out) { *out = c->stats; }
+
+/* The frame's key; fc->cache_ok when the cache's last frame had the same one. */
+static void cache_begin(RenderCache *c, FrameCtx *fc) {
+    CacheKey k;
+    memset(&k, 0, sizeof k); /* (padding too: keys are compared with memcmp) */
+    k.r = fc->r;
+    k.width = fc->width, k.height = fc->height;
+    k.ecx = fc->ecx, k.ecy = fc->ecy, k.ecz = fc->ecz, k.ccx0 = fc->ccx0, k.ccz0 = fc->ccz0;
+    k.ex = fc->ex, k.ey = fc->ey, k.ez = fc->ez;
+    memcpy(k.fwd, fc->fwd, sizeof k.fwd);
+    memcpy(k.right, fc->right, sizeof k.right);
+    memcpy(k.up, fc->up, sizeof k.up);
+    k.tan_x = fc->tan_x, k.tan_y = fc->tan_y, k.max_dist = fc->max_dist;
+    k.pix_angle = fc->pix_angle;
+    int n = fc->width * fc->height;
+    if (c->pixels != n) {
+        mem_free(c->e);
+        c->e = MEM_NEW_ARRAY(CacheEntry, (size_t)n);
+        c->pixels = n;
+        c->have_key = 0;
+    }
+    ShadeKey sh;
+    memset(&sh, 0, sizeof sh);
+    sh.daylight = fc->daylight;
+    memcpy(sh.sky_zenith, fc->sky_zenith, sizeof sh.sky_zenith);
+    memcpy(sh.sky_horizon, fc->sky_horizon, sizeof sh.sky_horizon);
+    memcpy(sh.fog_color, fc->fog_color, sizeof sh.fog_color);
+    memcpy(sh.light_tab, fc->light_tab, sizeof sh.light_tab);
+    fc->cache = c;
+    fc->cache_ok = c->have_key && memcmp(&k, &c->key, sizeof k) == 0;
+    /* the nearest chunk that changed (or came or went) */
+    fc->reuse_dist = RENDER_BIG;
+    double eye_x = (double)fc->ecx + fc->ex, eye_z = (double)fc->ecz + fc->ez;
+    for (int j = 0; j < FRAME_CHUNK_DIM && fc->cache_ok; j++)
+        for (int i = 0; i < FRAME_CHUNK_DIM; i++) {
+            int q = j * FRAME_CHUNK_DIM + i;
+            if (fc->chunks[q] == c->chunks[q] && fc->versions[q] == c->versions[q]) continue;
+            double x0 = 16.0 * (fc->ccx0 + i), z0 = 16.0 * (fc->ccz0 + j);
+            double dx = eye_x < x0 ? x0 - eye_x : eye_x > x0 + 16.0 ? eye_x - x0 - 16.0 : 0.0;
+            double dz = eye_z < z0 ? z0 - eye_z : eye_z > z0 + 16.0 ? eye_z - z0 - 16.0 : 0.0;
+            float d = (float)sqrt(dx * dx + dz * dz);
+            fc->reuse_dist = d < fc->reuse_dist ? d : fc->reuse_dist;
+        }
+    memcpy(c->chunks, fc->chunks, sizeof c->chunks);
+    memcpy(c->versions, fc->versions, sizeof c->versions);
+    fc->shade_ok = fc->cache_ok && memcmp(&sh, &c->shade, sizeof sh) == 0;
+    fc->target_ok = fc->shade_ok && c->has_target == fc->has_target &&
+                    (!fc->has_target || (c->target[0] == fc->tx && c->target[1] == fc->ty &&
+                                         c->target[2] == fc->tz)) &&
+                    c->crack_stage == fc->crack_stage;
+    fc->prev_has_target = c->have_key && c->has_target;
+    memcpy(fc->prev_target, c->target, sizeof c->target);
+    c->key = k;
+    c->shade = sh;
+    c->has_target = fc->has_target;
+    c->target[0] = fc->tx, c->target[1] = fc->ty, c->target[2] = fc->tz;
+    c->crack_stage = fc->crack_stage;
+    c->have_key = fc->have_versions; /* (a world that cannot say when blocks change: never) */
+    c->stats.frames++;
+    c->stats.reused_frames += fc->cache_ok;
+}
+
+/* One frame on this thread, through cache c (NULL: none). */
+static void draw_scene(const Renderer *r, RenderCache *c, const RenderScene *sc, uint8_t *out_rgb,
+                       int width, int height) {
     ASSERT(r && sc && out_rgb && width > 0 && height > 0);
     FrameCtx *fc = mem_alloc(sizeof *fc);
     render_frame_setup(fc, r, sc, width, height);
+    if (c) cache_begin(c, fc);
     render_world_rows(fc, out_rgb, 0, height);
     if (sc->show_hud) {
         float l[3];
@@ -59,6 +137,17 @@ void render_scene(const Renderer *r, const RenderScene *sc, uint8_t *out_rgb, in
         render_overlay(r, sc, out_rgb, width, height, l);
     }
     mem_free(fc);
+}
+
+void render_scene(const Renderer *r, const RenderScene *sc, uint8_t *out_rgb, int width,
+                  int height) {
+    draw_scene(r, NULL, sc, out_rgb, width, height);
+}
+
+void render_scene_cached(const Renderer *r, RenderCache *c, const RenderScene *sc, uint8_t *out_rgb,
+                         int width, int height) {
+    ASSERT(c);
+    draw_scene(r, c, sc, out_rgb, width, height);
 }
 
 typedef struct RowJob {

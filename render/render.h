@@ -40,6 +40,10 @@ typedef struct RenderWorldView {
     /* optional: 1 + y of the chunk's highest non-air block (the renderer scans for it
      * otherwise); must agree with chunk_blocks */
     int (*chunk_top)(const void *ctx, int cx, int cz);
+    /* optional: a number that changes whenever the chunk's blocks change and never names other
+     * blocks (render_scene_cached keeps trace results while every chunk's number stays); 0 for
+     * an unloaded chunk. Without it render_scene_cached traces every pixel. */
+    uint64_t (*chunk_version)(const void *ctx, int cx, int cz);
 } RenderWorldView;
 
 typedef enum RenderMobType {
@@ -153,6 +157,35 @@ void render_scene(const Renderer *r, const RenderScene *sc, uint8_t *out_rgb, in
                   int height);
 void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *sc, uint8_t *out_rgb,
                        int width, int height);
+
+/* Frame-to-frame reuse for a stream of frames of one view (a recording, an agent's
+ * observations): a RenderCache keeps each pixel's ray outcome (which block face at which
+ * distance, or the sky, or an entity) with what decided it. render_scene_cached gives exactly
+ * render_scene's bytes; where the camera (eye, yaw, pitch, size) and the blocks of every chunk
+ * around it (RenderWorldView.chunk_version) are what they were in the cache's last frame, it
+ * traces only the pixels whose entity distance changed, that show the targeted block, water,
+ * glass, a torch or an entity seen through something, or that were hidden last frame; the
+ * others are only recoloured (light, fog, time of day, sky, clouds and entities are always
+ * the current frame's). One cache per stream, used by one thread at a time. */
+typedef struct RenderCache RenderCache;
+typedef struct RenderCacheStats {
+    int64_t frames;        /* frames drawn through the cache */
+    int64_t reused_frames; /* of them, frames that could reuse the last frame's rays */
+    int64_t pixels;        /* world pixels of all frames */
+    int64_t traced;        /* of them, pixels traced */
+} RenderCacheStats;
+RenderCache *render_cache_create(void);
+void render_cache_destroy(RenderCache *c); /* accepts NULL */
+/* Forgets the last frame (the next one is traced whole); keeps the statistics. */
+void render_cache_reset(RenderCache *c);
+void render_cache_stats(const RenderCache *c, RenderCacheStats *out);
+void render_scene_cached(const Renderer *r, RenderCache *c, const RenderScene *sc, uint8_t *out_rgb,
+                         int width, int height);
+void render_frame_cached(const Renderer *r, RenderCache *c, const Env *env, uint8_t *out_rgb,
+                         int width, int height);
+/* render_batch with caches[i] for envs[i] (each cache is used by one thread at a time). */
+void render_batch_cached(const Renderer *r, ThreadPool *pool, RenderCache *const *caches,
+                         const Env *const *envs, int n, uint8_t *out_rgb, int width, int height);
 
 /* Read-only access to the generated art (tests, tools): the 16x16 RGBA level-0 image of a
  * block face (face 0..5: -x, +x, -y, +y, -z, +z) or of an item icon; NULL for air/none. */

@@ -28,6 +28,10 @@ static int world_top_cb(const void *ctx, int cx, int cz) {
     return world_chunk_top((const World *)ctx, cx, cz);
 }
 
+static uint64_t world_version_cb(const void *ctx, int cx, int cz) {
+    return world_chunk_version((const World *)ctx, cx, cz);
+}
+
 static void scene_items(const Env *env, RenderScene *sc) {
     sc->n_items = 0;
     int n = env_item_count(env);
@@ -150,6 +154,7 @@ void render_scene_from_env(const Env *env, RenderScene *sc) {
     sc->world.chunk_blocks = world_blocks_cb;
     sc->world.chunk_light = world_light_cb;
     sc->world.chunk_top = world_top_cb;
+    sc->world.chunk_version = world_version_cb;
     sc->eye[0] = p->x;
     sc->eye[1] = p->y + PLAYER_EYE;
     sc->eye[2] = p->z;
@@ -191,8 +196,17 @@ void render_frame(const Renderer *r, const Env *env, uint8_t *out_rgb, int width
     mem_free(sc);
 }
 
+void render_frame_cached(const Renderer *r, RenderCache *c, const Env *env, uint8_t *out_rgb,
+                         int width, int height) {
+    RenderScene *sc = mem_alloc(sizeof *sc);
+    render_scene_from_env(env, sc);
+    render_scene_cached(r, c, sc, out_rgb, width, height);
+    mem_free(sc);
+}
+
 typedef struct BatchJob {
     const Renderer *r;
+    RenderCache *const *caches; /* NULL: none */
     const Env *const *envs;
     uint8_t *out;
     int width, height;
@@ -202,14 +216,26 @@ static void batch_range(void *ctx, int64_t begin, int64_t end, int worker) {
     (void)worker;
     BatchJob *job = ctx;
     size_t frame = (size_t)job->width * job->height * 3;
-    for (int64_t i = begin; i < end; i++)
-        render_frame(job->r, job->envs[i], job->out + frame * (size_t)i, job->width, job->height);
+    for (int64_t i = begin; i < end; i++) {
+        uint8_t *out = job->out + frame * (size_t)i;
+        if (job->caches)
+            render_frame_cached(job->r, job->caches[i], job->envs[i], out, job->width, job->height);
+        else
+            render_frame(job->r, job->envs[i], out, job->width, job->height);
+    }
 }
 
 void render_batch(const Renderer *r, ThreadPool *pool, const Env *const *envs, int n,
                   uint8_t *out_rgb, int width, int height) {
     ASSERT(r && envs && out_rgb && n >= 0 && width > 0 && height > 0);
-    BatchJob job = {r, envs, out_rgb, width, height};
+    BatchJob job = {r, NULL, envs, out_rgb, width, height};
+    pool_parallel_for(pool, n, 1, batch_range, &job);
+}
+
+void render_batch_cached(const Renderer *r, ThreadPool *pool, RenderCache *const *caches,
+                         const Env *const *envs, int n, uint8_t *out_rgb, int width, int height) {
+    ASSERT(r && caches && envs && out_rgb && n >= 0 && width > 0 && height > 0);
+    BatchJob job = {r, caches, envs, out_rgb, width, height};
     pool_parallel_for(pool, n, 1, batch_range, &job);
 }
 

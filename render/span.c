@@ -46,6 +46,9 @@ typedef struct Span {
     /* the rays that ended at their entity through air (colour and fog here) */
     int ne;
     int32_t e_pix[SPAN + 16];
+    /* with a RenderCache: the rays to trace, compacted (their index in this span in map) */
+    struct Span *aux;
+    int32_t map[SPAN];
 } Span;
 
 /* Rounds a 0..255 colour to a byte: clamped first (maxss/minss, no libm call), which gives the
@@ -253,8 +256,22 @@ static inline int under_panel(const FrameCtx *fc, int px, int py) {
     return 0;
 }
 
-/* Traces the span's rays (the SIMD walk when the frame qualifies) and sorts them by outcome. */
-static void span_trace(FrameCtx *fc, Span *sp) {
+/* finish_ray for a ray that ends at its entity through air: its colour, fogged. */
+static void entity_end(const FrameCtx *fc, Span *sp, int i) {
+    float *c = sp->ray[i].ent_color, t_end = sp->ray[i].t_limit;
+    float col[3] = {c[0], c[1], c[2]};
+    if (t_end > fc->fog_start) {
+        float f =
+            render_clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start), 0.0f, 1.0f);
+        f = f * f;
+        for (int k = 0; k < 3; k++) col[k] += (fc->fog_color[k] - col[k]) * f;
+    }
+    sp->r[i] = col[0], sp->g[i] = col[1], sp->b[i] = col[2];
+}
+
+/* The entity pass: each ray's t_limit and ent_hit (sp->limit, sp->ent; sp->ray[i] set where
+ * ent_hit). */
+static void span_entities(FrameCtx *fc, Span *sp) {
     const int n = sp->n;
     uint8_t boxes[FRAME_MAX_BOXES]; /* the boxes whose screen rows include row `row` */
     int n_boxes = 0, row = -1;
@@ -276,27 +293,22 @@ static void span_trace(FrameCtx *fc, Span *sp) {
         sp->limit[i] = ray->t_limit;
         sp->ent[i] = ray->ent_hit;
     }
-    sp->nb = sp->ns = 0;
+}
+
+/* Traces the span's rays (the SIMD walk when the frame qualifies) and sorts them by outcome:
+ * RAY_BLOCK records (b_*), RAY_SKY pixels (s_pix), and the colour of the others (r, g, b), of
+ * which those that ended at their entity through air are listed in e_pix. */
+static void span_trace_rays(FrameCtx *fc, Span *sp) {
+    const int n = sp->n;
+    sp->nb = sp->ns = sp->ne = 0;
     if (fc->simd) {
         for (int i = 0; i < n; i++) sp->hit[i].status = -1;
         RaySoA in = {sp->dx, sp->dy, sp->dz, sp->ix, sp->iy, sp->iz, sp->limit, sp->ent};
         SimdOut out = {0,       0,          0,           sp->b_pix, sp->b_x, sp->b_y,
                        sp->b_z, sp->b_face, sp->b_block, sp->s_pix, sp->b_t, sp->e_pix};
         render_trace_simd(fc, sp->ray, &in, n, sp->hit, sp->col, &out);
-        sp->nb = out.nb, sp->ns = out.ns;
-        /* finish_ray for a ray that ends at its entity through air: its colour, fogged */
-        for (int j = 0; j < out.ne; j++) {
-            int i = sp->e_pix[j];
-            float *c = sp->ray[i].ent_color, t_end = sp->ray[i].t_limit;
-            float col[3] = {c[0], c[1], c[2]};
-            if (t_end > fc->fog_start) {
-                float f = render_clampf((t_end - fc->fog_start) / (fc->max_dist - fc->fog_start),
-                                        0.0f, 1.0f);
-                f = f * f;
-                for (int k = 0; k < 3; k++) col[k] += (fc->fog_color[k] - col[k]) * f;
-            }
-            sp->r[i] = col[0], sp->g[i] = col[1], sp->b[i] = col[2];
-        }
+        sp->nb = out.nb, sp->ns = out.ns, sp->ne = out.ne;
+        for (int j = 0; j < out.ne; j++) entity_end(fc, sp, sp->e_pix[j]);
         for (int j = 0; j < sp->nb; j++) {
             int i = sp->b_pix[j];
             sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
@@ -327,6 +339,130 @@ static void span_trace(FrameCtx *fc, Span *sp) {
     }
 }
 
+/* The cache entry of ray i's pixel. */
+static inline CacheEntry *cache_entry(const FrameCtx *fc, const Span *sp, int i) {
+    return &fc->cache->e[(size_t)sp->py[i] * (size_t)fc->width + (size_t)sp->px[i]];
+}
+
+/* Keeps the outcomes of the span's traced rays (after span_trace_rays; the colours are kept
+ * by span_run once they are known). */
+static void cache_store(const FrameCtx *fc, Span *sp) {
+    for (int i = 0; i < sp->n; i++) {
+        CacheEntry *e = cache_entry(fc, sp, i);
+        const RayHit *h = &sp->hit[i];
+        e->status = h->status == RAY_COLOR && h->stopped ? CACHE_COLOR : CACHE_TRACE;
+        e->x = h->x, e->y = h->y, e->z = h->z;
+        e->t = h->t;
+        e->limit = sp->limit[i];
+        e->ent = (uint8_t)sp->ent[i];
+    }
+    for (int j = 0; j < sp->ns; j++) cache_entry(fc, sp, sp->s_pix[j])->status = CACHE_SKY;
+    for (int j = 0; j < sp->ne; j++) cache_entry(fc, sp, sp->e_pix[j])->status = CACHE_ENT;
+    for (int j = 0; j < sp->nb; j++) {
+        CacheEntry *e = cache_entry(fc, sp, sp->b_pix[j]);
+        e->status = CACHE_BLOCK;
+        e->t = sp->b_t[j];
+        e->x = sp->b_x[j], e->y = sp->b_y[j], e->z = sp->b_z[j];
+        e->face = (uint8_t)sp->b_face[j], e->block = (uint8_t)sp->b_block[j];
+    }
+}
+
+/* Reads of a ray that ended at distance t (cells it entered, the light in front of its hit,
+ * chunk tops on its way) stay within this much of t horizontally. */
+#define CACHE_READ_MARGIN 2.0f
+
+/* Whether entry e is what tracing ray i would give now: the frame's key is the cache's
+ * (fc->cache_ok), the ray's entity distance and flag are the same, and it ended before any
+ * chunk that changed (a ray that reached the sky or its entity counts as ending at that
+ * distance); then the sky, the entity and an opaque block that is not the target stand as
+ * they were, and a colour that render_trace finished on a block stands while the light, sky
+ * and fog colours are the same and neither the last nor this frame's target is that block (or
+ * the target is unchanged). */
+static inline int cache_reusable(const FrameCtx *fc, const CacheEntry *e, const Span *sp, int i) {
+    int st = e->status;
+    if (st == CACHE_NONE || st == CACHE_TRACE) return 0;
+    if (e->ent != (uint8_t)sp->ent[i] || memcmp(&e->limit, &sp->limit[i], 4) != 0) return 0;
+    float t_end = st == CACHE_BLOCK || st == CACHE_COLOR ? e->t : e->limit;
+    if (t_end + CACHE_READ_MARGIN >= fc->reuse_dist) return 0;
+    int cur = fc->has_target && e->x == fc->tx && e->y == fc->ty && e->z == fc->tz;
+    if (st == CACHE_BLOCK) return !cur;
+    if (st != CACHE_COLOR) return 1;
+    if (!fc->shade_ok) return 0;
+    if (fc->target_ok) return 1;
+    int prev = fc->prev_has_target && e->x == fc->prev_target[0] && e->y == fc->prev_target[1] &&
+               e->z == fc->prev_target[2];
+    return !cur && !prev;
+}
+
+/* span_trace_rays through the cache: kept colours are copied (light, sky and fog unchanged),
+ * kept hits go straight to the colour passes' lists, and the other rays are traced together
+ * (in sp->aux) and their outcomes kept. */
+static void span_trace_cached(FrameCtx *fc, Span *sp) {
+    RenderCache *c = fc->cache;
+    Span *cs = sp->aux;
+    int m = 0;
+    sp->nb = sp->ns = sp->ne = 0;
+    for (int i = 0; i < sp->n; i++) {
+        const CacheEntry *e = cache_entry(fc, sp, i);
+        if (!cache_reusable(fc, e, sp, i)) {
+            cs->px[m] = sp->px[i], cs->py[m] = sp->py[i];
+            cs->dx[m] = sp->dx[i], cs->dy[m] = sp->dy[i], cs->dz[m] = sp->dz[i];
+            cs->ix[m] = sp->ix[i], cs->iy[m] = sp->iy[i], cs->iz[m] = sp->iz[i];
+            cs->limit[m] = sp->limit[i], cs->ent[m] = sp->ent[i];
+            if (sp->ent[i]) cs->ray[m] = sp->ray[i];
+            cs->map[m++] = i;
+        } else if (e->status == CACHE_SKY) {
+            sp->s_pix[sp->ns++] = i;
+        } else if (e->status == CACHE_ENT) {
+            entity_end(fc, sp, i);
+        } else if (e->status == CACHE_COLOR || fc->shade_ok) {
+            sp->r[i] = e->rgb[0], sp->g[i] = e->rgb[1], sp->b[i] = e->rgb[2];
+        } else { /* the hit stands, its colour does not: the colour passes */
+            int j = sp->nb++;
+            sp->b_pix[j] = i;
+            sp->b_t[j] = e->t;
+            sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
+            sp->b_x[j] = e->x, sp->b_y[j] = e->y, sp->b_z[j] = e->z;
+            sp->b_face[j] = e->face, sp->b_block[j] = e->block;
+        }
+    }
+    c->stats.pixels += sp->n;
+    c->stats.traced += m;
+    if (!m) return;
+    cs->n = m;
+    span_trace_rays(fc, cs);
+    cache_store(fc, cs);
+    /* the traced rays' outcomes, back at their index in sp */
+    for (int k = 0; k < m; k++) {
+        int i = cs->map[k];
+        sp->r[i] = cs->r[k], sp->g[i] = cs->g[k], sp->b[i] = cs->b[k];
+    }
+    for (int j = 0; j < cs->ns; j++) sp->s_pix[sp->ns++] = cs->map[cs->s_pix[j]];
+    for (int j = 0; j < cs->nb; j++) {
+        int k = sp->nb++;
+        sp->b_pix[k] = cs->map[cs->b_pix[j]];
+        sp->b_t[k] = cs->b_t[j];
+        sp->b_dx[k] = cs->b_dx[j], sp->b_dy[k] = cs->b_dy[j], sp->b_dz[k] = cs->b_dz[j];
+        sp->b_x[k] = cs->b_x[j], sp->b_y[k] = cs->b_y[j], sp->b_z[k] = cs->b_z[j];
+        sp->b_face[k] = cs->b_face[j], sp->b_block[k] = cs->b_block[j];
+    }
+}
+
+/* The entity pass, then the trace (through the frame's cache if it has one). */
+static void span_trace(FrameCtx *fc, Span *sp) {
+    span_entities(fc, sp);
+    if (fc->cache && fc->cache_ok) {
+        span_trace_cached(fc, sp);
+        return;
+    }
+    span_trace_rays(fc, sp);
+    if (fc->cache) {
+        fc->cache->stats.pixels += sp->n;
+        fc->cache->stats.traced += sp->n;
+        cache_store(fc, sp);
+    }
+}
+
 /* Traces, colours and writes the span's pixels. */
 static void span_run(FrameCtx *fc, Span *sp, uint8_t *rgb) {
     span_directions(sp, sp->n);
@@ -346,6 +482,11 @@ static void span_run(FrameCtx *fc, Span *sp, uint8_t *rgb) {
     uint8_t r8[SPAN], g8[SPAN], b8[SPAN];
     for (int i = 0; i < sp->n; i++)
         r8[i] = to8(sp->r[i]), g8[i] = to8(sp->g[i]), b8[i] = to8(sp->b[i]);
+    if (fc->cache) /* (to8 of a byte's float gives the byte back) */
+        for (int i = 0; i < sp->n; i++) {
+            CacheEntry *e = cache_entry(fc, sp, i);
+            e->rgb[0] = r8[i], e->rgb[1] = g8[i], e->rgb[2] = b8[i];
+        }
     for (int i = 0; i < sp->n; i++) {
         uint8_t *o = rgb + ((size_t)sp->py[i] * fc->width + sp->px[i]) * 3;
         o[0] = r8[i], o[1] = g8[i], o[2] = b8[i];
@@ -367,6 +508,7 @@ static void world_tile(FrameCtx *fc, uint8_t *rgb, int x0, int x1, int y0, int y
             if ((px >= hx0 && px < hx1) || (fc->n_occluders && under_panel(fc, px, py))) {
                 uint8_t *o = rgb + ((size_t)py * fc->width + px) * 3;
                 o[0] = o[1] = o[2] = 0;
+                if (fc->cache) fc->cache->e[(size_t)py * fc->width + px].status = CACHE_NONE;
                 continue;
             }
             int i = sp->n++;
@@ -395,6 +537,7 @@ void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
     const int W = fc->width;
     float col_dir[COL_TILE][3];
     Span *sp = mem_alloc(sizeof *sp);
+    sp->aux = fc->cache ? mem_alloc(sizeof *sp) : NULL;
     for (int x0 = 0; x0 < W; x0 += COL_TILE) {
         int x1 = x0 + COL_TILE < W ? x0 + COL_TILE : W;
         for (int px = x0; px < x1; px++) {
@@ -403,5 +546,6 @@ void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1) {
         }
         world_tile(fc, rgb, x0, x1, y0, y1, col_dir, sp);
     }
+    mem_free(sp->aux);
     mem_free(sp);
 }

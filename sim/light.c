@@ -61,6 +61,7 @@ static void bfs_add(World *w, int sky) {
             int nv = (sky && d == 5 && v == 15 && op == 0) ? 15 : v - (op > 1 ? op : 1);
             if (nv > get_l(&nc->light[i], sky)) {
                 set_l(&nc->light[i], sky, nv);
+                nc->version = w->light_stamp;
                 /* a cell at 1 lights nothing further (it would be skipped when popped) */
                 if (nv > 1) q_push(q, x, y, z, nv);
             }
@@ -84,6 +85,7 @@ static void bfs_remove(World *w, int sky) {
             if (nv < n.v || (sky && d == 5 && n.v == 15 && nv == 15)) {
                 int emit = sky ? 0 : BLOCK_TABLE[nc->blocks[i]].light_emission;
                 set_l(&nc->light[i], sky, emit);
+                nc->version = w->light_stamp;
                 if (emit) q_push(&w->add_q, x, y, z, emit);
                 q_push(q, x, y, z, nv);
             } else {

@@ -7,6 +7,7 @@
  * loaded, or (if edited) in the edit store, never both. */
 #include "sim/world.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,15 @@
 #include "core/rng.h"
 #include "sim/gen.h"
 #include "sim/world_internal.h"
+
+/* Chunk versions: one clock for every World of the process, so a version names one content
+ * (blocks and light) of one chunk: a recycled Chunk or another World's chunk never repeats it.
+ * Every chunk whose light one block change (or one load) alters gets that change's version
+ * (World.light_stamp, set before light.c runs). A snapshot keeps its chunks' versions with
+ * their blocks and light, so a restore brings back both. */
+static _Atomic uint64_t chunk_clock;
+
+static void chunk_stamp(Chunk *c) { c->version = atomic_fetch_add(&chunk_clock, 1) + 1; }
 
 World *world_create(const WorldGen *gen, int view_radius) {
     ASSERT(gen && view_radius >= 1 && view_radius <= 32);
@@ -173,6 +183,8 @@ static void chunk_load(World *w, int cx, int cz) {
     if (!c->edited) gen_chunk(w->gen, cx, cz, c->blocks);
     chunk_top_compute(c);
     c->max_top = chunk_highest_layer(c) + 1;
+    chunk_stamp(c);
+    w->light_stamp = c->version;
     w->slots[(cz & w->mask) * w->grid + (cx & w->mask)] = c;
     light_chunk_init(w, c);
 }
@@ -222,6 +234,8 @@ void world_block_set(World *w, int x, int y, int z, BlockId id) {
     if (old == id) return;
     c->blocks[i] = (uint8_t)id;
     c->edited = 1;
+    chunk_stamp(c);
+    w->light_stamp = c->version;
     if (id != BLOCK_AIR && y + 1 > c->max_top)
         c->max_top = y + 1;
     else if (id == BLOCK_AIR && y + 1 == c->max_top)
@@ -245,6 +259,11 @@ const uint8_t *world_chunk_blocks(const World *w, int cx, int cz) {
 int world_chunk_top(const World *w, int cx, int cz) {
     const Chunk *c = world_chunk_at(w, cx, cz);
     return c ? c->max_top : -1;
+}
+
+uint64_t world_chunk_version(const World *w, int cx, int cz) {
+    const Chunk *c = world_chunk_at(w, cx, cz);
+    return c ? c->version : 0;
 }
 
 const uint8_t *world_chunk_light(const World *w, int cx, int cz) {

@@ -62,6 +62,10 @@ const uint8_t *world_chunk_blocks(const World *w, int cx, int cz);
 /* 1 + y of the chunk's highest block that is not air (0: all air), kept up to date by
  * world_block_set; -1 if the chunk is not loaded. */
 int world_chunk_top(const World *w, int cx, int cz);
+/* A number that changes whenever the chunk's blocks or light change (loading, world_block_set
+ * and the light it moves) and never names other contents, in any World of the process
+ * (caches of what a chunk shows key on it); 0 if the chunk is not loaded. */
+uint64_t world_chunk_version(const World *w, int cx, int cz);
 /* The chunk's light array (same layout, sky << 4 | block), or NULL if not loaded. */
 const uint8_t *world_chunk_light(const World *w, int cx, int cz);
 /* sky << 4 | block light at (x, y, z); 0xF0 above the world, 0 below or unloaded. */

@@ -7,8 +7,9 @@
 
 typedef struct Chunk {
     int cx, cz;
-    int edited;                   /* blocks differ from the generator's output */
-    int max_top;                  /* 1 + y of the highest block that is not air (0: none) */
+    int edited;       /* blocks differ from the generator's output */
+    int max_top;      /* 1 + y of the highest block that is not air (0: none) */
+    uint64_t version; /* stamped from a process-wide clock at every change of blocks or light */
     uint8_t top[CHUNK_AREA];      /* per column: 1 + y of the highest light-blocking block */
     uint8_t blocks[CHUNK_VOLUME]; /* CHUNK_INDEX(x, y, z) */
     uint8_t light[CHUNK_VOLUME];  /* sky << 4 | block */
@@ -44,6 +45,7 @@ struct World {
     uint8_t *rle_scratch; /* 2 * CHUNK_VOLUME bytes for coding */
     int n_edits, cap_edits;
     LightQueue add_q, rem_q;
+    uint64_t light_stamp; /* the version light.c gives the chunks whose light it changes */
 };
 
 static inline Chunk *world_chunk_at(const World *w, int cx, int cz) {

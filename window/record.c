@@ -146,7 +146,8 @@ typedef struct RecordState {
     GameView *view;
     WindowApp *app;
     const Renderer *r;
-    uint8_t *frame; /* (360, 640, 3) canonical frame */
+    RenderCache *cache; /* consecutive frames: rays that cannot have changed are kept */
+    uint8_t *frame;     /* (360, 640, 3) canonical frame */
     Segment seg;
     int seg_index;
 } RecordState;
@@ -154,7 +155,7 @@ typedef struct RecordState {
 /* One tick: the frame the person sees now, then their action on it, then the step. */
 static Status record_tick(RecordState *rs, const RecordOptions *ro, const GameOptions *g,
                           const Action *a, int late) {
-    render_frame(rs->r, rs->env, rs->frame, REC_W, REC_H);
+    render_frame_cached(rs->r, rs->cache, rs->env, rs->frame, REC_W, REC_H);
     Status st = video_encoder_push(rs->seg.enc, rs->frame, REC_W * 3);
     view_before_tick(rs->view, rs->env);
     env_step(rs->env, a);
@@ -212,6 +213,7 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
     rs.view = view_create(rs.app, pool, wo->renderer);
     rs.r = view_renderer(rs.view);
     rs.frame = mem_alloc(REC_W * REC_H * 3);
+    rs.cache = render_cache_create();
     Uploader up = {.dir = ro.out_dir, .url = ro.upload_url, .token = ro.upload_token};
     pthread_mutex_init(&up.mu, NULL);
     pthread_cond_init(&up.cv, NULL);
@@ -306,6 +308,7 @@ int window_record(const WindowOptions *wo, const GameOptions *g, const RecordOpt
     pthread_cond_destroy(&up.cv);
     LOG_INFO("record", "%lld ticks recorded into %s", tick, ro.out_dir);
     mem_free(rs.frame);
+    render_cache_destroy(rs.cache);
     view_destroy(rs.view);
     pool_destroy(pool);
     app_destroy(rs.app);

@@ -125,6 +125,6 @@ static const uint8_t *view_light(const void *ctx, int cx, int cz) {
 }
 
 RenderWorldView synth_world_view(const SynthWorld *w) {
-    RenderWorldView v = {w, view_chunk, view_light, NULL};
+    RenderWorldView v = {w, view_chunk, view_light, NULL, NULL};
     return v;
 }

@@ -263,6 +263,53 @@ static void test_light_incremental_matches_full(void) {
     for (uint64_t seed = 1; seed <= 3; seed++) light_incremental_case(seed, 1);
 }
 
+/* world_chunk_version: changes with the chunk's blocks and with light spilled into it from a
+ * neighbour, never otherwise; a reloaded or recycled chunk never repeats a version; a restore
+ * brings back the snapshot's versions with its blocks. */
+static void test_chunk_versions(void) {
+    WorldPreset p;
+    preset_builtin_flat(&p);
+    World *w = world_create(&p.gen, 2);
+    world_load_around(w, 0, 0, 2, -1);
+    uint64_t v00 = world_chunk_version(w, 0, 0), v10 = world_chunk_version(w, 1, 0);
+    uint64_t v50 = world_chunk_version(w, 5, 0);
+    CHECK(v00 != 0 && v10 != 0 && v00 != v10);
+    CHECK(v50 == 0); /* not loaded */
+    /* reads and no-op writes leave it */
+    (void)world_block_get(w, 3, 3, 3);
+    world_block_set(w, 3, 3, 3, world_block_get(w, 3, 3, 3));
+    CHECK(world_chunk_version(w, 0, 0) == v00);
+    /* a block */
+    world_block_set(w, 3, 5, 3, BLOCK_COBBLESTONE);
+    uint64_t v00b = world_chunk_version(w, 0, 0);
+    CHECK(v00b != v00);
+    CHECK(world_chunk_version(w, 1, 0) == v10); /* too far for its light to reach chunk 1 */
+    /* a torch at x = 15 lights chunk 1 (x >= 16) without changing its blocks */
+    world_block_set(w, 15, 5, 8, BLOCK_TORCH);
+    CHECK(world_chunk_version(w, 0, 0) != v00b);
+    CHECK_MSG(world_chunk_version(w, 1, 0) != v10, "light spilled into chunk 1 kept its version");
+    uint64_t v10b = world_chunk_version(w, 1, 0), v00c = world_chunk_version(w, 0, 0);
+    /* snapshot, change, restore */
+    WorldSnapshot *snap = world_snapshot(w);
+    world_block_set(w, 20, 5, 3, BLOCK_COBBLESTONE);
+    CHECK(world_chunk_version(w, 1, 0) != v10b);
+    world_restore(w, snap);
+    world_snapshot_destroy(snap);
+    CHECK(world_chunk_version(w, 1, 0) == v10b && world_chunk_version(w, 0, 0) == v00c);
+    /* unloaded and loaded again: a new version although the blocks are the same */
+    world_load_around(w, 40, 40, 2, -1);
+    CHECK(world_chunk_version(w, 1, 0) == 0);
+    world_load_around(w, 0, 0, 2, -1);
+    uint64_t v10c = world_chunk_version(w, 1, 0);
+    CHECK(v10c != 0 && v10c != v10 && v10c != v10b);
+    /* another world's chunks never share a version with this one's */
+    World *w2 = world_create(&p.gen, 2);
+    world_load_around(w2, 0, 0, 2, -1);
+    CHECK(world_chunk_version(w2, 1, 0) != v10c && world_chunk_version(w2, 0, 0) != v00c);
+    world_destroy(w2);
+    world_destroy(w);
+}
+
 /* ---- presets ---- */
 
 static char g_log[2048];
@@ -426,6 +473,7 @@ int main(void) {
     TEST_RUN(test_seams_and_light_order);
     TEST_RUN(test_flat_void_and_edits);
     TEST_RUN(test_light_incremental_matches_full);
+    TEST_RUN(test_chunk_versions);
     TEST_RUN(test_preset_validation);
     TEST_RUN(test_golden_chunks);
     TEST_RUN(test_preset_mutations);
