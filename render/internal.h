@@ -106,6 +106,9 @@ typedef struct FrameCtx {
     int shade_ok;     /* and the same light, sky and fog colours (cache_ok too) */
     int target_ok;    /* and the same target and crack (shade_ok too) */
     int prev_has_target, prev_target[3]; /* the cache's last frame's target */
+    /* pixels (inclusive) that may show the current target, or the last one when the target
+     * changed: only there a kept hit's cell is compared with them (x0 > x1: none) */
+    int target_rect[4];
 } FrameCtx;
 
 /* What a frame's rays depend on besides their pixel, entity distance, the target and the
@@ -133,14 +136,17 @@ typedef struct ShadeKey {
 enum { CACHE_NONE = 0, CACHE_BLOCK, CACHE_SKY, CACHE_ENT, CACHE_COLOR, CACHE_TRACE };
 
 /* One pixel's kept outcome: its kind (CACHE_*), the ray's entity flag and distance when it
- * was traced, the pixel's last colour (bytes), and for CACHE_BLOCK the hit (distance, cell,
- * face, block); for CACHE_COLOR the distance and cell where the ray stopped. */
+ * was traced, the pixel's last colour (bytes), and for CACHE_BLOCK the hit (distance, face,
+ * block; the cell in CacheCell); for CACHE_COLOR the distance where the ray stopped (and the
+ * cell). Every frame reads these 16 bytes per pixel; the cells only near the target. */
 typedef struct CacheEntry {
+    float t, limit;
     uint8_t status, face, block, ent;
     uint8_t rgb[3], pad;
-    float t, limit;
-    int32_t x, y, z;
 } CacheEntry;
+typedef struct CacheCell {
+    int32_t x, y, z;
+} CacheCell;
 
 struct RenderCache {
     CacheKey key;
@@ -152,6 +158,7 @@ struct RenderCache {
     int has_target, target[3], crack_stage; /* the last frame's */
     int pixels;                             /* entries allocated */
     CacheEntry *e;                          /* per pixel: py * width + px */
+    CacheCell *cell;                        /* likewise */
     RenderCacheStats stats;
 };
 
@@ -166,6 +173,13 @@ void render_world_rows(FrameCtx *fc, uint8_t *rgb, int y0, int y1);
 void render_sky_setup(FrameCtx *fc, int tod);
 /* Colour (0..255 floats) of a ray with unit direction d that leaves the world (sky.c). */
 void render_sky_color(const FrameCtx *fc, const float *d, float *out);
+/* The same, remembering the last cloud cell looked up (start with valid = 0; one memo per
+ * run of rays, e.g. a span). */
+typedef struct SkyMemo {
+    int valid, cloudy;
+    int64_t cx, cz;
+} SkyMemo;
+void render_sky_color_memo(const FrameCtx *fc, const float *d, float *out, SkyMemo *memo);
 /* Brightness (RGB multiplier) of light at cell (x, y, z) for this frame's time of day. */
 void render_light_rgb(const FrameCtx *fc, int x, int y, int z, float *out);
 /* Builds the entity boxes (items, mobs) with their screen rectangles. */

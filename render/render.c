@@ -55,12 +55,44 @@ RenderCache *render_cache_create(void) { return mem_calloc(1, sizeof(RenderCache
 void render_cache_destroy(RenderCache *c) {
     if (!c) return;
     mem_free(c->e);
+    mem_free(c->cell);
     mem_free(c);
 }
 
 void render_cache_reset(RenderCache *c) { c->have_key = 0; }
 
 void render_cache_stats(const RenderCache *c, RenderCacheStats *out) { *out = c->stats; }
+
+/* Grows rect (pixels, inclusive) to cover every pixel whose ray may meet cell (x, y, z): the
+ * cell's corners projected as world_tile aims the rays, 2 pixels of margin; the whole frame
+ * when a corner is not in front of the eye. */
+static void cover_cell(const FrameCtx *fc, int x, int y, int z, int *rect) {
+    float lo[2] = {RENDER_BIG, RENDER_BIG}, hi[2] = {-RENDER_BIG, -RENDER_BIG};
+    for (int k = 0; k < 8; k++) {
+        float v[3] = {(float)(x + (k & 1) - fc->ecx) - fc->ex,
+                      (float)(y + (k >> 1 & 1) - fc->ecy) - fc->ey,
+                      (float)(z + (k >> 2) - fc->ecz) - fc->ez};
+        float c = v[0] * fc->fwd[0] + v[1] * fc->fwd[1] + v[2] * fc->fwd[2];
+        if (c < 0.05f) {
+            rect[0] = rect[1] = 0, rect[2] = fc->width - 1, rect[3] = fc->height - 1;
+            return;
+        }
+        float a = v[0] * fc->right[0] + v[1] * fc->right[1] + v[2] * fc->right[2];
+        float b = v[0] * fc->up[0] + v[1] * fc->up[1] + v[2] * fc->up[2];
+        float px = (a / c / fc->tan_x + 1.0f) * 0.5f * (float)fc->width - 0.5f;
+        float py = (1.0f - b / c / fc->tan_y) * 0.5f * (float)fc->height - 0.5f;
+        lo[0] = px < lo[0] ? px : lo[0], hi[0] = px > hi[0] ? px : hi[0];
+        lo[1] = py < lo[1] ? py : lo[1], hi[1] = py > hi[1] ? py : hi[1];
+    }
+    int r[4] = {(int)floorf(lo[0]) - 2, (int)floorf(lo[1]) - 2, (int)ceilf(hi[0]) + 2,
+                (int)ceilf(hi[1]) + 2};
+    if (rect[0] > rect[2]) { /* empty so far */
+        memcpy(rect, r, sizeof r);
+        return;
+    }
+    rect[0] = r[0] < rect[0] ? r[0] : rect[0], rect[1] = r[1] < rect[1] ? r[1] : rect[1];
+    rect[2] = r[2] > rect[2] ? r[2] : rect[2], rect[3] = r[3] > rect[3] ? r[3] : rect[3];
+}
 
 /* The frame's key; fc->cache_ok when the cache's last frame had the same one. */
 static void cache_begin(RenderCache *c, FrameCtx *fc) {
@@ -78,7 +110,9 @@ static void cache_begin(RenderCache *c, FrameCtx *fc) {
     int n = fc->width * fc->height;
     if (c->pixels != n) {
         mem_free(c->e);
+        mem_free(c->cell);
         c->e = MEM_NEW_ARRAY(CacheEntry, (size_t)n);
+        c->cell = MEM_NEW_ARRAY(CacheCell, (size_t)n);
         c->pixels = n;
         c->have_key = 0;
     }
@@ -113,6 +147,10 @@ static void cache_begin(RenderCache *c, FrameCtx *fc) {
                     c->crack_stage == fc->crack_stage;
     fc->prev_has_target = c->have_key && c->has_target;
     memcpy(fc->prev_target, c->target, sizeof c->target);
+    fc->target_rect[0] = 1, fc->target_rect[2] = 0;
+    if (fc->has_target) cover_cell(fc, fc->tx, fc->ty, fc->tz, fc->target_rect);
+    if (!fc->target_ok && fc->prev_has_target)
+        cover_cell(fc, fc->prev_target[0], fc->prev_target[1], fc->prev_target[2], fc->target_rect);
     c->key = k;
     c->shade = sh;
     c->has_target = fc->has_target;

@@ -64,7 +64,7 @@ int render_cloud_cell(int64_t cx, int64_t cz) {
 /* Minecraft-style blocky clouds: a flat layer of 12x12-block cells, about a third of them
  * cloudy in large patches (hashes of the cell and of a coarser grid), drifting +x with the
  * tick, fading towards the horizon. */
-static void clouds(const FrameCtx *fc, const float *d, float *out) {
+static void clouds(const FrameCtx *fc, const float *d, float *out, SkyMemo *memo) {
     if (d[1] <= 0.02f) return;
     float eye_y = (float)fc->ecy + fc->ey;
     if (eye_y >= CLOUD_Y) return;
@@ -73,13 +73,24 @@ static void clouds(const FrameCtx *fc, const float *d, float *out) {
     double x = (double)fc->ecx + fc->ex + d[0] * t + 0.03 * (double)fc->sc->tick;
     double z = (double)fc->ecz + fc->ez + d[2] * t;
     int64_t cx = (int64_t)floor(x / CLOUD_CELL), cz = (int64_t)floor(z / CLOUD_CELL);
-    if (!render_cloud_cell(cx, cz)) return;
+    int cloudy;
+    if (memo && memo->valid && memo->cx == cx && memo->cz == cz) {
+        cloudy = memo->cloudy; /* neighbouring pixels mostly see the same cell */
+    } else {
+        cloudy = render_cloud_cell(cx, cz);
+        if (memo) memo->valid = 1, memo->cx = cx, memo->cz = cz, memo->cloudy = cloudy;
+    }
+    if (!cloudy) return;
     float a = 0.8f * (1.0f - t / 600.0f);
     float v = 60.0f + 195.0f * fc->daylight;
     for (int k = 0; k < 3; k++) out[k] += (v - out[k]) * a;
 }
 
 void render_sky_color(const FrameCtx *fc, const float *d, float *out) {
+    render_sky_color_memo(fc, d, out, NULL);
+}
+
+void render_sky_color_memo(const FrameCtx *fc, const float *d, float *out, SkyMemo *memo) {
     float e = d[1];
     if (e >= 0.0f) {
         float f = sqrtf(e);
@@ -110,5 +121,5 @@ void render_sky_color(const FrameCtx *fc, const float *d, float *out) {
             for (int k = 0; k < 3; k++) out[k] = fmaxf(out[k], st);
         }
     }
-    clouds(fc, d, out);
+    clouds(fc, d, out, memo);
 }

@@ -239,10 +239,11 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
 
 /* The RAY_SKY rays: the sky's colour (no fog, no water on their way). */
 static void sky_colors(const FrameCtx *fc, Span *sp) {
+    SkyMemo memo = {0, 0, 0, 0};
     for (int j = 0; j < sp->ns; j++) {
         int i = sp->s_pix[j];
         float d[3] = {sp->dx[i], sp->dy[i], sp->dz[i]}, col[3];
-        render_sky_color(fc, d, col);
+        render_sky_color_memo(fc, d, col, &memo);
         sp->r[i] = col[0], sp->g[i] = col[1], sp->b[i] = col[2];
     }
 }
@@ -339,19 +340,24 @@ static void span_trace_rays(FrameCtx *fc, Span *sp) {
     }
 }
 
-/* The cache entry of ray i's pixel. */
+/* Ray i's pixel index, and its cache entry. */
+static inline size_t pixel_of(const FrameCtx *fc, const Span *sp, int i) {
+    return (size_t)sp->py[i] * (size_t)fc->width + (size_t)sp->px[i];
+}
 static inline CacheEntry *cache_entry(const FrameCtx *fc, const Span *sp, int i) {
-    return &fc->cache->e[(size_t)sp->py[i] * (size_t)fc->width + (size_t)sp->px[i]];
+    return &fc->cache->e[pixel_of(fc, sp, i)];
 }
 
 /* Keeps the outcomes of the span's traced rays (after span_trace_rays; the colours are kept
  * by span_run once they are known). */
 static void cache_store(const FrameCtx *fc, Span *sp) {
+    RenderCache *c = fc->cache;
     for (int i = 0; i < sp->n; i++) {
-        CacheEntry *e = cache_entry(fc, sp, i);
+        size_t p = pixel_of(fc, sp, i);
+        CacheEntry *e = &c->e[p];
         const RayHit *h = &sp->hit[i];
         e->status = h->status == RAY_COLOR && h->stopped ? CACHE_COLOR : CACHE_TRACE;
-        e->x = h->x, e->y = h->y, e->z = h->z;
+        c->cell[p] = (CacheCell){h->x, h->y, h->z};
         e->t = h->t;
         e->limit = sp->limit[i];
         e->ent = (uint8_t)sp->ent[i];
@@ -359,10 +365,11 @@ static void cache_store(const FrameCtx *fc, Span *sp) {
     for (int j = 0; j < sp->ns; j++) cache_entry(fc, sp, sp->s_pix[j])->status = CACHE_SKY;
     for (int j = 0; j < sp->ne; j++) cache_entry(fc, sp, sp->e_pix[j])->status = CACHE_ENT;
     for (int j = 0; j < sp->nb; j++) {
-        CacheEntry *e = cache_entry(fc, sp, sp->b_pix[j]);
+        size_t p = pixel_of(fc, sp, sp->b_pix[j]);
+        CacheEntry *e = &c->e[p];
         e->status = CACHE_BLOCK;
         e->t = sp->b_t[j];
-        e->x = sp->b_x[j], e->y = sp->b_y[j], e->z = sp->b_z[j];
+        c->cell[p] = (CacheCell){sp->b_x[j], sp->b_y[j], sp->b_z[j]};
         e->face = (uint8_t)sp->b_face[j], e->block = (uint8_t)sp->b_block[j];
     }
 }
@@ -378,19 +385,25 @@ static void cache_store(const FrameCtx *fc, Span *sp) {
  * they were, and a colour that render_trace finished on a block stands while the light, sky
  * and fog colours are the same and neither the last nor this frame's target is that block (or
  * the target is unchanged). */
-static inline int cache_reusable(const FrameCtx *fc, const CacheEntry *e, const Span *sp, int i) {
+static inline int cache_reusable(const FrameCtx *fc, const RenderCache *c, size_t p, const Span *sp,
+                                 int i) {
+    const CacheEntry *e = &c->e[p];
     int st = e->status;
     if (st == CACHE_NONE || st == CACHE_TRACE) return 0;
     if (e->ent != (uint8_t)sp->ent[i] || memcmp(&e->limit, &sp->limit[i], 4) != 0) return 0;
-    float t_end = st == CACHE_BLOCK || st == CACHE_COLOR ? e->t : e->limit;
+    int hit = st == CACHE_BLOCK || st == CACHE_COLOR;
+    float t_end = hit ? e->t : e->limit;
     if (t_end + CACHE_READ_MARGIN >= fc->reuse_dist) return 0;
-    int cur = fc->has_target && e->x == fc->tx && e->y == fc->ty && e->z == fc->tz;
+    if (st == CACHE_COLOR && !fc->shade_ok) return 0;
+    if (!hit || sp->px[i] < fc->target_rect[0] || sp->px[i] > fc->target_rect[2] ||
+        sp->py[i] < fc->target_rect[1] || sp->py[i] > fc->target_rect[3])
+        return 1; /* (a ray off the rectangle cannot meet the target) */
+    const CacheCell *q = &c->cell[p];
+    int cur = fc->has_target && q->x == fc->tx && q->y == fc->ty && q->z == fc->tz;
     if (st == CACHE_BLOCK) return !cur;
-    if (st != CACHE_COLOR) return 1;
-    if (!fc->shade_ok) return 0;
     if (fc->target_ok) return 1;
-    int prev = fc->prev_has_target && e->x == fc->prev_target[0] && e->y == fc->prev_target[1] &&
-               e->z == fc->prev_target[2];
+    int prev = fc->prev_has_target && q->x == fc->prev_target[0] && q->y == fc->prev_target[1] &&
+               q->z == fc->prev_target[2];
     return !cur && !prev;
 }
 
@@ -403,8 +416,9 @@ static void span_trace_cached(FrameCtx *fc, Span *sp) {
     int m = 0;
     sp->nb = sp->ns = sp->ne = 0;
     for (int i = 0; i < sp->n; i++) {
-        const CacheEntry *e = cache_entry(fc, sp, i);
-        if (!cache_reusable(fc, e, sp, i)) {
+        size_t p = pixel_of(fc, sp, i);
+        const CacheEntry *e = &c->e[p];
+        if (!cache_reusable(fc, c, p, sp, i)) {
             cs->px[m] = sp->px[i], cs->py[m] = sp->py[i];
             cs->dx[m] = sp->dx[i], cs->dy[m] = sp->dy[i], cs->dz[m] = sp->dz[i];
             cs->ix[m] = sp->ix[i], cs->iy[m] = sp->iy[i], cs->iz[m] = sp->iz[i];
@@ -422,7 +436,7 @@ static void span_trace_cached(FrameCtx *fc, Span *sp) {
             sp->b_pix[j] = i;
             sp->b_t[j] = e->t;
             sp->b_dx[j] = sp->dx[i], sp->b_dy[j] = sp->dy[i], sp->b_dz[j] = sp->dz[i];
-            sp->b_x[j] = e->x, sp->b_y[j] = e->y, sp->b_z[j] = e->z;
+            sp->b_x[j] = c->cell[p].x, sp->b_y[j] = c->cell[p].y, sp->b_z[j] = c->cell[p].z;
             sp->b_face[j] = e->face, sp->b_block[j] = e->block;
         }
     }
