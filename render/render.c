@@ -202,12 +202,13 @@ static void rows_range(void *ctx, int64_t begin, int64_t end, int worker) {
     render_world_rows(job->fc, job->rgb, y0, y1);
 }
 
-void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *sc, uint8_t *out_rgb,
-                       int width, int height) {
+static void draw_scene_pool(const Renderer *r, ThreadPool *pool, RenderCache *c,
+                            const RenderScene *sc, uint8_t *out_rgb, int width, int height) {
     ASSERT(r && sc && out_rgb && width > 0 && height > 0);
     FrameCtx *fc = mem_alloc(sizeof *fc);
     render_frame_setup(fc, r, sc, width, height);
     render_fill_tops(fc);
+    if (c) cache_begin(c, fc); /* (each row's pixels are one thread's) */
     RowJob job = {fc, out_rgb, 8};
     int64_t items = (height + job.rows_per_item - 1) / job.rows_per_item;
     pool_parallel_for(pool, items, 1, rows_range, &job);
@@ -217,6 +218,17 @@ void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *s
         render_overlay(r, sc, out_rgb, width, height, l);
     }
     mem_free(fc);
+}
+
+void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *sc, uint8_t *out_rgb,
+                       int width, int height) {
+    draw_scene_pool(r, pool, NULL, sc, out_rgb, width, height);
+}
+
+void render_scene_pool_cached(const Renderer *r, ThreadPool *pool, RenderCache *c,
+                              const RenderScene *sc, uint8_t *out_rgb, int width, int height) {
+    ASSERT(c);
+    draw_scene_pool(r, pool, c, sc, out_rgb, width, height);
 }
 
 const uint8_t *render_block_face_rgba(const Renderer *r, int block, int face) {

@@ -166,7 +166,7 @@ void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *s
  * traces only the pixels whose entity distance changed, that show the targeted block, water,
  * glass, a torch or an entity seen through something, or that were hidden last frame; the
  * others are only recoloured (light, fog, time of day, sky, clouds and entities are always
- * the current frame's). One cache per stream, used by one thread at a time. */
+ * the current frame's). One cache per stream, used by one call at a time. */
 typedef struct RenderCache RenderCache;
 typedef struct RenderCacheStats {
     int64_t frames;        /* frames drawn through the cache */
@@ -183,6 +183,9 @@ void render_scene_cached(const Renderer *r, RenderCache *c, const RenderScene *s
                          int width, int height);
 void render_frame_cached(const Renderer *r, RenderCache *c, const Env *env, uint8_t *out_rgb,
                          int width, int height);
+/* render_scene_pool through a cache (the rows split over the pool, same bytes). */
+void render_scene_pool_cached(const Renderer *r, ThreadPool *pool, RenderCache *c,
+                              const RenderScene *sc, uint8_t *out_rgb, int width, int height);
 /* render_batch with caches[i] for envs[i] (each cache is used by one thread at a time). */
 void render_batch_cached(const Renderer *r, ThreadPool *pool, RenderCache *const *caches,
                          const Env *const *envs, int n, uint8_t *out_rgb, int width, int height);

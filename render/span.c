@@ -340,6 +340,12 @@ static void span_trace_rays(FrameCtx *fc, Span *sp) {
     }
 }
 
+/* Adds a span's pixels and traced rays to the statistics (rows may run on several threads). */
+static inline void cache_count(RenderCache *c, int pixels, int traced) {
+    __atomic_fetch_add(&c->stats.pixels, (int64_t)pixels, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&c->stats.traced, (int64_t)traced, __ATOMIC_RELAXED);
+}
+
 /* Ray i's pixel index, and its cache entry. */
 static inline size_t pixel_of(const FrameCtx *fc, const Span *sp, int i) {
     return (size_t)sp->py[i] * (size_t)fc->width + (size_t)sp->px[i];
@@ -440,8 +446,7 @@ static void span_trace_cached(FrameCtx *fc, Span *sp) {
             sp->b_face[j] = e->face, sp->b_block[j] = e->block;
         }
     }
-    c->stats.pixels += sp->n;
-    c->stats.traced += m;
+    cache_count(c, sp->n, m);
     if (!m) return;
     cs->n = m;
     span_trace_rays(fc, cs);
@@ -471,8 +476,7 @@ static void span_trace(FrameCtx *fc, Span *sp) {
     }
     span_trace_rays(fc, sp);
     if (fc->cache) {
-        fc->cache->stats.pixels += sp->n;
-        fc->cache->stats.traced += sp->n;
+        cache_count(fc->cache, sp->n, sp->n);
         cache_store(fc, sp);
     }
 }

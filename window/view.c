@@ -19,6 +19,7 @@ struct GameView {
     int have_prev;
     uint8_t *rgb;
     int rgb_w, rgb_h;
+    RenderCache *cache; /* software path: a still camera redraws little */
 };
 
 static int is_software_gl(void) {
@@ -48,6 +49,7 @@ GameView *view_create(WindowApp *app, ThreadPool *pool, int renderer) {
             LOG_WARN("window", "GL ray caster unavailable; drawing with the software renderer");
     }
     v->scene = mem_calloc(1, sizeof *v->scene);
+    v->cache = render_cache_create();
     return v;
 }
 
@@ -57,6 +59,7 @@ void view_destroy(GameView *v) {
     render_destroy(v->r);
     mem_free(v->scene);
     mem_free(v->rgb);
+    render_cache_destroy(v->cache);
     mem_free(v);
 }
 
@@ -103,6 +106,6 @@ void view_draw(GameView *v, const Env *env, double alpha, double look_dx, double
         v->rgb_w = w;
         v->rgb_h = h;
     }
-    render_scene_pool(v->r, v->pool, sc, v->rgb, w, h);
+    render_scene_pool_cached(v->r, v->pool, v->cache, sc, v->rgb, w, h);
     app_present_rgb(v->app, v->rgb, w, h);
 }

@@ -56,6 +56,7 @@ static void synth_scene(RenderScene *sc, double x, double y, double z, float yaw
 /* One stream of frames at one size: each frame drawn with and without the cache. */
 typedef struct Stream {
     RenderCache *cache;
+    ThreadPool *pool; /* non-NULL: render_scene_pool_cached */
     uint8_t *plain, *cached;
     int w, h, frame;
     const char *name;
@@ -66,6 +67,7 @@ static void stream_init(Stream *s, const char *name, int w, int h) {
     s->plain = mem_alloc((size_t)w * h * 3);
     s->cached = mem_alloc((size_t)w * h * 3);
     s->w = w, s->h = h, s->frame = 0, s->name = name;
+    s->pool = NULL;
 }
 
 static void stream_free(Stream *s) {
@@ -79,7 +81,10 @@ static double stream_frame(Stream *s, const RenderScene *sc) {
     RenderCacheStats before, after;
     render_cache_stats(s->cache, &before);
     render_scene(R, sc, s->plain, s->w, s->h);
-    render_scene_cached(R, s->cache, sc, s->cached, s->w, s->h);
+    if (s->pool)
+        render_scene_pool_cached(R, s->pool, s->cache, sc, s->cached, s->w, s->h);
+    else
+        render_scene_cached(R, s->cache, sc, s->cached, s->w, s->h);
     render_cache_stats(s->cache, &after);
     size_t n = (size_t)s->w * s->h * 3, bad = 0;
     for (size_t i = 0; i < n; i++) bad += s->plain[i] != s->cached[i];
@@ -100,13 +105,17 @@ static void add_mob(RenderScene *sc, double x, double z, float yaw) {
     m->hurt = 0;
 }
 
-/* The synthetic world: what each kind of change retraces, and the bytes of every frame. */
+/* The synthetic world: what each kind of change retraces, and the bytes of every frame (one
+ * stream drawn on this thread, one with its rows split over a pool). */
 static void test_synth_stream(void) {
+    /* 64x64 on this thread; 160x90 with its rows over a pool of 2 */
     static const int SIZES[][2] = {{64, 64}, {160, 90}};
     RenderScene *sc = mem_alloc(sizeof *sc);
+    ThreadPool *pool = pool_create(2);
     for (int si = 0; si < 2; si++) {
         Stream s;
-        stream_init(&s, "synth", SIZES[si][0], SIZES[si][1]);
+        stream_init(&s, si ? "synth (pool)" : "synth", SIZES[si][0], SIZES[si][1]);
+        s.pool = si ? pool : NULL;
         /* looking over the pond towards the tree, glass and torch, with the HUD */
         double ex = 0.5, ey = synth_height(0, -3) + 2.6, ez = -3.5;
         synth_scene(sc, ex, ey, ez, 0.0f, 10.0f, 6000);
@@ -209,6 +218,7 @@ static void test_synth_stream(void) {
         CHECK(st.traced < st.pixels / 2);
         stream_free(&s);
     }
+    pool_destroy(pool);
     mem_free(sc);
 }
 
