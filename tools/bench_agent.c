@@ -14,20 +14,23 @@
 #include "sim/preset.h"
 #include "tools/bench.h"
 #include "tools/cli.h"
+#include "video/codec.h"
 
 int bench_agent(int argc, char **argv) {
     long long ticks = 6000, frames = 200;
-    const char *size = "640x360";
+    const char *size = "640x360", *x264_preset = NULL;
     const CliOption opts[] = {
         {"--ticks", CLI_INT, &ticks, "T", "episode ticks for the no-render run (6000)", 100, 1e7},
         {"--frames", CLI_INT, &frames, "F", "frames for the recording run (200)", 20, 1e6},
         {"--size", CLI_STRING, &size, "WxH", "recording size (640x360)", 0, 0},
+        {"--preset", CLI_STRING, &x264_preset, "P",
+         "x264 preset of the recording (default " VIDEO_DEFAULT_PRESET ")", 0, 0},
     };
     const CliSpec spec = {"bench agent",
-                          "[--ticks T] [--frames F] [--size WxH]",
+                          "[--ticks T] [--frames F] [--size WxH] [--preset P]",
                           "Scripted player and data generation speed (one core).",
                           opts,
-                          3,
+                          4,
                           0,
                           0,
                           NULL};
@@ -35,6 +38,7 @@ int bench_agent(int argc, char **argv) {
     if (rc != CLI_OK) return cli_exit_code(rc);
     int w, h;
     if (cli_parse_size("bench agent", "--size", size, &w, &h) != 0) return 2;
+    if (cli_parse_preset("bench agent", "--preset", x264_preset) != 0) return 2;
     WorldPreset pr;
     preset_init_default(&pr);
 
@@ -69,6 +73,7 @@ int bench_agent(int argc, char **argv) {
     cfg.height = h;
     cfg.jobs = 1;
     cfg.crf = -1;
+    cfg.x264_preset = x264_preset;
     cfg.version = "bench";
     GenDataReport rep;
     Status st = gendata_run(&cfg, &rep);
@@ -80,7 +85,8 @@ int bench_agent(int argc, char **argv) {
     double fps = rep.frames / rep.seconds;
     printf("{\"agent_sim_ticks_per_s\": %.0f, \"eval_episode_s_12000\": %.3f, "
            "\"record_fps_%dx%d\": %.1f, \"record_realtime_factor\": %.2f, "
-           "\"diamond_pickaxe_tick\": %d}\n",
-           ticks / t_eval, t_eval * 12000.0 / ticks, w, h, fps, fps / 20.0, ep.first_tick[14]);
+           "\"diamond_pickaxe_tick\": %d, \"x264_preset\": \"%s\"}\n",
+           ticks / t_eval, t_eval * 12000.0 / ticks, w, h, fps, fps / 20.0, ep.first_tick[14],
+           x264_preset ? x264_preset : VIDEO_DEFAULT_PRESET);
     return 0;
 }

@@ -95,7 +95,7 @@ static Status segment_open(Segment *s, const char *dir, uint64_t seed, int index
     snprintf(s->name, sizeof s->name, "rec-%s-s%llu-%03d", stamp, (unsigned long long)seed, index);
     char path[512];
     snprintf(path, sizeof path, "%s/%s.mp4", dir, s->name);
-    VideoEncoderOptions eo = {REC_W, REC_H, 20, -1, 1, NULL};
+    VideoEncoderOptions eo = {REC_W, REC_H, 20, -1, 1, NULL, NULL};
     Status st = video_encoder_open(&s->enc, path, &eo);
     if (st != STATUS_OK) return st;
     snprintf(path, sizeof path, "%s/%s.jsonl", dir, s->name);
