@@ -1,6 +1,7 @@
 /* codec.h: MP4 recording (encoder) and streaming decoding of anything FFmpeg reads (decoder).
  *
- * Encoder: RGB24 frames in, MP4 out: H.264 (libx264) yuv420p at a constant frame rate (20 fps
+ * Encoder: RGB24 frames in, MP4 out: H.264 (libx264, preset VIDEO_DEFAULT_PRESET unless told)
+ * yuv420p (BT.601 limited range, converted by video/yuv.h) at a constant frame rate (20 fps
  * by default), CRF rate control; when libx264 is missing it falls back to MPEG-4 part 2 with a
  * warning. The MP4 is fragmented (a moof+mdat every VIDEO_FRAGMENT_FRAMES frames, flushed to the
  * file at once) and the encoder has no more than a few frames of delay, so a process killed
