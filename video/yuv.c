@@ -9,7 +9,8 @@
  * One kernel source, two builds: the loop over a pair of rows is written plainly (no
  * cross-iteration dependencies, unit-stride stores) and compiled twice, for the baseline ISA and
  * with target("avx2"); __builtin_cpu_supports picks one at run time. Integer math makes both
- * give the same bytes (tested). */
+ * give the same bytes (tested). video/CMakeLists.txt gives this file GCC's dynamic vectorizer
+ * cost model, without which -O2 leaves the loops scalar. */
 #include "video/yuv.h"
 
 #include <stdlib.h>
@@ -22,11 +23,11 @@ enum {
     Y_R = 8414,   /* 0.299 * 219/255 * 2^15 = 8414.4 */
     Y_G = 16520,  /* 0.587 * 219/255 * 2^15 = 16519.3, +1 so the row sums to 28142 */
     Y_B = 3208,   /* 0.114 * 219/255 * 2^15 = 3208.2 */
-    CB_R = -4857, /* -0.168736 * 224/255 * 2^15 = -4856.9 */
-    CB_G = -9535, /* -0.331264 * 224/255 * 2^15 = -9535.2 */
-    CB_B = 14392, /* 0.5 * 224/255 * 2^15 = 14392.1 */
+    CB_R = -4857, /* -0.168736 * 224/255 * 2^15 = -4857.0 */
+    CB_G = -9535, /* -0.331264 * 224/255 * 2^15 = -9535.3 */
+    CB_B = 14392, /* 0.5 * 224/255 * 2^15 = 14392.2 */
     CR_R = 14392,
-    CR_G = -12052, /* -0.418688 * 224/255 * 2^15 = -12051.6, rounded so the row sums to 0 */
+    CR_G = -12052, /* -0.418688 * 224/255 * 2^15 = -12051.7 */
     CR_B = -2340,  /* -0.081312 * 224/255 * 2^15 = -2340.5 */
 };
 _Static_assert(Y_R + Y_G + Y_B == 28142, "219/255 * 2^15");
@@ -79,7 +80,7 @@ static void rows_scalar(uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *res
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define YUV_HAVE_AVX2 1
-__attribute__((target("avx2"), optimize("tree-vectorize"))) static void
+__attribute__((target("avx2"))) static void
 rows_avx2(uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *restrict u, uint8_t *restrict v,
           const uint8_t *restrict s0, const uint8_t *restrict s1, int w) {
     rows_body(y0, y1, u, v, s0, s1, w);
