@@ -80,9 +80,10 @@ static void rows_scalar(uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *res
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define YUV_HAVE_AVX2 1
-__attribute__((target("avx2"))) static void
-rows_avx2(uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *restrict u, uint8_t *restrict v,
-          const uint8_t *restrict s0, const uint8_t *restrict s1, int w) {
+__attribute__((target("avx2"))) static void rows_avx2(uint8_t *restrict y0, uint8_t *restrict y1,
+                                                      uint8_t *restrict u, uint8_t *restrict v,
+                                                      const uint8_t *restrict s0,
+                                                      const uint8_t *restrict s1, int w) {
     rows_body(y0, y1, u, v, s0, s1, w);
 }
 #endif
