@@ -151,6 +151,11 @@ static void test_cli_preset(void) {
     CHECK(tu_sh("grep -q -- \"gen-data: --preset: bad value 'nope'\" '%s/err'", tmp) == 0);
     CHECK(tu_sh("test ! -e '%s/gd'", tmp) == 0);
     CHECK(tu_sh("'%s' bench agent --preset nope 2>/dev/null >/dev/null", vpt) == 2);
+    CHECK(tu_sh("'%s' bench video --preset nope 2>'%s/err' >/dev/null", vpt, tmp) == 2);
+    CHECK(tu_sh("grep -q -- \"bench video: --preset: bad value 'nope'\" '%s/err'", tmp) == 0);
+    CHECK(tu_sh("'%s' bench video --encode-only --source '%s/none.mp4' 2>'%s/err' >/dev/null", vpt,
+                tmp, tmp) != 0);
+    CHECK(tu_sh("grep -q 'none.mp4' '%s/err'", tmp) == 0);
     CHECK(tu_sh("'%s' gen-data --out '%s/gd' --hours 0.0003 --episode-ticks 20 --size 64x36 "
                 "--jobs 1 --preset veryfast --quiet >/dev/null",
                 vpt, tmp) == 0);
