@@ -113,6 +113,8 @@ static Status write_options(const GenShared *sh, const char *path, uint64_t seed
     json_object_set_new(o, "fps", json_integer(20));
     json_object_set_new(o, "frames", json_integer(frames));
     json_object_set_new(o, "renderer", json_string("vpt canonical ray caster"));
+    json_object_set_new(o, "x264_preset",
+                        json_string(c->x264_preset ? c->x264_preset : VIDEO_DEFAULT_PRESET));
     json_object_set_new(o, "version", json_string(c->version ? c->version : "unknown"));
     json_object_set_new(o, "frames_hash", json_string(fh));
     json_object_set_new(o, "final_state_hash", json_string(shx));
@@ -136,7 +138,7 @@ static Status record_episode(GenShared *sh, int index, int worker) {
              name);
     Env *env = env_create(c->preset, seed);
     Agent *agent = agent_create(spec, seed);
-    VideoEncoderOptions eo = {c->width, c->height, 20, c->crf, 1, NULL};
+    VideoEncoderOptions eo = {c->width, c->height, 20, c->crf, 1, NULL, c->x264_preset};
     VideoEncoder *enc = NULL;
     VideoActionLogWriter *log = NULL;
     Status st = video_encoder_open(&enc, mp4, &eo);

@@ -35,8 +35,9 @@ typedef struct GenDataConfig {
     int width, height;
     int no_actions;
     int jobs;
-    int crf;             /* < 0: encoder default */
-    const char *version; /* project version string for the options file */
+    int crf;                 /* < 0: encoder default */
+    const char *x264_preset; /* NULL: the encoder's default (VIDEO_DEFAULT_PRESET) */
+    const char *version;     /* project version string for the options file */
     int progress;
 } GenDataConfig;
 

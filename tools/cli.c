@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "video/codec.h"
 
 void cli_print_usage(const CliSpec *spec, int full) {
     FILE *out = full ? stdout : stderr;
@@ -170,6 +171,13 @@ int cli_parse_size(const char *command, const char *flag, const char *value, int
     }
     fprintf(stderr, "vpt %s: %s: bad value '%s' (expected WxH, e.g. 640x360, each 1..8192)\n",
             command, flag, value);
+    return -1;
+}
+
+int cli_parse_preset(const char *command, const char *flag, const char *value) {
+    if (!value || video_preset_valid(value)) return 0;
+    fprintf(stderr, "vpt %s: %s: bad value '%s' (expected an x264 preset: %s)\n", command, flag,
+            value, VIDEO_PRESET_NAMES);
     return -1;
 }
 

@@ -60,6 +60,8 @@ int cli_parse_int_list(const char *command, const char *flag, const char *value,
 int cli_parse_train_shape(const CliSpec *spec, const char *data, const char *out,
                           const char *widths_s, int *widths, int max_stacks, int *n_stacks,
                           const char *size_s, int *frame_w, int *frame_h);
+/* An x264 preset name (--preset; NULL means not given and passes). */
+int cli_parse_preset(const char *command, const char *flag, const char *value);
 /* Comma-separated doubles: "x,y,z,yaw,pitch" -> n values exactly. */
 int cli_parse_doubles(const char *command, const char *flag, const char *value, double *out, int n);
 

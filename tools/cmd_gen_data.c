@@ -11,6 +11,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/sim_preset_path.h"
+#include "video/codec.h"
 
 /* Resolves --world (a file or a name under worlds/) and loads it; the built-in default when
  * world is NULL. Returns 0 on success; prints the reason otherwise. */
@@ -37,7 +38,7 @@ static void print_report(const GenDataReport *rep, const GenDataConfig *cfg, int
 
 int cmd_gen_data(int argc, char **argv) {
     const char *out = NULL, *personas = "speedrunner,builder,explorer,casual,clumsy";
-    const char *seeds = NULL, *size = "640x360", *world = NULL;
+    const char *seeds = NULL, *size = "640x360", *world = NULL, *x264_preset = NULL;
     double hours = 0.0;
     long long jobs = 0, episode_ticks = 0, crf = -1;
     int no_actions = 0;
@@ -54,6 +55,8 @@ int cmd_gen_data(int argc, char **argv) {
         {"--episode-ticks", CLI_INT, &episode_ticks, "T",
          "frames per episode (default: the preset's episode length)", 1, 10000000},
         {"--crf", CLI_INT, &crf, "Q", "H.264 quality 0..51 (encoder default 23)", 0, 51},
+        {"--preset", CLI_STRING, &x264_preset, "P",
+         "x264 preset (default " VIDEO_DEFAULT_PRESET ")", 0, 0},
     };
     const CliSpec spec = {"gen-data",
                           "--out DIR --hours H [--personas LIST] [--seeds A:B] [--no-actions] "
@@ -71,6 +74,7 @@ int cmd_gen_data(int argc, char **argv) {
         cli_print_usage(&spec, 0);
         return 2;
     }
+    if (cli_parse_preset("gen-data", "--preset", x264_preset) != 0) return 2;
     GenDataConfig cfg;
     memset(&cfg, 0, sizeof cfg);
     if (cli_parse_size("gen-data", "--size", size, &cfg.width, &cfg.height) != 0) return 2;
@@ -109,6 +113,7 @@ int cmd_gen_data(int argc, char **argv) {
     cfg.no_actions = no_actions;
     cfg.jobs = (int)jobs;
     cfg.crf = (int)crf;
+    cfg.x264_preset = x264_preset;
     cfg.version = vpt_version_string();
     cfg.progress = !log_is_quiet();
     GenDataReport rep;

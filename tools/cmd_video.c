@@ -69,27 +69,30 @@ static int video_decode(int argc, char **argv) {
 }
 
 static int video_synth(int argc, char **argv) {
-    const char *size = "640x360", *codec = NULL;
+    const char *size = "640x360", *codec = NULL, *preset = NULL;
     long long frames = 200, crf = 23;
     const CliOption opts[] = {
         {"--size", CLI_STRING, &size, "WxH", "frame size (default 640x360)", 0, 0},
         {"--frames", CLI_INT, &frames, "N", "frames (default 200)", 1, 1e9},
         {"--crf", CLI_INT, &crf, "C", "x264 CRF 0..51 (default 23)", 0, 51},
         {"--codec", CLI_STRING, &codec, "C", "libx264 (default) or mpeg4", 0, 0},
+        {"--preset", CLI_STRING, &preset, "P", "x264 preset (default " VIDEO_DEFAULT_PRESET ")", 0,
+         0},
     };
     const CliSpec spec = {"video synth",
-                          "OUT.mp4 [--size WxH] [--frames N] [--crf C]",
+                          "OUT.mp4 [--size WxH] [--frames N] [--crf C] [--preset P]",
                           "encode a synthetic moving pattern (20 fps MP4)",
                           opts,
-                          4,
+                          5,
                           1,
                           1,
                           "OUT"};
     const char *pos[1];
     int rc = cli_parse(&spec, argc, argv, pos, NULL);
     if (rc != CLI_OK) return cli_exit_code(rc);
-    VideoEncoderOptions o = {.crf = (int)crf, .codec = codec};
+    VideoEncoderOptions o = {.crf = (int)crf, .codec = codec, .preset = preset};
     if (cli_parse_size("video synth", "--size", size, &o.width, &o.height) != 0) return 2;
+    if (cli_parse_preset("video synth", "--preset", preset) != 0) return 2;
     VideoEncoder *e = NULL;
     Status st = video_encoder_open(&e, pos[0], &o);
     if (st != STATUS_OK) return status_exit_code(st);
@@ -115,8 +118,9 @@ static int video_synth(int argc, char **argv) {
 }
 
 int cmd_video(int argc, char **argv) {
-    const char *usage = "usage: vpt video decode FILE [--size WxH] [--png-dir DIR]\n"
-                        "       vpt video synth OUT.mp4 [--size WxH] [--frames N] [--crf C]\n";
+    const char *usage =
+        "usage: vpt video decode FILE [--size WxH] [--png-dir DIR]\n"
+        "       vpt video synth OUT.mp4 [--size WxH] [--frames N] [--crf C] [--preset P]\n";
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -1,6 +1,7 @@
 /* codec.h: MP4 recording (encoder) and streaming decoding of anything FFmpeg reads (decoder).
  *
- * Encoder: RGB24 frames in, MP4 out: H.264 (libx264) yuv420p at a constant frame rate (20 fps
+ * Encoder: RGB24 frames in, MP4 out: H.264 (libx264, preset VIDEO_DEFAULT_PRESET unless told)
+ * yuv420p (BT.601 limited range, converted by video/yuv.h) at a constant frame rate (20 fps
  * by default), CRF rate control; when libx264 is missing it falls back to MPEG-4 part 2 with a
  * warning. The MP4 is fragmented (a moof+mdat every VIDEO_FRAGMENT_FRAMES frames, flushed to the
  * file at once) and the encoder has no more than a few frames of delay, so a process killed
@@ -26,19 +27,29 @@
 #define VIDEO_FPS 20
 /* Fragment length of recordings: one second. */
 #define VIDEO_FRAGMENT_FRAMES 20
+/* x264 preset when VideoEncoderOptions.preset is NULL (docs/video.md has the measurements). */
+#define VIDEO_DEFAULT_PRESET "ultrafast"
+/* The preset names x264 accepts, fastest first (for messages). */
+#define VIDEO_PRESET_NAMES                                                                         \
+    "ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo"
 
 typedef struct VideoEncoderOptions {
-    int width, height; /* frame size in pixels, even (yuv420p); odd sizes are refused */
-    int fps;           /* 0 means VIDEO_FPS */
-    int crf;           /* 0..51, lower is better; < 0 means the default 23 */
-    int threads;       /* encoder threads; 0 means 1 (one core) */
-    const char *codec; /* NULL: libx264 with MPEG-4 fallback; "mpeg4" forces the fallback */
+    int width, height;  /* frame size in pixels, even (yuv420p); odd sizes are refused */
+    int fps;            /* 0 means VIDEO_FPS */
+    int crf;            /* 0..51, lower is better; < 0 means the default 23 */
+    int threads;        /* encoder threads; 0 means 1 (one core) */
+    const char *codec;  /* NULL: libx264 with MPEG-4 fallback; "mpeg4" forces the fallback */
+    const char *preset; /* x264 preset (VIDEO_PRESET_NAMES); NULL: VIDEO_DEFAULT_PRESET. A name
+                           x264 lacks is refused. The MPEG-4 fallback ignores it */
 } VideoEncoderOptions;
 
 typedef struct VideoEncoder VideoEncoder;
 
+/* 1 if `name` is an x264 preset (one of VIDEO_PRESET_NAMES), else 0. */
+int video_preset_valid(const char *name);
+
 /* Creates/truncates `path` and writes the header. On failure *out is NULL and the partial file
- * is removed. */
+ * is removed; bad options (size, crf, preset) are refused before the file is created. */
 Status video_encoder_open(VideoEncoder **out, const char *path, const VideoEncoderOptions *opt);
 /* rgb: (height, width, 3) with rows of `stride` bytes. */
 Status video_encoder_push(VideoEncoder *enc, const uint8_t *rgb, int stride);

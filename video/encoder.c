@@ -4,11 +4,15 @@
  * frames; movflags frag_keyframe makes each keyframe start a fragment, and the muxer writes the
  * previous fragment when that keyframe arrives, after which we flush the AVIOContext to the
  * file. x264 runs without B-frames and lookahead (encoder delay 0 frames), so at any moment the
- * file on disk holds every frame up to the last keyframe: at most 19 frames (< 1 s) are lost. */
+ * file on disk holds every frame up to the last keyframe: at most 19 frames (< 1 s) are lost.
+ * These settings are forced on top of whichever x264 preset is chosen (tested per preset).
+ *
+ * Colour: each pushed RGB frame is converted by video/yuv.h (BT.601 limited range, 2x2 mean
+ * chroma) straight into the AVFrame's planes; no libswscale on this path (5x cheaper, measured
+ * in docs/video.md). */
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
-#include <libswscale/swscale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +21,7 @@
 #include "core/log.h"
 #include "video/codec.h"
 #include "video/resize_internal.h"
+#include "video/yuv.h"
 
 struct VideoEncoder {
     AVFormatContext *fmt;
@@ -24,11 +29,19 @@ struct VideoEncoder {
     AVStream *st;
     AVFrame *frame;
     AVPacket *pkt;
-    struct SwsContext *sws;
     int64_t frames;
     int width, height;
     char *path;
 };
+
+int video_preset_valid(const char *name) {
+    static const char *const names[] = {"ultrafast", "superfast", "veryfast", "faster",
+                                        "fast",      "medium",    "slow",     "slower",
+                                        "veryslow",  "placebo"};
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return 1;
+    return 0;
+}
 
 static void av_err(const char *path, const char *what, int err) {
     char buf[AV_ERROR_MAX_STRING_SIZE];
@@ -73,7 +86,7 @@ static Status setup_codec(VideoEncoder *e, const AVCodec *codec, const VideoEnco
         char crf_s[16];
         snprintf(crf_s, sizeof crf_s, "%d", crf);
         av_dict_set(&d, "crf", crf_s, 0);
-        av_dict_set(&d, "preset", "veryfast", 0);
+        av_dict_set(&d, "preset", opt->preset ? opt->preset : VIDEO_DEFAULT_PRESET, 0);
         /* No lookahead, no B-frames, no sliced/frame threads: zero frames of encoder delay. */
         av_dict_set(&d, "x264-params",
                     "rc-lookahead=0:sync-lookahead=0:bframes=0:scenecut=0:mbtree=0", 0);
@@ -132,6 +145,11 @@ Status video_encoder_open(VideoEncoder **out, const char *path, const VideoEncod
         LOG_ERROR("video", "%s: crf %d: expected 0..51", path, opt->crf);
         return STATUS_INVALID_ARGUMENT;
     }
+    if (opt->preset && !video_preset_valid(opt->preset)) {
+        LOG_ERROR("video", "%s: x264 preset '%s': expected one of %s", path, opt->preset,
+                  VIDEO_PRESET_NAMES);
+        return STATUS_INVALID_ARGUMENT;
+    }
     video_ffmpeg_log_init();
     VideoEncoder *e = mem_calloc(1, sizeof *e);
     e->path = mem_strdup(path);
@@ -156,10 +174,6 @@ Status video_encoder_open(VideoEncoder **out, const char *path, const VideoEncod
         e->frame->height = e->height;
         if (av_frame_get_buffer(e->frame, 0) < 0) st = STATUS_NO_MEMORY;
         e->pkt = av_packet_alloc();
-        e->sws =
-            sws_getContext(e->width, e->height, AV_PIX_FMT_RGB24, e->width, e->height,
-                           AV_PIX_FMT_YUV420P, SWS_BILINEAR | SWS_ACCURATE_RND, NULL, NULL, NULL);
-        if (!e->sws) st = STATUS_INTERNAL;
     }
     if (st != STATUS_OK) {
         int created = e->fmt && e->fmt->pb;
@@ -202,9 +216,10 @@ static Status encode_and_write(VideoEncoder *e, AVFrame *frame) {
 Status video_encoder_push(VideoEncoder *e, const uint8_t *rgb, int stride) {
     ASSERT(e && rgb && stride >= e->width * 3);
     if (av_frame_make_writable(e->frame) < 0) return STATUS_NO_MEMORY;
-    const uint8_t *src[4] = {rgb, NULL, NULL, NULL};
-    int src_stride[4] = {stride, 0, 0, 0};
-    sws_scale(e->sws, src, src_stride, 0, e->height, e->frame->data, e->frame->linesize);
+    AVFrame *f = e->frame;
+    ASSERT(f->linesize[1] == f->linesize[2]);
+    video_rgb_to_yuv420p(f->data[0], f->linesize[0], f->data[1], f->data[2], f->linesize[1], rgb,
+                         stride, e->width, e->height);
     e->frame->pts = e->frames;
     e->frame->pict_type = AV_PICTURE_TYPE_NONE;
     Status st = encode_and_write(e, e->frame);
@@ -244,7 +259,6 @@ void video_encoder_destroy(VideoEncoder *e) {
     avcodec_free_context(&e->ctx);
     av_frame_free(&e->frame);
     av_packet_free(&e->pkt);
-    sws_freeContext(e->sws);
     mem_free(e->path);
     mem_free(e);
 }

@@ -51,7 +51,7 @@ static void write_episode(const char *dir, const char *jsonl_dir, int ep, Rng *r
     snprintf(mp4, sizeof mp4, "%s/ep%d.mp4", dir, ep);
     snprintf(jsonl, sizeof jsonl, "%s/ep%d.jsonl", jsonl_dir, ep);
     snprintf(opt, sizeof opt, "%s/ep%d-options.json", dir, ep);
-    VideoEncoderOptions eo = {S, S, 0, 4, 1, NULL};
+    VideoEncoderOptions eo = {S, S, 0, 4, 1, NULL, NULL};
     VideoEncoder *enc = NULL;
     VideoActionLogWriter *w = NULL;
     if (video_encoder_open(&enc, mp4, &eo) != STATUS_OK ||
