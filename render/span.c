@@ -237,8 +237,142 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
 }
 #endif
 
+#ifdef SPAN_V4
+/* render_sky_color_memo for 16 RAY_SKY rays at a time: the same float (and, for the clouds,
+ * double) operations in the same order, lane by lane; the cloud cells are looked up one by
+ * one (with the memo: neighbouring rays mostly share a cell). */
+static void sky_colors_v4(const FrameCtx *fc, Span *sp) {
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f),
+                 half = _mm512_set1_ps(0.5f);
+    const __m512 s0 = _mm512_set1_ps(fc->sun_dir[0]), s1 = _mm512_set1_ps(fc->sun_dir[1]),
+                 ns1 = _mm512_set1_ps(-fc->sun_dir[1]);
+    const __m512i sign = _mm512_set1_epi32(0x7FFFFFFF);
+    const float eye_y = (float)fc->ecy + fc->ey;
+    const int stars = fc->daylight < 0.6f, clouds = eye_y < CLOUD_Y;
+    const float st = (0.6f - fc->daylight) / 0.6f * 200.0f, cv = 60.0f + 195.0f * fc->daylight;
+    const double ax = (double)fc->ecx + fc->ex, az = (double)fc->ecz + fc->ez,
+                 drift = 0.03 * (double)fc->sc->tick;
+    SkyMemo memo = {0, 0, 0, 0};
+    for (int j = 0; j < sp->ns; j += 16) {
+        __mmask16 m = sp->ns - j >= 16 ? 0xFFFF : (__mmask16)((1u << (sp->ns - j)) - 1);
+        __m512i pix = _mm512_maskz_loadu_epi32(m, sp->s_pix + j);
+        __m512 dx = _mm512_mask_i32gather_ps(zero, m, pix, sp->dx, 4);
+        __m512 dy = _mm512_mask_i32gather_ps(zero, m, pix, sp->dy, 4);
+        __m512 dz = _mm512_mask_i32gather_ps(zero, m, pix, sp->dz, 4);
+        /* the gradient: above the horizon by sqrt(e), below darker */
+        __mmask16 up = _mm512_cmp_ps_mask(dy, zero, _CMP_GE_OQ);
+        __m512 f = _mm512_sqrt_ps(_mm512_max_ps(dy, zero));
+        __m512 below = _mm512_add_ps(one, _mm512_mul_ps(dy, half));
+        __m512 col[3];
+        for (int k = 0; k < 3; k++) {
+            __m512 hor = _mm512_set1_ps(fc->sky_horizon[k]);
+            __m512 dz_h = _mm512_set1_ps(fc->sky_zenith[k] - fc->sky_horizon[k]);
+            col[k] = _mm512_mask_blend_ps(up, _mm512_mul_ps(hor, below),
+                                          _mm512_add_ps(hor, _mm512_mul_ps(dz_h, f)));
+        }
+        /* square sun and moon */
+        __m512 c = _mm512_add_ps(_mm512_mul_ps(dx, s0), _mm512_mul_ps(dy, s1));
+        __m512 b = _mm512_add_ps(_mm512_mul_ps(dx, ns1), _mm512_mul_ps(dy, s0));
+        __m512 fa = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(dz), sign));
+        __m512 fb = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(b), sign));
+        __m512 ks = _mm512_mul_ps(_mm512_set1_ps(0.05f), c);
+        __mmask16 sun = _mm512_cmp_ps_mask(c, zero, _CMP_GT_OQ);
+        sun = _mm512_mask_cmp_ps_mask(sun, fa, ks, _CMP_LT_OQ);
+        sun = _mm512_mask_cmp_ps_mask(sun, fb, ks, _CMP_LT_OQ);
+        __m512 nc = _mm512_sub_ps(zero, c);
+        __m512 km = _mm512_mul_ps(_mm512_set1_ps(0.035f), nc);
+        __mmask16 moon = _mm512_mask_cmp_ps_mask((__mmask16)~sun, c, zero, _CMP_LT_OQ);
+        moon = _mm512_mask_cmp_ps_mask(moon, fa, km, _CMP_LT_OQ);
+        moon = _mm512_mask_cmp_ps_mask(moon, fb, km, _CMP_LT_OQ);
+        static const float SUN[3] = {255, 250, 210}, MOON[3] = {220, 224, 235};
+        for (int k = 0; k < 3; k++) {
+            col[k] = _mm512_mask_mov_ps(col[k], sun, _mm512_set1_ps(SUN[k]));
+            col[k] = _mm512_mask_mov_ps(col[k], moon, _mm512_set1_ps(MOON[k]));
+        }
+        /* stars: a hash of the direction quantised on a fine grid */
+        __mmask16 sky = m & (__mmask16) ~(sun | moon);
+        if (stars) {
+            __mmask16 hi = _mm512_mask_cmp_ps_mask(sky, dy, _mm512_set1_ps(0.05f), _CMP_GT_OQ);
+            if (hi) {
+                const __m512 k180 = _mm512_set1_ps(180.0f);
+                __m512i qx = _mm512_cvttps_epi32(_mm512_floor_ps(_mm512_mul_ps(dx, k180)));
+                __m512i qy = _mm512_cvttps_epi32(_mm512_floor_ps(_mm512_mul_ps(dy, k180)));
+                __m512i qz = _mm512_cvttps_epi32(_mm512_floor_ps(_mm512_mul_ps(dz, k180)));
+                __m512i h = _mm512_xor_si512(
+                    _mm512_xor_si512(_mm512_mullo_epi32(qx, _mm512_set1_epi32(73856093)),
+                                     _mm512_mullo_epi32(qy, _mm512_set1_epi32(19349663))),
+                    _mm512_mullo_epi32(qz, _mm512_set1_epi32(83492791)));
+                h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 13));
+                h = _mm512_mullo_epi32(h, _mm512_set1_epi32((int)0x5bd1e995u));
+                h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 15));
+                /* h % 1000 < 4, in doubles (exact: h < 2^32) */
+                __mmask16 star = 0;
+                for (int half_i = 0; half_i < 2; half_i++) {
+                    __m256i h8 =
+                        half_i ? _mm512_extracti64x4_epi64(h, 1) : _mm512_castsi512_si256(h);
+                    __m512d hd = _mm512_cvtepu32_pd(h8);
+                    __m512d q = _mm512_floor_pd(_mm512_div_pd(hd, _mm512_set1_pd(1000.0)));
+                    __m512d r = _mm512_sub_pd(hd, _mm512_mul_pd(q, _mm512_set1_pd(1000.0)));
+                    __mmask8 lt = _mm512_cmp_pd_mask(r, _mm512_set1_pd(4.0), _CMP_LT_OQ);
+                    star |= (__mmask16)((unsigned)lt << (8 * half_i));
+                }
+                star &= hi;
+                for (int k = 0; k < 3; k++)
+                    col[k] = _mm512_mask_max_ps(col[k], star, col[k], _mm512_set1_ps(st));
+            }
+        }
+        /* clouds: where the ray meets the layer, the cell of that point */
+        __mmask16 cl =
+            clouds ? _mm512_mask_cmp_ps_mask(m, dy, _mm512_set1_ps(0.02f), _CMP_GT_OQ) : 0;
+        __m512 t = _mm512_div_ps(_mm512_set1_ps(CLOUD_Y - eye_y), dy);
+        cl = _mm512_mask_cmp_ps_mask(cl, t, _mm512_set1_ps(600.0f), _CMP_LE_OQ);
+        if (cl) {
+            int64_t cxs[16], czs[16];
+            __m512 px = _mm512_mul_ps(dx, t), pz = _mm512_mul_ps(dz, t);
+            for (int half_i = 0; half_i < 2; half_i++) {
+                __m256 px8 = half_i ? _mm512_extractf32x8_ps(px, 1) : _mm512_castps512_ps256(px);
+                __m256 pz8 = half_i ? _mm512_extractf32x8_ps(pz, 1) : _mm512_castps512_ps256(pz);
+                __m512d x = _mm512_add_pd(_mm512_add_pd(_mm512_set1_pd(ax), _mm512_cvtps_pd(px8)),
+                                          _mm512_set1_pd(drift));
+                __m512d z = _mm512_add_pd(_mm512_set1_pd(az), _mm512_cvtps_pd(pz8));
+                const __m512d cell = _mm512_set1_pd((double)CLOUD_CELL);
+                _mm512_storeu_si512(cxs + 8 * half_i,
+                                    _mm512_cvttpd_epi64(_mm512_floor_pd(_mm512_div_pd(x, cell))));
+                _mm512_storeu_si512(czs + 8 * half_i,
+                                    _mm512_cvttpd_epi64(_mm512_floor_pd(_mm512_div_pd(z, cell))));
+            }
+            __mmask16 cloudy = 0;
+            for (unsigned mm = cl; mm; mm &= mm - 1) {
+                int l = __builtin_ctz(mm);
+                if (!memo.valid || memo.cx != cxs[l] || memo.cz != czs[l]) {
+                    memo.valid = 1, memo.cx = cxs[l], memo.cz = czs[l];
+                    memo.cloudy = render_cloud_cell(cxs[l], czs[l]);
+                }
+                if (memo.cloudy) cloudy |= (__mmask16)(1u << l);
+            }
+            if (cloudy) {
+                __m512 a =
+                    _mm512_mul_ps(_mm512_set1_ps(0.8f),
+                                  _mm512_sub_ps(one, _mm512_div_ps(t, _mm512_set1_ps(600.0f))));
+                __m512 v = _mm512_set1_ps(cv);
+                for (int k = 0; k < 3; k++)
+                    col[k] = _mm512_mask_add_ps(col[k], cloudy, col[k],
+                                                _mm512_mul_ps(_mm512_sub_ps(v, col[k]), a));
+            }
+        }
+        _mm512_mask_i32scatter_ps(sp->r, m, pix, col[0], 4);
+        _mm512_mask_i32scatter_ps(sp->g, m, pix, col[1], 4);
+        _mm512_mask_i32scatter_ps(sp->b, m, pix, col[2], 4);
+    }
+}
+#endif
+
 /* The RAY_SKY rays: the sky's colour (no fog, no water on their way). */
 static void sky_colors(const FrameCtx *fc, Span *sp) {
+#ifdef SPAN_V4
+    sky_colors_v4(fc, sp);
+    return;
+#endif
     SkyMemo memo = {0, 0, 0, 0};
     for (int j = 0; j < sp->ns; j++) {
         int i = sp->s_pix[j];

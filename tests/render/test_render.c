@@ -400,6 +400,19 @@ static void test_simd_walk_matches_scalar(void) {
             snprintf(what, sizeof what, "synth yaw %d pitch %d", yaw, pitch);
             used += simd_frames_match(scalar, sc, what);
         }
+    /* the sky alone: the sun at noon and the moon at midnight straight above, the sun low at
+     * dawn and dusk, the stars, clouds drifting with the tick */
+    static const int SKY[][3] = {{6000, 0, -89},  {18000, 0, -89},  {100, 270, -5},
+                                 {11900, 90, -5}, {18000, 45, -40}, {6000, 30, -35}};
+    for (int i = 0; i < 6; i++) {
+        scenes_synth(sc, 0.5, 67.6, -3.5, (float)SKY[i][1], (float)SKY[i][2], SKY[i][0]);
+        for (int tick = 0; tick < 3; tick++) {
+            sc->tick = 977 * tick;
+            snprintf(what, sizeof what, "sky tod %d yaw %d pitch %d tick %d", SKY[i][0], SKY[i][1],
+                     SKY[i][2], sc->tick);
+            used += simd_frames_match(scalar, sc, what);
+        }
+    }
     WorldPreset p;
     preset_init_default(&p);
     Env *env = env_create(&p, 7);
