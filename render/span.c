@@ -408,19 +408,23 @@ static void entity_end(const FrameCtx *fc, Span *sp, int i) {
  * ent_hit). */
 static void span_entities(FrameCtx *fc, Span *sp) {
     const int n = sp->n;
-    uint8_t boxes[FRAME_MAX_BOXES]; /* the boxes whose screen rows include row `row` */
-    int n_boxes = 0, row = -1;
+    uint8_t boxes[FRAME_MAX_BOXES];             /* the boxes whose screen rows include row `row` */
+    int n_boxes = 0, row = -1, x0 = 0, x1 = -1; /* [x0, x1]: the row's boxes' columns */
     _Static_assert(FRAME_MAX_BOXES <= 256, "box indices are bytes");
     for (int i = 0; i < n; i++) sp->limit[i] = fc->max_dist, sp->ent[i] = 0;
     for (int i = 0; i < n && fc->n_boxes; i++) { /* rays that may meet an entity */
         if (sp->py[i] != row) {
             row = sp->py[i];
-            n_boxes = 0;
-            for (int b = 0; b < fc->n_boxes; b++)
-                if (row >= fc->boxes[b].sy0 && row <= fc->boxes[b].sy1)
-                    boxes[n_boxes++] = (uint8_t)b;
+            n_boxes = 0, x0 = INT32_MAX, x1 = INT32_MIN;
+            for (int b = 0; b < fc->n_boxes; b++) {
+                const FrameBox *fb = &fc->boxes[b];
+                if (row < fb->sy0 || row > fb->sy1) continue;
+                boxes[n_boxes++] = (uint8_t)b;
+                x0 = fb->sx0 < x0 ? fb->sx0 : x0;
+                x1 = fb->sx1 > x1 ? fb->sx1 : x1;
+            }
         }
-        if (!n_boxes) continue;
+        if (sp->px[i] < x0 || sp->px[i] > x1) continue; /* (no box covers the pixel) */
         Ray *ray = &sp->ray[i];
         render_ray_init(ray, sp->dx[i], sp->dy[i], sp->dz[i], sp->ix[i], sp->iy[i], sp->iz[i],
                         fc->max_dist, 0);
@@ -496,9 +500,9 @@ static void cache_store(const FrameCtx *fc, Span *sp) {
         size_t p = pixel_of(fc, sp, i);
         CacheEntry *e = &c->e[p];
         const RayHit *h = &sp->hit[i];
-        e->status = h->status == RAY_COLOR && h->stopped ? CACHE_COLOR : CACHE_TRACE;
-        c->cell[p] = (CacheCell){h->x, h->y, h->z};
-        e->t = h->t;
+        int kept = h->status == RAY_COLOR && h->stopped;
+        e->status = kept ? CACHE_COLOR : CACHE_TRACE;
+        if (kept) c->cell[p] = (CacheCell){h->x, h->y, h->z}, e->t = h->t;
         e->limit = sp->limit[i];
         e->ent = (uint8_t)sp->ent[i];
     }
@@ -525,9 +529,8 @@ static void cache_store(const FrameCtx *fc, Span *sp) {
  * they were, and a colour that render_trace finished on a block stands while the light, sky
  * and fog colours are the same and neither the last nor this frame's target is that block (or
  * the target is unchanged). */
-static inline int cache_reusable(const FrameCtx *fc, const RenderCache *c, size_t p, const Span *sp,
-                                 int i) {
-    const CacheEntry *e = &c->e[p];
+static inline int cache_reusable(const FrameCtx *fc, const RenderCache *c, size_t p,
+                                 const CacheEntry *e, const Span *sp, int i) {
     int st = e->status;
     if (st == CACHE_NONE || st == CACHE_TRACE) return 0;
     if (e->ent != (uint8_t)sp->ent[i] || memcmp(&e->limit, &sp->limit[i], 4) != 0) return 0;
@@ -558,7 +561,7 @@ static void span_trace_cached(FrameCtx *fc, Span *sp) {
     for (int i = 0; i < sp->n; i++) {
         size_t p = pixel_of(fc, sp, i);
         const CacheEntry *e = &c->e[p];
-        if (!cache_reusable(fc, c, p, sp, i)) {
+        if (!cache_reusable(fc, c, p, e, sp, i)) {
             cs->px[m] = sp->px[i], cs->py[m] = sp->py[i];
             cs->dx[m] = sp->dx[i], cs->dy[m] = sp->dy[i], cs->dz[m] = sp->dz[i];
             cs->ix[m] = sp->ix[i], cs->iy[m] = sp->iy[i], cs->iz[m] = sp->iz[i];
