@@ -50,6 +50,7 @@ typedef struct GenShared {
     const GenDataConfig *cfg;
     const Renderer *renderer;
     atomic_llong frames;
+    atomic_llong reused_frames, pixels, traced; /* the episodes' RenderCache statistics */
     atomic_int failed;
     Progress *progress;
     int64_t total_frames;
@@ -187,6 +188,9 @@ static Status record_episode(GenShared *sh, int index, int worker) {
     }
     RenderCacheStats cst;
     render_cache_stats(cache, &cst);
+    atomic_fetch_add(&sh->reused_frames, (long long)cst.reused_frames);
+    atomic_fetch_add(&sh->pixels, (long long)cst.pixels);
+    atomic_fetch_add(&sh->traced, (long long)cst.traced);
     LOG_DEBUG("agent", "episode %s: %lld of %lld frames reused rays; %.1f%% of pixels traced", name,
               (long long)cst.reused_frames, (long long)cst.frames,
               cst.pixels ? 100.0 * (double)cst.traced / (double)cst.pixels : 0.0);
@@ -218,7 +222,8 @@ Status gendata_run(const GenDataConfig *c, GenDataReport *rep) {
     if (st != STATUS_OK) return st;
     double t0 = clock_now();
     Renderer *r = render_create(NULL);
-    GenShared sh = {c, r, 0, 0, NULL, (int64_t)c->episodes * c->episode_ticks};
+    GenShared sh = {
+        .cfg = c, .renderer = r, .total_frames = (int64_t)c->episodes * c->episode_ticks};
     if (c->progress) sh.progress = progress_create("gen-data", (double)sh.total_frames, "frames");
     int jobs = c->jobs > 0 ? c->jobs : pool_cpu_count();
     if (jobs > c->episodes) jobs = c->episodes;
@@ -238,6 +243,9 @@ Status gendata_run(const GenDataConfig *c, GenDataReport *rep) {
     }
     rep->episodes = c->episodes;
     rep->frames = atomic_load(&sh.frames);
+    rep->reused_frames = atomic_load(&sh.reused_frames);
+    rep->pixels = atomic_load(&sh.pixels);
+    rep->traced = atomic_load(&sh.traced);
     rep->seconds = clock_now() - t0;
     render_destroy(r);
     return st;

@@ -44,7 +44,9 @@ typedef struct GenDataConfig {
 typedef struct GenDataReport {
     int episodes;
     int64_t frames;
-    double seconds; /* wall time */
+    double seconds;         /* wall time */
+    int64_t reused_frames;  /* frames that kept the last frame's rays (RenderCache) */
+    int64_t pixels, traced; /* world pixels drawn, and of them traced */
 } GenDataReport;
 
 Status gendata_run(const GenDataConfig *cfg, GenDataReport *rep);

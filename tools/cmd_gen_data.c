@@ -31,9 +31,12 @@ static int load_world(const char *world, char *wpath, size_t n, WorldPreset *pre
 static void print_report(const GenDataReport *rep, const GenDataConfig *cfg, int jobs) {
     double video_s = rep->frames / 20.0;
     printf("{\"episodes\": %d, \"frames\": %lld, \"hours\": %.4f, \"seconds\": %.2f, "
-           "\"realtime_factor\": %.2f, \"jobs\": %d, \"size\": \"%dx%d\"}\n",
+           "\"realtime_factor\": %.2f, \"jobs\": %d, \"size\": \"%dx%d\", "
+           "\"frames_reusing_rays\": %.3f, \"pixels_traced\": %.3f}\n",
            rep->episodes, (long long)rep->frames, video_s / 3600.0, rep->seconds,
-           rep->seconds > 0 ? video_s / rep->seconds : 0.0, jobs, cfg->width, cfg->height);
+           rep->seconds > 0 ? video_s / rep->seconds : 0.0, jobs, cfg->width, cfg->height,
+           rep->frames > 0 ? (double)rep->reused_frames / (double)rep->frames : 0.0,
+           rep->pixels > 0 ? (double)rep->traced / (double)rep->pixels : 0.0);
 }
 
 int cmd_gen_data(int argc, char **argv) {

@@ -286,9 +286,10 @@ static double psnr(const uint8_t *a, const uint8_t *b, size_t n) {
     return 10.0 * log10(255.0 * 255.0 * n / se);
 }
 
-/* gen-data episodes: the recorded actions, replayed through the sim and renderer, reproduce
- * the recorded raw frames bit for bit (frames hash), the final state hash, and the decoded
- * video within codec error; `vpt replay` reports the same final hash. */
+/* gen-data episodes (drawn through a RenderCache): the recorded actions, replayed through the
+ * sim and the plain renderer, reproduce the recorded raw frames bit for bit (frames hash), the
+ * final state hash, and the decoded video within codec error; `vpt replay` reports the same
+ * final hash. */
 static void test_gendata_replays_bit_identically(void) {
     char dir[] = "/tmp/vpt_agent_gd_XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
@@ -319,6 +320,10 @@ static void test_gendata_replays_bit_identically(void) {
     GenDataReport rep;
     CHECK(gendata_run(&cfg, &rep) == STATUS_OK);
     CHECK_EQ_INT(rep.frames, 240);
+    /* the frames went through the RenderCache (the replays below render without it) */
+    CHECK_MSG(rep.reused_frames > 0 && rep.traced < rep.pixels,
+              "%lld frames reused rays, %lld of %lld pixels traced", (long long)rep.reused_frames,
+              (long long)rep.traced, (long long)rep.pixels);
     char mpath[700];
     snprintf(mpath, sizeof mpath, "%s/manifest.jsonl", out);
     CHECK(fs_exists(mpath));
