@@ -26,6 +26,7 @@
 typedef struct Watched {
     Env *env;
     Agent *agent;
+    RenderCache *cache; /* its observations, frame after frame */
     uint8_t obs[OBS * OBS * 3];
     Action last;
     AgentInfo info;
@@ -44,6 +45,12 @@ typedef struct Watch {
     Renderer *obs_r; /* canonical 16:9 observations */
 } Watch;
 
+static void watched_free(Watched *x) {
+    env_destroy(x->env);
+    agent_destroy(x->agent);
+    render_cache_destroy(x->cache);
+}
+
 static int watched_start(Watch *w, int i, uint64_t seed) {
     Watched *x = &w->a[i];
     GameOptions g = *w->g;
@@ -51,7 +58,9 @@ static int watched_start(Watch *w, int i, uint64_t seed) {
     g.seed_given = 1;
     env_destroy(x->env);
     agent_destroy(x->agent);
+    RenderCache *cache = x->cache ? x->cache : render_cache_create();
     memset(x, 0, sizeof *x);
+    x->cache = cache;
     x->env = window_open_env(&g);
     if (!x->env) return 0;
     x->agent = agent_create(w->policy, seed);
@@ -64,7 +73,7 @@ static int watched_start(Watch *w, int i, uint64_t seed) {
 }
 
 static void watched_step(Watch *w, Watched *x) {
-    render_frame(w->obs_r, x->env, x->obs, OBS, OBS);
+    render_frame_cached(w->obs_r, x->cache, x->env, x->obs, OBS, OBS);
     agent_act(x->agent, x->env, x->obs, OBS, OBS, &x->last, &x->info);
     StepResult res = env_step(x->env, &x->last);
     x->reward += res.reward;
@@ -159,7 +168,7 @@ int window_watch(const WindowOptions *wo, const GameOptions *g, const char *poli
     for (int i = 0; i < w->n && ok; i++) ok = watched_start(w, i, w->seed + (uint64_t)i);
     WindowApp *app = ok ? app_create(wo) : NULL;
     if (!app) {
-        for (int i = 0; i < w->n; i++) env_destroy(w->a[i].env), agent_destroy(w->a[i].agent);
+        for (int i = 0; i < w->n; i++) watched_free(&w->a[i]);
         render_destroy(w->obs_r);
         mem_free(w);
         return 1;
@@ -232,7 +241,7 @@ int window_watch(const WindowOptions *wo, const GameOptions *g, const char *poli
         app_swap(app);
     }
     LOG_INFO("window", "watch: %lld ticks of %d agent(s)", ticks, w->n);
-    for (int i = 0; i < w->n; i++) env_destroy(w->a[i].env), agent_destroy(w->a[i].agent);
+    for (int i = 0; i < w->n; i++) watched_free(&w->a[i]);
     mem_free(tiles);
     mem_free(tile);
     mem_free(panel);
