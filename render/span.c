@@ -406,7 +406,17 @@ static void entity_end(const FrameCtx *fc, Span *sp, int i) {
 
 /* The entity pass: each ray's t_limit and ent_hit (sp->limit, sp->ent; sp->ray[i] set where
  * ent_hit). */
+#ifdef SPAN_V4
+static void span_entities_v4(FrameCtx *fc, Span *sp);
+#endif
+
 static void span_entities(FrameCtx *fc, Span *sp) {
+#ifdef SPAN_V4
+    if (fc->n_boxes) {
+        span_entities_v4(fc, sp);
+        return;
+    }
+#endif
     const int n = sp->n;
     uint8_t boxes[FRAME_MAX_BOXES];             /* the boxes whose screen rows include row `row` */
     int n_boxes = 0, row = -1, x0 = 0, x1 = -1; /* [x0, x1]: the row's boxes' columns */
@@ -433,6 +443,175 @@ static void span_entities(FrameCtx *fc, Span *sp) {
         sp->ent[i] = ray->ent_hit;
     }
 }
+
+#ifdef SPAN_V4
+/* span_entities with 16 rays at a time per box: render_trace_entities' float operations in the
+ * same order, lane by lane. Boxes are taken in order and each ray meets them in that order,
+ * as the scalar pass does; a box is tested only on the span's rays inside its screen
+ * rectangle. */
+static void span_entities_v4(FrameCtx *fc, Span *sp) {
+    const int n = sp->n;
+    float ecr[SPAN], ecg[SPAN], ecb[SPAN]; /* the entity colour where ent */
+    for (int i = 0; i < n; i++) sp->limit[i] = fc->max_dist, sp->ent[i] = 0;
+    const Texel *base = &fc->r->tex->tex[0][0];
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f),
+                 big = _mm512_set1_ps(RENDER_BIG), nbig = _mm512_set1_ps(-RENDER_BIG);
+    const __m512i izero = _mm512_setzero_si512();
+    const __m512i absmask = _mm512_set1_epi32(0x7FFFFFFF);
+    for (int bi = 0; bi < fc->n_boxes; bi++) {
+        const FrameBox *b = &fc->boxes[bi];
+        int32_t idx[SPAN + 16];
+        int m = 0;
+        const __m512i sx0 = _mm512_set1_epi32(b->sx0), sx1 = _mm512_set1_epi32(b->sx1),
+                      sy0 = _mm512_set1_epi32(b->sy0), sy1 = _mm512_set1_epi32(b->sy1);
+        const __m512i iota =
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        for (int i = 0; i < n; i += 16) {
+            __mmask16 v = n - i >= 16 ? 0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+            __m512i px = _mm512_maskz_loadu_epi32(v, sp->px + i),
+                    py = _mm512_maskz_loadu_epi32(v, sp->py + i);
+            v = _mm512_mask_cmpge_epi32_mask(v, px, sx0);
+            v = _mm512_mask_cmple_epi32_mask(v, px, sx1);
+            v = _mm512_mask_cmpge_epi32_mask(v, py, sy0);
+            v = _mm512_mask_cmple_epi32_mask(v, py, sy1);
+            _mm512_storeu_si512(idx + m, _mm512_maskz_compress_epi32(
+                                             v, _mm512_add_epi32(iota, _mm512_set1_epi32(i))));
+            m += __builtin_popcount(v);
+        }
+        if (!m) continue;
+        /* the box's constants, as render_trace_entities computes them */
+        float wx = fc->ex - b->px, wy = fc->ey - b->py, wz = fc->ez - b->pz;
+        float o[3] = {b->c * wx - b->s * wz, wy, b->s * wx + b->c * wz};
+        int32_t foff[16] = {0};
+        int has = 0;
+        for (int f = 0; f < 6; f++)
+            if (b->face[f]) foff[f] = (int32_t)(b->face[f] - base), has |= 1 << f;
+        const __m512i vfoff = _mm512_loadu_si512(foff);
+        float size = fmaxf(b->hi[0] - b->lo[0], b->hi[1] - b->lo[1]);
+        const __m512 vsz = _mm512_set1_ps(fmaxf(size, 0.1f));
+        const __m512 bc = _mm512_set1_ps(b->c), bs = _mm512_set1_ps(b->s);
+        for (int j = 0; j < m; j += 16) {
+            __mmask16 lm = m - j >= 16 ? 0xFFFF : (__mmask16)((1u << (m - j)) - 1);
+            __m512i ii = _mm512_maskz_loadu_epi32(lm, idx + j);
+            __m512 dx = _mm512_mask_i32gather_ps(zero, lm, ii, sp->dx, 4);
+            __m512 dy = _mm512_mask_i32gather_ps(zero, lm, ii, sp->dy, 4);
+            __m512 dz = _mm512_mask_i32gather_ps(zero, lm, ii, sp->dz, 4);
+            __m512 lim = _mm512_mask_i32gather_ps(zero, lm, ii, sp->limit, 4);
+            __m512 l[3] = {_mm512_sub_ps(_mm512_mul_ps(bc, dx), _mm512_mul_ps(bs, dz)), dy,
+                           _mm512_add_ps(_mm512_mul_ps(bs, dx), _mm512_mul_ps(bc, dz))};
+            __m512 t0 = nbig, t1 = big;
+            __m512i face = _mm512_set1_epi32(-1);
+            for (int k = 0; k < 3; k++) {
+                __m512 al =
+                    _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(l[k]), absmask));
+                __mmask16 par = _mm512_cmp_ps_mask(al, _mm512_set1_ps(1e-9f), _CMP_LT_OQ);
+                if (o[k] < b->lo[k] || o[k] > b->hi[k]) t0 = _mm512_mask_mov_ps(t0, par, big);
+                __mmask16 np = lm & (__mmask16)~par;
+                __m512 inv = _mm512_div_ps(one, l[k]);
+                __m512 ta = _mm512_mul_ps(_mm512_set1_ps(b->lo[k] - o[k]), inv);
+                __m512 tb = _mm512_mul_ps(_mm512_set1_ps(b->hi[k] - o[k]), inv);
+                __mmask16 sw = _mm512_mask_cmp_ps_mask(np, ta, tb, _CMP_GT_OQ);
+                __m512 a2 = _mm512_mask_blend_ps(sw, ta, tb), b2 = _mm512_mask_blend_ps(sw, tb, ta);
+                __m512i fa = _mm512_mask_blend_epi32(sw, _mm512_set1_epi32(2 * k),
+                                                     _mm512_set1_epi32(2 * k + 1));
+                __mmask16 up = _mm512_mask_cmp_ps_mask(np, a2, t0, _CMP_GT_OQ);
+                t0 = _mm512_mask_mov_ps(t0, up, a2);
+                face = _mm512_mask_mov_epi32(face, up, fa);
+                __mmask16 dn = _mm512_mask_cmp_ps_mask(np, b2, t1, _CMP_LT_OQ);
+                t1 = _mm512_mask_mov_ps(t1, dn, b2);
+            }
+            /* t0 > t1 || t0 <= 0 || t0 >= t_limit || face < 0 || !b->face[face]: no hit */
+            __mmask16 hit = _mm512_mask_cmp_ps_mask(lm, t0, t1, _CMP_LE_OQ);
+            hit = _mm512_mask_cmp_ps_mask(hit, t0, zero, _CMP_GT_OQ);
+            hit = _mm512_mask_cmp_ps_mask(hit, t0, lim, _CMP_LT_OQ);
+            hit = _mm512_mask_cmpge_epi32_mask(hit, face, izero);
+            __m512i fbit = _mm512_sllv_epi32(_mm512_set1_epi32(1), _mm512_max_epi32(face, izero));
+            hit = _mm512_mask_test_epi32_mask(hit, fbit, _mm512_set1_epi32(has));
+            if (!hit) continue;
+            /* the texel: clamped box coordinates, face_uv, mip level, tex_sample */
+            __m512 f[3];
+            for (int k = 0; k < 3; k++) {
+                __m512 q =
+                    _mm512_sub_ps(_mm512_add_ps(_mm512_set1_ps(o[k]), _mm512_mul_ps(l[k], t0)),
+                                  _mm512_set1_ps(b->lo[k]));
+                q = _mm512_div_ps(q, _mm512_set1_ps(b->hi[k] - b->lo[k]));
+                q = _mm512_mask_mov_ps(q, _mm512_cmp_ps_mask(q, zero, _CMP_LT_OQ), zero);
+                f[k] =
+                    _mm512_mask_mov_ps(q, _mm512_cmp_ps_mask(q, _mm512_set1_ps(0.999f), _CMP_GT_OQ),
+                                       _mm512_set1_ps(0.999f));
+            }
+            /* face_uv: NX u=fz v=1-fy; PX u=1-fz v=1-fy; NZ u=1-fx v=1-fy; PZ u=fx v=1-fy;
+             * PY u=fx v=fz; NY u=fx v=1-fz */
+            __mmask16 is[6];
+            for (int q = 0; q < 6; q++) is[q] = _mm512_cmpeq_epi32_mask(face, _mm512_set1_epi32(q));
+            __m512 u = f[0];
+            u = _mm512_mask_mov_ps(u, is[RFACE_NX], f[2]);
+            u = _mm512_mask_mov_ps(u, is[RFACE_PX], _mm512_sub_ps(one, f[2]));
+            u = _mm512_mask_mov_ps(u, is[RFACE_NZ], _mm512_sub_ps(one, f[0]));
+            __m512 v = _mm512_sub_ps(one, f[1]);
+            v = _mm512_mask_mov_ps(v, is[RFACE_PY], f[2]);
+            v = _mm512_mask_mov_ps(v, is[RFACE_NY], _mm512_sub_ps(one, f[2]));
+            __m512 texels =
+                _mm512_mul_ps(_mm512_mul_ps(_mm512_div_ps(t0, vsz), _mm512_set1_ps(fc->pix_angle)),
+                              _mm512_set1_ps(16.0f));
+            __m512i level = izero;
+            for (int q = 1; q < TEX_LEVELS; q++)
+                level = _mm512_mask_add_epi32(
+                    level, _mm512_cmp_ps_mask(texels, _mm512_set1_ps((float)(1 << q)), _CMP_GE_OQ),
+                    level, _mm512_set1_epi32(1));
+            __m512i nn = _mm512_srlv_epi32(_mm512_set1_epi32(TEX_SIZE), level);
+            __m512 nf = _mm512_cvtepi32_ps(nn);
+            __m512i nm1 = _mm512_sub_epi32(nn, _mm512_set1_epi32(1));
+            __m512i tx = _mm512_cvttps_epi32(_mm512_mul_ps(u, nf));
+            __m512i ty = _mm512_cvttps_epi32(_mm512_mul_ps(v, nf));
+            tx = _mm512_min_epi32(_mm512_max_epi32(tx, izero), nm1);
+            ty = _mm512_min_epi32(_mm512_max_epi32(ty, izero), nm1);
+            const __m512i loff =
+                _mm512_setr_epi32(0, 256, 320, 336, 340, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            __m512i off = _mm512_add_epi32(_mm512_add_epi32(_mm512_permutexvar_epi32(face, vfoff),
+                                                            _mm512_permutexvar_epi32(level, loff)),
+                                           _mm512_add_epi32(_mm512_mullo_epi32(ty, nn), tx));
+            __m512i texel = _mm512_mask_i32gather_epi32(izero, hit, off, base, 4);
+            hit = _mm512_mask_cmpge_epu32_mask(hit, _mm512_srli_epi32(texel, 24),
+                                               _mm512_set1_epi32(128));
+            if (!hit) continue;
+            const __m512 shade =
+                _mm512_setr_ps(0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            __m512 s = _mm512_permutexvar_ps(face, shade);
+            const __m512i ff = _mm512_set1_epi32(0xFF);
+            __m512 cr =
+                _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(texel, ff)), s),
+                              _mm512_set1_ps(b->light[0]));
+            __m512 cg = _mm512_mul_ps(
+                _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(texel, 8), ff)),
+                              s),
+                _mm512_set1_ps(b->light[1]));
+            __m512 cb = _mm512_mul_ps(
+                _mm512_mul_ps(
+                    _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(texel, 16), ff)), s),
+                _mm512_set1_ps(b->light[2]));
+            if (b->tint_red) {
+                cr = _mm512_add_ps(_mm512_mul_ps(cr, _mm512_set1_ps(0.5f)), _mm512_set1_ps(128.0f));
+                cg = _mm512_mul_ps(cg, _mm512_set1_ps(0.5f));
+                cb = _mm512_mul_ps(cb, _mm512_set1_ps(0.5f));
+            }
+            _mm512_mask_i32scatter_ps(sp->limit, hit, ii, t0, 4);
+            _mm512_mask_i32scatter_epi32(sp->ent, hit, ii, _mm512_set1_epi32(1), 4);
+            _mm512_mask_i32scatter_ps(ecr, hit, ii, cr, 4);
+            _mm512_mask_i32scatter_ps(ecg, hit, ii, cg, 4);
+            _mm512_mask_i32scatter_ps(ecb, hit, ii, cb, 4);
+        }
+    }
+    /* the rays that met an entity, as render_trace_entities leaves them */
+    for (int i = 0; i < n; i++) {
+        if (!sp->ent[i]) continue;
+        Ray *ray = &sp->ray[i];
+        render_ray_init(ray, sp->dx[i], sp->dy[i], sp->dz[i], sp->ix[i], sp->iy[i], sp->iz[i],
+                        sp->limit[i], 1);
+        ray->ent_color[0] = ecr[i], ray->ent_color[1] = ecg[i], ray->ent_color[2] = ecb[i];
+    }
+}
+#endif
 
 /* Traces the span's rays (the SIMD walk when the frame qualifies) and sorts them by outcome:
  * RAY_BLOCK records (b_*), RAY_SKY pixels (s_pix), and the colour of the others (r, g, b), of

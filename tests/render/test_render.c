@@ -400,6 +400,18 @@ static void test_simd_walk_matches_scalar(void) {
             snprintf(what, sizeof what, "synth yaw %d pitch %d", yaw, pitch);
             used += simd_frames_match(scalar, sc, what);
         }
+    /* mobs (one hurt) and spinning items, from both sides and from above */
+    for (int pitch = 20; pitch <= 60; pitch += 20)
+        for (int age = 0; age < 4; age++) {
+            if (age < 3)
+                scenes_synth(sc, 0.5, synth_height(0, 17) + 2.6, 17.5, 180.0f, (float)pitch, 6000);
+            else
+                scenes_synth(sc, 0.5, synth_height(0, 9) + 2.6, 9.5, 0.0f, (float)pitch, 6000);
+            scenes_add_entities(sc);
+            for (int i = 0; i < sc->n_items; i++) sc->items[i].age += 7 * age;
+            snprintf(what, sizeof what, "entities pitch %d age %d", pitch, age);
+            used += simd_frames_match(scalar, sc, what);
+        }
     /* the sky alone: the sun at noon and the moon at midnight straight above, the sun low at
      * dawn and dusk, the stars, clouds drifting with the tick */
     static const int SKY[][3] = {{6000, 0, -89},  {18000, 0, -89},  {100, 270, -5},

@@ -42,7 +42,7 @@ void scenes_synth(RenderScene *sc, double x, double y, double z, float yaw, floa
     sc->selected = 1;
 }
 
-static void add_entities(RenderScene *sc) {
+void scenes_add_entities(RenderScene *sc) {
     sc->n_mobs = 4;
     for (int i = 0; i < 4; i++) {
         RenderMob *m = &sc->mobs[i];
@@ -88,7 +88,7 @@ static Env *build_scene(int i, RenderScene *sc) {
         return NULL;
     case 3: /* mobs and dropped items */
         scenes_synth(sc, 0.5, synth_height(0, 17) + 2.6, 17.5, 180.0f, 20.0f, 6000);
-        add_entities(sc);
+        scenes_add_entities(sc);
         return NULL;
     case 4:                                                      /* under water, air running out */
         scenes_synth(sc, -7.5, 60.8, -14.5, 160.0f, 5.0f, 6000); /* the lake's deepest part */
