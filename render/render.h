@@ -160,13 +160,15 @@ void render_scene_pool(const Renderer *r, ThreadPool *pool, const RenderScene *s
 
 /* Frame-to-frame reuse for a stream of frames of one view (a recording, an agent's
  * observations): a RenderCache keeps each pixel's ray outcome (which block face at which
- * distance, or the sky, or an entity) with what decided it. render_scene_cached gives exactly
- * render_scene's bytes; where the camera (eye, yaw, pitch, size) and the blocks of every chunk
- * around it (RenderWorldView.chunk_version) are what they were in the cache's last frame, it
- * traces only the pixels whose entity distance changed, that show the targeted block, water,
- * glass, a torch or an entity seen through something, or that were hidden last frame; the
- * others are only recoloured (light, fog, time of day, sky, clouds and entities are always
- * the current frame's). One cache per stream, used by one call at a time. */
+ * distance, or the sky, or an entity) with what decided it, and its bytes. render_scene_cached
+ * gives exactly render_scene's bytes. When the camera (eye, yaw, pitch, size, view distance)
+ * is what it was in the cache's last frame, it traces again only the pixels whose entity
+ * distance changed, that were hidden last frame, that show the target while it changed, that
+ * saw the sky or an entity through water, or whose ray may have reached a chunk that changed
+ * (RenderWorldView.chunk_version; a ray that ended nearer than every changed chunk read none
+ * of them). The other pixels keep their bytes, or are recoloured when the light, sky or fog
+ * colours changed; the sky and entities are always the current frame's. One cache per
+ * stream, used by one call at a time. */
 typedef struct RenderCache RenderCache;
 typedef struct RenderCacheStats {
     int64_t frames;        /* frames drawn through the cache */
