@@ -53,6 +53,10 @@ typedef struct Lanes {
                                            the cell offsets of y and z steps, and x's and z's
                                            sign masks (-1 going -x, for the region-edge test) */
     __mmask16 active, ent, up; /* lanes with a ray; whose ray met an entity; with d[1] >= 0 */
+    /* between lanes_fetch and lanes_step: the gathered words of the lanes' cells, the lanes
+     * below their distance limit, and those of them inside the world below their region top */
+    __m512i word;
+    __mmask16 below, ok_y;
 } Lanes;
 
 /* Lanes m's rays are handed to the scalar walk from where they stand (render_trace_resume). */
@@ -389,10 +393,35 @@ typedef struct Walk16 {
 /* Lanes that wait for the region skip until this many need it. */
 #define SKIP_BATCH 8
 
-/* One pass of the walk for one group of lanes: refill free lanes, test each lane's cell,
- * finish or hand over the lanes that stop, step the others. Returns 0 once the group is empty
- * and no rays are left. */
-SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
+/* The first half of a pass for one group of lanes: refill free lanes and gather the block
+ * words of the lanes' cells (kept in the group for lanes_step). Returns 0 once the group is
+ * empty and no rays are left. The gathers of all groups are issued before any group's
+ * events are handled, so that they overlap however those branches go. */
+SIMD_TARGET INLINE int lanes_fetch(Walk16 *w, Lanes *Lp) {
+    FrameCtx *fc = w->fc;
+#define L (*Lp)
+    __mmask16 idle = (__mmask16)~L.active;
+    /* refill when a quarter of the lanes are free (or nothing else runs) */
+    if (w->next < w->n && (__builtin_popcount(idle) >= 4 || !L.active)) {
+        int k = __builtin_popcount(idle);
+        if (k > w->n - w->next) k = w->n - w->next;
+        lanes_load(fc, &L, w->in, w->next, (__mmask16)_pdep_u32((1u << k) - 1u, idle));
+        w->next += k;
+    }
+    if (!L.active) return 0;
+    /* walk_air's test at each lane's cell: t < limit, 0 <= y < top, air */
+    L.below = _mm512_mask_cmp_ps_mask(L.active, L.t, L.limit, _CMP_LT_OQ);
+    L.ok_y = _mm512_mask_cmplt_epu32_mask(L.below, L.y, L.top);
+    L.word =
+        _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), L.ok_y,
+                                    _mm512_and_si512(L.addr, _mm512_set1_epi32(~3)), fc->vbase, 1);
+    return 1;
+#undef L
+}
+
+/* The second half: test each lane's cell, finish or hand over the lanes that stop, step the
+ * others. */
+SIMD_TARGET INLINE void lanes_step(Walk16 *w, Lanes *Lp) {
     FrameCtx *fc = w->fc;
     Ray *rays = w->rays;
     RayHit *hits = w->hits;
@@ -400,8 +429,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
     SimdOut *out = w->out;
 #define L (*Lp)
     const __m512i m15 = _mm512_set1_epi32(REGION_SIZE - 1), zero = _mm512_setzero_si512();
-    const __m512i not3 = _mm512_set1_epi32(~3), three = _mm512_set1_epi32(3),
-                  ff = _mm512_set1_epi32(0xFF);
+    const __m512i three = _mm512_set1_epi32(3), ff = _mm512_set1_epi32(0xFF);
     const __m512i tx = _mm512_set1_epi32(fc->tx), ty = _mm512_set1_epi32(fc->ty),
                   tz = _mm512_set1_epi32(fc->tz);
     /* render_block_is_solid as a 32-entry table in two registers (blocks ids are < 32) */
@@ -412,24 +440,9 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
                   cutout_hi = _mm512_loadu_si512(fc->r->cutout32 + 16);
     const __m512 eye_y = _mm512_set1_ps((float)fc->ecy + fc->ey), three_f = _mm512_set1_ps(3.0f);
     const __m512i world_h = _mm512_set1_epi32(RENDER_WORLD_H);
-    const uint8_t *base = fc->vbase;
     {
-        __mmask16 idle = (__mmask16)~L.active;
-        /* refill when a quarter of the lanes are free (or nothing else runs) */
-        if (w->next < w->n && (__builtin_popcount(idle) >= 4 || !L.active)) {
-            int k = __builtin_popcount(idle);
-            if (k > w->n - w->next) k = w->n - w->next;
-            lanes_load(fc, &L, w->in, w->next, (__mmask16)_pdep_u32((1u << k) - 1u, idle));
-            w->next += k;
-        }
-        if (!L.active) {
-            return 0;
-        }
-        /* walk_air's test at each lane's cell: t < limit, 0 <= y < top, air */
-        __mmask16 below = _mm512_mask_cmp_ps_mask(L.active, L.t, L.limit, _CMP_LT_OQ);
-        __mmask16 ok_y = _mm512_mask_cmplt_epu32_mask(below, L.y, L.top);
-        __m512i word =
-            _mm512_mask_i32gather_epi32(zero, ok_y, _mm512_and_si512(L.addr, not3), base, 1);
+        const __mmask16 below = L.below, ok_y = L.ok_y;
+        const __m512i word = L.word;
         __m512i shift = _mm512_slli_epi32(_mm512_and_si512(L.addr, three), 3);
         __m512i blk = _mm512_and_si512(_mm512_srlv_epi32(word, shift), ff);
         __mmask16 air = _mm512_mask_testn_epi32_mask(ok_y, blk, blk);
@@ -485,9 +498,7 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
             L.active &= (__mmask16) ~(ev & ~pass);
             air |= pass;
         }
-        if (!air) {
-            return 1;
-        }
+        if (!air) return;
         /* dda_step, lane by lane: x if tmx < tmy and tmx < tmz, else y if tmy < tmz, else z */
         __mmask16 ax = _mm512_mask_cmp_ps_mask(air, L.tmx, L.tmz, _CMP_LT_OQ);
         ax = _mm512_mask_cmp_ps_mask(ax, L.tmx, L.tmy, _CMP_LT_OQ);
@@ -514,11 +525,11 @@ SIMD_TARGET INLINE int lanes_iterate(Walk16 *w, Lanes *Lp) {
                        _mm512_mask_testn_epi32_mask(az, _mm512_xor_si512(L.z, L.nz), m15);
         if (cr) lanes_relocate(fc, &L, cr, out);
     }
-    return 1;
 #undef L
 }
 
-/* Lane groups walked in turn: their gathers are independent, so the core overlaps them. */
+/* Lane groups walked in turn: their gathers are independent, so the core overlaps them (all
+ * groups fetch, then all step). */
 #define GROUPS 4
 
 SIMD_TARGET void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, int n, RayHit *hits,
@@ -528,8 +539,11 @@ SIMD_TARGET void render_trace_simd(FrameCtx *fc, Ray *rays, const RaySoA *in, in
     out->nb = out->ns = out->ne = 0;
     Walk16 w = {fc, rays, in, hits, colors, out, n, 0};
     for (int live = GROUPS; live;) {
+        int act[GROUPS];
         live = 0;
-        for (int g = 0; g < GROUPS; g++) live += lanes_iterate(&w, &G[g]);
+        for (int g = 0; g < GROUPS; g++) live += act[g] = lanes_fetch(&w, &G[g]);
+        for (int g = 0; g < GROUPS; g++)
+            if (act[g]) lanes_step(&w, &G[g]);
     }
 }
 
