@@ -71,6 +71,9 @@ typedef struct FrameCtx {
     float sun_dir[3];
     float lum[16];           /* light level -> brightness */
     float light_tab[256][3]; /* light byte (sky << 4 | block) -> RGB brightness */
+    /* its two halves: light_tab[l][k] = max(max(sky_rgb[k][l >> 4], block_rgb[k][l & 15]),
+     * 0.03) (the SIMD colour pass looks these up in registers) */
+    float sky_rgb[3][16], block_rgb[3][16];
     /* target */
     int has_target, tx, ty, tz, crack_stage; /* crack_stage -1 = none */
     /* opaque GUI panels (pixels, half-open) that hide the world: not traced */

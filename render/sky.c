@@ -35,17 +35,23 @@ void render_sky_setup(FrameCtx *fc, int tod) {
     mix3(fc->sky_horizon, DUSK_H, dusk);
     memcpy(fc->fog_color, fc->sky_horizon, sizeof fc->fog_color);
     for (int l = 0; l < 16; l++) fc->lum[l] = powf(0.8f, (float)(15 - l));
-    for (int l = 0; l < 256; l++) {
-        float sky = fc->lum[l >> 4] * (0.2f + 0.8f * fc->daylight);
-        float blk = fc->lum[l & 15];
+    for (int l = 0; l < 16; l++) {
+        float sky = fc->lum[l] * (0.2f + 0.8f * fc->daylight);
+        float blk = fc->lum[l];
         float night_blue = 1.0f - fc->daylight;
-        float sc3[3] = {sky * (1.0f - 0.25f * night_blue), sky * (1.0f - 0.15f * night_blue), sky};
-        float b[3] = {blk, blk * 0.86f, blk * 0.62f};
+        fc->sky_rgb[0][l] = sky * (1.0f - 0.25f * night_blue);
+        fc->sky_rgb[1][l] = sky * (1.0f - 0.15f * night_blue);
+        fc->sky_rgb[2][l] = sky;
+        fc->block_rgb[0][l] = blk;
+        fc->block_rgb[1][l] = blk * 0.86f;
+        fc->block_rgb[2][l] = blk * 0.62f;
+    }
+    for (int l = 0; l < 256; l++)
         for (int k = 0; k < 3; k++) {
-            float v = sc3[k] > b[k] ? sc3[k] : b[k];
+            float sc = fc->sky_rgb[k][l >> 4], b = fc->block_rgb[k][l & 15];
+            float v = sc > b ? sc : b;
             fc->light_tab[l][k] = v > 0.03f ? v : 0.03f;
         }
-    }
 }
 
 static uint64_t cell_hash(int64_t cx, int64_t cz) {

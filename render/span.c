@@ -154,7 +154,7 @@ static void block_colors(const FrameCtx *fc, Span *sp) {
  * operations lane by lane (render_texel16); light bytes and light-table entries gathered. */
 static void block_shade_v4(const FrameCtx *fc, Span *sp) {
     const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
-    const __m512i izero = _mm512_setzero_si512(), ione = _mm512_set1_epi32(1);
+    const __m512i izero = _mm512_setzero_si512();
     const __m512 shade =
         _mm512_setr_ps(0.62f, 0.62f, 0.5f, 1.0f, 0.8f, 0.8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m512i nrm_x = _mm512_setr_epi32(-1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
@@ -201,12 +201,21 @@ static void block_shade_v4(const FrameCtx *fc, Span *sp) {
                               _mm512_slli_epi32(_mm512_and_si512(addr, _mm512_set1_epi32(3)), 3)),
             _mm512_set1_epi32(0xFF));
         l = _mm512_mask_mov_epi32(l, has, lb);
-        __m512i l3 = _mm512_mullo_epi32(l, _mm512_set1_epi32(3));
-        const float *lt = &fc->light_tab[0][0];
-        __m512 lr = _mm512_mask_i32gather_ps(zero, m, l3, lt, 4);
-        __m512 lg = _mm512_mask_i32gather_ps(zero, m, _mm512_add_epi32(l3, ione), lt, 4);
-        __m512 lb3 =
-            _mm512_mask_i32gather_ps(zero, m, _mm512_add_epi32(l3, _mm512_set1_epi32(2)), lt, 4);
+        /* light_tab[l] from its sky and block halves, held in registers (the same values) */
+        __m512i ls = _mm512_srli_epi32(l, 4), lk = _mm512_and_si512(l, _mm512_set1_epi32(15));
+        const __m512 floor3 = _mm512_set1_ps(0.03f);
+        __m512 lr = _mm512_max_ps(
+            _mm512_max_ps(_mm512_permutexvar_ps(ls, _mm512_loadu_ps(fc->sky_rgb[0])),
+                          _mm512_permutexvar_ps(lk, _mm512_loadu_ps(fc->block_rgb[0]))),
+            floor3);
+        __m512 lg = _mm512_max_ps(
+            _mm512_max_ps(_mm512_permutexvar_ps(ls, _mm512_loadu_ps(fc->sky_rgb[1])),
+                          _mm512_permutexvar_ps(lk, _mm512_loadu_ps(fc->block_rgb[1]))),
+            floor3);
+        __m512 lb3 = _mm512_max_ps(
+            _mm512_max_ps(_mm512_permutexvar_ps(ls, _mm512_loadu_ps(fc->sky_rgb[2])),
+                          _mm512_permutexvar_ps(lk, _mm512_loadu_ps(fc->block_rgb[2]))),
+            floor3);
         __m512 s = _mm512_permutexvar_ps(f, shade);
         const __m512i ff = _mm512_set1_epi32(0xFF);
         __m512 tr = _mm512_cvtepi32_ps(_mm512_and_si512(texel, ff));
