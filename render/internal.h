@@ -92,8 +92,9 @@ typedef struct FrameCtx {
     int simd;
     int all_tops; /* every chunk's top is known (the world keeps them): tops8 holds them */
     uint8_t tops8[384];
-    int max_top;   /* the highest of them (RENDER_WORLD_H when not all known) */
-    int vlight_ok; /* every light array within 2 GiB of vbase (the SIMD colour pass) */
+    uint8_t voff8[3][384]; /* with all_tops: bytes 0..2 of each chunk's offset (vchunk >> 8) */
+    int max_top;           /* the highest of them (RENDER_WORLD_H when not all known) */
+    int vlight_ok;         /* every light array within 2 GiB of vbase (the SIMD colour pass) */
     /* entities */
     FrameBox boxes[FRAME_MAX_BOXES];
     int n_boxes;

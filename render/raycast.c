@@ -117,6 +117,7 @@ static void setup_chunks(FrameCtx *fc) {
         uintptr_t off = fc->chunks[k] ? (uintptr_t)fc->chunks[k] - lo : 0;
         fits = fits && off % 16 == 0;
         fc->vchunk[k] = (uint32_t)(off >> 4) << 8 | (fc->all_tops ? (uint32_t)fc->tops[k] : 0xFFu);
+        for (int b = 0; b < 3; b++) fc->voff8[b][k] = (uint8_t)(fc->vchunk[k] >> (8 + 8 * b));
     }
     fc->simd = fits;
     fc->vlight_ok = fc->vbase != NULL;

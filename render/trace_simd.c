@@ -198,10 +198,9 @@ SIMD_TARGET INLINE __m512i chunk_entry(FrameCtx *fc, __m512i k, __mmask16 m) {
     return e;
 }
 
-/* Chunk k's top for every lane from the frame's byte table (fc->all_tops): three 128-entry
- * byte permutes instead of a gather. */
-SIMD_TARGET INLINE __m512i chunk_top16(const FrameCtx *fc, __m512i k) {
-    const uint8_t *t = fc->tops8;
+/* Entry k of a 384-byte table of the frame for every lane: three 128-entry byte permutes
+ * instead of a gather. */
+SIMD_TARGET INLINE __m512i byte_table16(const uint8_t *t, __m512i k) {
     __m512i r0 = _mm512_permutex2var_epi8(_mm512_loadu_si512(t), k, _mm512_loadu_si512(t + 64));
     __m512i r1 =
         _mm512_permutex2var_epi8(_mm512_loadu_si512(t + 128), k, _mm512_loadu_si512(t + 192));
@@ -213,6 +212,11 @@ SIMD_TARGET INLINE __m512i chunk_top16(const FrameCtx *fc, __m512i k) {
     return _mm512_and_si512(r, _mm512_set1_epi32(0xFF));
 }
 
+/* Chunk k's top for every lane (fc->all_tops). */
+SIMD_TARGET INLINE __m512i chunk_top16(const FrameCtx *fc, __m512i k) {
+    return byte_table16(fc->tops8, k);
+}
+
 /* walk_locate for lanes m: the chunk of their cell, its block array (addr) and top. Returns
  * the lanes whose cell is inside the chunk table. */
 SIMD_TARGET INLINE __mmask16 lanes_locate(FrameCtx *fc, Lanes *L, __mmask16 m) {
@@ -221,9 +225,20 @@ SIMD_TARGET INLINE __mmask16 lanes_locate(FrameCtx *fc, Lanes *L, __mmask16 m) {
     __m512i kz = _mm512_sub_epi32(_mm512_srai_epi32(L->z, 4), _mm512_set1_epi32(fc->ccz0));
     __mmask16 in = _mm512_mask_cmplt_epu32_mask(m, kx, dim);
     in = _mm512_mask_cmplt_epu32_mask(in, kz, dim);
-    __m512i e = chunk_entry(fc, _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx), in);
-    L->top = _mm512_mask_and_epi32(L->top, in, e, _mm512_set1_epi32(0xFF));
-    __m512i choff = _mm512_slli_epi32(_mm512_srli_epi32(e, 8), 4);
+    __m512i k = _mm512_add_epi32(_mm512_mullo_epi32(kz, dim), kx), choff;
+    if (fc->all_tops) { /* the packed entry from byte tables in registers: no gather */
+        k = _mm512_maskz_mov_epi32(in, k);
+        L->top = _mm512_mask_mov_epi32(L->top, in, byte_table16(fc->tops8, k));
+        __m512i off =
+            _mm512_or_si512(byte_table16(fc->voff8[0], k),
+                            _mm512_or_si512(_mm512_slli_epi32(byte_table16(fc->voff8[1], k), 8),
+                                            _mm512_slli_epi32(byte_table16(fc->voff8[2], k), 16)));
+        choff = _mm512_slli_epi32(off, 4);
+    } else {
+        __m512i e = chunk_entry(fc, k, in);
+        L->top = _mm512_mask_and_epi32(L->top, in, e, _mm512_set1_epi32(0xFF));
+        choff = _mm512_slli_epi32(_mm512_srli_epi32(e, 8), 4);
+    }
     __m512i cell =
         _mm512_add_epi32(_mm512_slli_epi32(L->y, 8),
                          _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(L->z, m15), 4),
